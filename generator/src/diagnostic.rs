@@ -1,0 +1,131 @@
+//! Findings about a spec: which rule, where (JSON pointer and `file:LINE:COL`), and what is wrong.
+
+use std::fmt;
+
+/// A 1-based line and column in the spec's source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// The line, from 1.
+    pub line: usize,
+    /// The column, from 1.
+    pub column: usize,
+}
+
+macro_rules! rules {
+    ($($variant:ident => $name:literal: $doc:literal,)*) => {
+        /// The rule a finding breaks.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Rule {
+            /// Every rule, in declaration order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            /// The rule's name as findings print it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => $name,)*
+                }
+            }
+
+            /// What the rule checks, in one sentence.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => $doc,)*
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    YamlSyntax => "yaml-syntax": "The text is valid YAML (or JSON) with unique keys.",
+    OpenapiVersion => "openapi-version": "The document declares an OpenAPI 3.0.x version.",
+    OpenapiStructure => "openapi-structure": "The document has the structure of an OpenAPI 3.0 description.",
+    UnresolvedRef => "unresolved-ref": "Every `$ref` is local and points at something that exists.",
+    OperationIdMissing => "operation-id-missing": "Every operation has an `operationId`.",
+    OperationIdDuplicate => "operation-id-duplicate": "No two operations share an `operationId`.",
+    PathParamUndeclared => "path-param-undeclared": "Every `{name}` of a path template is declared as a path parameter.",
+    PathParamNotInTemplate => "path-param-not-in-template": "Every declared path parameter appears in its path template.",
+    OperationTagMissing => "operation-tag-missing": "Every operation has at least one tag.",
+    OperationSummaryMissing => "operation-summary-missing": "Every operation has a non-empty summary.",
+    SuccessResponseMissing => "success-response-missing": "Every operation documents a 2xx response.",
+    ErrorResponsesMissing => "error-responses-missing": "Every operation documents its error responses (4xx, 5xx or default).",
+    ExampleInvalid => "example-invalid": "Every example validates against its schema.",
+    ComponentUnused => "component-unused": "Every component is referenced from outside the components it belongs to.",
+    MoneyFloat => "money-float": "Money-named numeric fields use `format: decimal`, never a binary float.",
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule broken.
+    pub rule: Rule,
+    /// The JSON pointer of the element at fault, without the leading `#` (`""` is the document).
+    pub pointer: String,
+    /// Where the element starts in the source text.
+    pub location: Location,
+    /// What is wrong, in lowercase without a final period.
+    pub message: String,
+}
+
+impl Diagnostic {
+    fn sort_key(&self) -> (Location, Rule, &str, &str) {
+        (self.location, self.rule, &self.pointer, &self.message)
+    }
+}
+
+/// Every finding for one spec file, sorted by position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The file name the findings print.
+    pub file: String,
+    /// The findings, sorted by location, then rule, pointer and message.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Builds a report, sorting the findings and dropping exact duplicates.
+    pub fn new(file: impl Into<String>, mut diagnostics: Vec<Diagnostic>) -> Self {
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        diagnostics.dedup();
+        Report {
+            file: file.into(),
+            diagnostics,
+        }
+    }
+
+    /// `true` when there is no finding.
+    pub fn is_clean(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+}
+
+impl fmt::Display for Report {
+    /// One line per finding, `FILE:LINE:COL: error[RULE] #POINTER: MESSAGE`, then the count.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.diagnostics {
+            writeln!(
+                f,
+                "{}:{}:{}: error[{}] #{}: {}",
+                self.file, d.location.line, d.location.column, d.rule, d.pointer, d.message
+            )?;
+        }
+        let n = self.diagnostics.len();
+        write!(
+            f,
+            "{}: {} finding{}",
+            self.file,
+            n,
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}

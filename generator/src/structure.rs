@@ -1,0 +1,157 @@
+//! Locating a structure error precisely.
+//!
+//! `openapiv3` uses untagged enums and flattened extensions, which hide where inside a document deserialization
+//! failed. [`locate`] deserializes the failing element's parts with their own types, descending into the first
+//! part that fails, so that the finding names the innermost element at fault.
+
+use openapiv3 as oa;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::pointer::{push, push_index};
+
+/// What an element is, so its parts can be tried with their own types.
+#[derive(Clone, Copy)]
+enum Kind {
+    Document,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    Schema,
+    Components,
+    Paths,
+    Responses,
+}
+
+/// The innermost pointer where `doc` fails to deserialize, and the error there.
+pub(crate) fn locate(doc: &Value) -> Option<(String, String)> {
+    narrow(doc, String::new(), Kind::Document)
+}
+
+fn narrow(v: &Value, at: String, kind: Kind) -> Option<(String, String)> {
+    let error = try_kind(v, kind)?;
+    for (child_at, child, child_kind) in children(v, &at, kind) {
+        if let Some(found) = narrow(child, child_at, child_kind) {
+            return Some(found);
+        }
+    }
+    Some((at, error))
+}
+
+fn attempt<T: DeserializeOwned>(v: &Value) -> Option<String> {
+    match serde_path_to_error::deserialize::<_, T>(v) {
+        Ok(_) => None,
+        Err(e) => {
+            let path = e.path().to_string();
+            Some(if path == "." || path.is_empty() {
+                e.inner().to_string()
+            } else {
+                format!("{} (at {path})", e.inner())
+            })
+        }
+    }
+}
+
+fn try_kind(v: &Value, kind: Kind) -> Option<String> {
+    match kind {
+        Kind::Document => attempt::<oa::OpenAPI>(v),
+        Kind::PathItem => attempt::<oa::ReferenceOr<oa::PathItem>>(v),
+        Kind::Operation => attempt::<oa::Operation>(v),
+        Kind::Parameter => attempt::<oa::ReferenceOr<oa::Parameter>>(v),
+        Kind::RequestBody => attempt::<oa::ReferenceOr<oa::RequestBody>>(v),
+        Kind::Response => attempt::<oa::ReferenceOr<oa::Response>>(v),
+        Kind::Schema => attempt::<oa::ReferenceOr<oa::Schema>>(v),
+        Kind::Components => attempt::<oa::Components>(v),
+        Kind::Paths => attempt::<oa::Paths>(v),
+        Kind::Responses => attempt::<oa::Responses>(v),
+    }
+}
+
+fn children<'a>(v: &'a Value, at: &str, kind: Kind) -> Vec<(String, &'a Value, Kind)> {
+    let mut out = Vec::new();
+    let member = |out: &mut Vec<_>, key: &str, k: Kind| {
+        if let Some(child) = v.get(key) {
+            out.push((push(at, key), child, k));
+        }
+    };
+    let each = |out: &mut Vec<_>, key: &str, k: Kind| {
+        if let Some(Value::Object(map)) = v.get(key) {
+            for (name, child) in map {
+                out.push((push(&push(at, key), name), child, k));
+            }
+        }
+    };
+    let list = |out: &mut Vec<_>, key: &str, k: Kind| {
+        if let Some(Value::Array(items)) = v.get(key) {
+            for (i, child) in items.iter().enumerate() {
+                out.push((push_index(&push(at, key), i), child, k));
+            }
+        }
+    };
+    match kind {
+        Kind::Document => {
+            member(&mut out, "paths", Kind::Paths);
+            member(&mut out, "components", Kind::Components);
+        }
+        Kind::Paths => {
+            if let Value::Object(map) = v {
+                for (path, item) in map.iter().filter(|(k, _)| !k.starts_with("x-")) {
+                    out.push((push(at, path), item, Kind::PathItem));
+                }
+            }
+        }
+        Kind::Responses => {
+            if let Value::Object(map) = v {
+                for (code, r) in map.iter().filter(|(k, _)| !k.starts_with("x-")) {
+                    out.push((push(at, code), r, Kind::Response));
+                }
+            }
+        }
+        Kind::PathItem => {
+            list(&mut out, "parameters", Kind::Parameter);
+            for method in [
+                "get", "put", "post", "delete", "options", "head", "patch", "trace",
+            ] {
+                if let Some(op) = v.get(method) {
+                    out.push((push(at, method), op, Kind::Operation));
+                }
+            }
+        }
+        Kind::Operation => {
+            list(&mut out, "parameters", Kind::Parameter);
+            member(&mut out, "requestBody", Kind::RequestBody);
+            member(&mut out, "responses", Kind::Responses);
+        }
+        Kind::Components => {
+            each(&mut out, "schemas", Kind::Schema);
+            each(&mut out, "parameters", Kind::Parameter);
+            each(&mut out, "requestBodies", Kind::RequestBody);
+            each(&mut out, "responses", Kind::Response);
+        }
+        Kind::Parameter | Kind::Schema => {
+            member(&mut out, "schema", Kind::Schema);
+            each(&mut out, "properties", Kind::Schema);
+            for key in ["items", "additionalProperties", "not"] {
+                if let Some(sub) = v.get(key).filter(|s| s.is_object()) {
+                    out.push((push(at, key), sub, Kind::Schema));
+                }
+            }
+            for key in ["allOf", "oneOf", "anyOf"] {
+                list(&mut out, key, Kind::Schema);
+            }
+        }
+        Kind::RequestBody | Kind::Response => {
+            if let Some(Value::Object(content)) = v.get("content") {
+                for (media, m) in content {
+                    if let Some(schema) = m.get("schema") {
+                        let media_at = push(&push(at, "content"), media);
+                        out.push((push(&media_at, "schema"), schema, Kind::Schema));
+                    }
+                }
+            }
+        }
+    }
+    out
+}

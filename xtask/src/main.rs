@@ -1,0 +1,35 @@
+//! Project tasks, run as `cargo xtask <task>` (an alias in `.cargo/config.toml`).
+//!
+//! `main` only dispatches; each task lives in its own module.
+
+mod paths;
+mod test;
+mod tools;
+mod validate;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Tasks of the fincode-rs workspace")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Check spec/fincode.yaml (or another spec) against the project's rules; exit 1 on any finding.
+    Validate(validate::Args),
+    /// Install the pinned external tools (Spectral, Redocly, Prism, openapi-spec-validator) under tools/.
+    Tools,
+    /// Install the tools, then run the whole test suite (`cargo test --workspace`).
+    Test(test::Args),
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().task {
+        Task::Validate(args) => validate::run(&args),
+        Task::Tools => tools::install(),
+        Task::Test(args) => test::run(&args),
+    }
+}

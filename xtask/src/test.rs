@@ -1,0 +1,29 @@
+//! `cargo xtask test`: the whole test suite, with everything it needs installed first.
+
+use std::process::Command;
+
+use anyhow::{bail, Context};
+
+use crate::{paths, tools};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Arguments passed on to `cargo test` after `--workspace`.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    cargo_args: Vec<String>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    tools::install()?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo)
+        .current_dir(paths::root())
+        .args(["test", "--workspace"])
+        .args(&args.cargo_args)
+        .status()
+        .context("running cargo test")?;
+    if !status.success() {
+        bail!("cargo test failed ({status})");
+    }
+    Ok(())
+}
