@@ -41,10 +41,10 @@ impl Spec {
 /// or has values JSON cannot hold. A document whose structure `openapiv3` rejects still loads, with
 /// `openapi: None` and an [`Rule::OpenapiStructure`] finding, so that the other rules can still run.
 pub fn load(text: &str) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let source = SourceMap::parse(text).map_err(|(location, message)| {
+    let source = SourceMap::parse(text).map_err(|(location, pointer, message)| {
         vec![Diagnostic {
             rule: Rule::YamlSyntax,
-            pointer: String::new(),
+            pointer,
             location,
             message: format!("cannot parse the document: {message}"),
         }]

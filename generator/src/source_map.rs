@@ -17,13 +17,14 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
-    /// Reads the positions of a YAML (or JSON) text; fails where the YAML is malformed.
-    pub fn parse(text: &str) -> Result<Self, (Location, String)> {
+    /// Reads the positions of a YAML (or JSON) text; fails where the YAML is malformed, with the position,
+    /// the pointer of the node at fault (`""` when unknown) and the reason.
+    pub fn parse(text: &str) -> Result<Self, (Location, String, String)> {
         let mut builder = Builder::default();
         let mut parser = Parser::new_from_str(text);
         parser
             .load(&mut builder, false)
-            .map_err(|e: ScanError| (location(e.marker()), e.info().to_owned()))?;
+            .map_err(|e: ScanError| (location(e.marker()), String::new(), e.info().to_owned()))?;
         if let Some(duplicate) = builder.duplicate {
             return Err(duplicate);
         }
@@ -76,8 +77,8 @@ enum Frame {
 struct Builder {
     stack: Vec<Frame>,
     positions: HashMap<String, Location>,
-    /// The first duplicate mapping key, with where it is and where its twin is.
-    duplicate: Option<(Location, String)>,
+    /// The first duplicate mapping key: where it is, its pointer, and where its twin is.
+    duplicate: Option<(Location, String, String)>,
 }
 
 impl Builder {
@@ -106,6 +107,7 @@ impl Builder {
                             if let Some(first) = seen.insert(text.clone(), at) {
                                 self.duplicate.get_or_insert((
                                     at,
+                                    pointer::push(p, text),
                                     format!(
                                         "duplicate key `{text}` (first at line {}, column {})",
                                         first.line, first.column
@@ -215,14 +217,15 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_refused_where_the_second_one_is() {
-        let (loc, msg) = SourceMap::parse("a:\n  b: 1\n  c: 2\n  b: 3\n").unwrap_err();
+        let (loc, at, msg) = SourceMap::parse("a:\n  b: 1\n  c: 2\n  b: 3\n").unwrap_err();
         assert_eq!((loc.line, loc.column), (4, 3));
+        assert_eq!(at, "/a/b");
         assert_eq!(msg, "duplicate key `b` (first at line 2, column 3)");
     }
 
     #[test]
     fn malformed_yaml_reports_where() {
-        let (loc, msg) = SourceMap::parse("a: [1, 2\nb: 3\n").unwrap_err();
+        let (loc, _, msg) = SourceMap::parse("a: [1, 2\nb: 3\n").unwrap_err();
         assert!(loc.line >= 2, "{loc:?} {msg}");
         assert!(!msg.is_empty());
     }

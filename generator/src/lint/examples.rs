@@ -13,7 +13,9 @@ use crate::load::Spec;
 
 const BASE: &str = "urn:fincode:spec";
 
-pub(super) fn check(spec: &Spec, walk: &Walk<'_>, out: &mut Vec<Diagnostic>) {
+/// `refs_resolve` is false when `unresolved-ref` findings exist: a schema that then fails to compile is not
+/// reported again here.
+pub(super) fn check(spec: &Spec, walk: &Walk<'_>, refs_resolve: bool, out: &mut Vec<Diagnostic>) {
     if walk.examples.is_empty() {
         return;
     }
@@ -54,6 +56,7 @@ pub(super) fn check(spec: &Spec, walk: &Walk<'_>, out: &mut Vec<Diagnostic>) {
         };
         let validator = match validator {
             Ok(v) => v,
+            Err(_) if !refs_resolve => continue,
             Err(e) => {
                 out.push(spec.diagnostic(
                     Rule::ExampleInvalid,

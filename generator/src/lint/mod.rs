@@ -29,9 +29,9 @@ pub fn lint_source(file: &str, text: &str) -> Report {
 pub fn lint(spec: &Spec) -> Vec<crate::Diagnostic> {
     let mut out = Vec::new();
     let walk = walk::walk(&spec.value);
-    refs::check(spec, &mut out);
+    let refs_resolve = refs::check(spec, &mut out);
     operations::check(spec, &mut out);
-    examples::check(spec, &walk, &mut out);
+    examples::check(spec, &walk, refs_resolve, &mut out);
     money::check(spec, &walk, &mut out);
     debug_assert!(out.iter().all(|d| Rule::ALL.contains(&d.rule)));
     out

@@ -25,7 +25,9 @@ const KINDS: [&str; 9] = [
     "callbacks",
 ];
 
-pub(super) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
+/// Reports unresolved references and unused components; returns whether every reference resolved.
+pub(super) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) -> bool {
+    let before = out.len();
     // Every `$ref` with where it is, and the security scheme names each part of the document requires.
     let mut refs = Vec::new();
     collect_refs(&spec.value, "", &mut refs);
@@ -51,7 +53,9 @@ pub(super) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
             )),
         }
     }
+    let resolved = out.len() == before;
     unused_components(spec, &refs, out);
+    resolved
 }
 
 /// Collects `(pointer of the $ref member, its target)` everywhere but in data: `example`, `default` and `enum`
