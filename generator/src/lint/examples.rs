@@ -4,7 +4,7 @@
 //! OpenAPI-only keyword `nullable` is turned into a `type` list; each example is then validated against the
 //! schema at its pointer, so `$ref`s resolve as in the document itself.
 
-use jsonschema::{Draft, Registry, Resource};
+use jsonschema::{Draft, Registry};
 use serde_json::Value;
 
 use super::walk::Walk;
@@ -27,7 +27,7 @@ pub(super) fn check(spec: &Spec, walk: &Walk<'_>, refs_resolve: bool, out: &mut 
     }
     let registry = match Registry::new()
         .draft(Draft::Draft4)
-        .add(BASE, Resource::from_contents(doc))
+        .add(BASE, Draft::Draft4.create_resource(doc))
         .and_then(|b| b.prepare())
     {
         Ok(r) => r,
