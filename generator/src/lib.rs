@@ -22,6 +22,11 @@ pub mod pointer;
 mod source_map;
 mod structure;
 
+/// The HTTP methods a path item may hold an operation under, in OpenAPI's order.
+pub(crate) const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
 pub use diagnostic::{Diagnostic, Location, Report, Rule};
 pub use load::{load, Spec};
 pub use source_map::SourceMap;

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::pointer::{push, push_index};
+use crate::METHODS;
 
 /// What an element is, so its parts can be tried with their own types.
 #[derive(Clone, Copy)]
@@ -111,9 +112,7 @@ fn children<'a>(v: &'a Value, at: &str, kind: Kind) -> Vec<(String, &'a Value, K
         }
         Kind::PathItem => {
             list(&mut out, "parameters", Kind::Parameter);
-            for method in [
-                "get", "put", "post", "delete", "options", "head", "patch", "trace",
-            ] {
+            for method in METHODS {
                 if let Some(op) = v.get(method) {
                     out.push((push(at, method), op, Kind::Operation));
                 }

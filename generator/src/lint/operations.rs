@@ -8,10 +8,7 @@ use super::walk::entries;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::Spec;
 use crate::pointer::{self, push};
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::METHODS;
 
 pub(super) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     let mut ids: BTreeMap<&str, String> = BTreeMap::new();

@@ -11,8 +11,9 @@ use super::walk::entries;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::Spec;
 use crate::pointer::{self, push};
+use crate::METHODS;
 
-/// Component kinds and whether their entries are referenced by `$ref`.
+/// The kinds of component, each a map under `components`.
 const KINDS: [&str; 9] = [
     "schemas",
     "responses",
@@ -150,7 +151,8 @@ fn security_requirements(doc: &Value) -> Vec<(String, String)> {
     add("/security".into(), doc.get("security"));
     for root in ["paths", "x-webhooks"] {
         for (path, item) in entries(doc.get(root)) {
-            for (method, op) in entries(Some(item)) {
+            for method in METHODS {
+                let Some(op) = item.get(method) else { continue };
                 let at = push(&push(&push("", root), path), method);
                 add(push(&at, "security"), op.get("security"));
             }

@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use crate::pointer::{self, push};
+use crate::METHODS;
 
 /// Every schema object of the document (a `$ref`-only schema included).
 pub(crate) struct SchemaSite<'a> {
@@ -30,10 +31,6 @@ pub(crate) struct Walk<'a> {
     pub schemas: Vec<SchemaSite<'a>>,
     pub examples: Vec<ExampleSite<'a>>,
 }
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 pub(crate) fn walk(doc: &Value) -> Walk<'_> {
     let mut w = Walker {
