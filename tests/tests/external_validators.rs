@@ -29,6 +29,17 @@ fn run(cmd: &mut Command) -> Output {
         .unwrap_or_else(|e| panic!("running {cmd:?}: {e}"))
 }
 
+/// The JSON a tool printed on standard output.
+fn json_stdout(tool: &str, out: &Output) -> Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "{tool} printed no JSON ({e}): {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
 fn broken() -> PathBuf {
     root().join("tests/fixtures/validate/unresolved-ref/spec.yaml")
 }
@@ -39,13 +50,7 @@ fn spectral(spec: &Path) -> Vec<(u64, String, String)> {
         .args(["lint", "--quiet", "--format", "json", "--ruleset"])
         .arg(root().join("tools/spectral.yaml"))
         .arg(spec));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "spectral printed no JSON ({e}): {stdout}{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let json = json_stdout("spectral", &out);
     json.as_array()
         .expect("spectral's JSON is an array")
         .iter()
@@ -65,13 +70,7 @@ fn redocly(spec: &Path) -> (Value, bool) {
         .args(["lint", "--format", "json", "--config"])
         .arg(root().join("tools/redocly.yaml"))
         .arg(spec));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "redocly printed no JSON ({e}): {stdout}{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let json = json_stdout("redocly", &out);
     (json, out.status.success())
 }
 

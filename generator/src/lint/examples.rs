@@ -40,16 +40,16 @@ pub(super) fn check(spec: &Spec, walk: &Walk<'_>, refs_resolve: bool, out: &mut 
             return;
         }
     };
+    let options = jsonschema::options()
+        .with_draft(Draft::Draft4)
+        .with_registry(&registry)
+        .should_validate_formats(true)
+        .with_format("decimal", is_decimal)
+        .with_format("uuid", is_uuid)
+        .with_format("date", is_date);
     for site in &walk.examples {
         let target = serde_json::json!({ "$ref": format!("{BASE}#{}", escape_fragment(&site.schema_pointer)) });
-        let validator = jsonschema::options()
-            .with_draft(Draft::Draft4)
-            .with_registry(&registry)
-            .should_validate_formats(true)
-            .with_format("decimal", is_decimal)
-            .with_format("uuid", is_uuid)
-            .with_format("date", is_date)
-            .build(&target);
+        let validator = options.build(&target);
         let what = match &site.via {
             Some(r) => format!("example {r}"),
             None => "example".to_owned(),

@@ -1,6 +1,6 @@
 //! The operation rules: ids, tags, summaries, responses and path parameters.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -16,7 +16,7 @@ pub(super) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
         let item_at = push("/paths", path);
         let item = resolve(spec, item);
         let template = template_params(path);
-        let shared = declared_path_params(spec, &item_at, item, out);
+        let shared = declared_path_params(spec, path, &template, &item_at, item, out);
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
             let at = push(&item_at, method);
@@ -64,9 +64,9 @@ pub(super) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
             responses(spec, &at, op, out);
 
             let mut declared = shared.clone();
-            declared.extend(declared_path_params(spec, &at, op, out));
+            declared.extend(declared_path_params(spec, path, &template, &at, op, out));
             for name in &template {
-                if !declared.contains_key(name.as_str()) {
+                if !declared.contains(name.as_str()) {
                     out.push(spec.diagnostic(
                         Rule::PathParamUndeclared,
                         at.clone(),
@@ -103,22 +103,13 @@ fn template_params(path: &str) -> Vec<String> {
 /// The `in: path` parameters of an operation or path item, by name; reports those not in the template.
 fn declared_path_params<'a>(
     spec: &'a Spec,
+    path: &str,
+    template: &[String],
     owner_at: &str,
     owner: &'a Value,
     out: &mut Vec<Diagnostic>,
-) -> BTreeMap<&'a str, ()> {
-    let path = owner_at
-        .strip_prefix("/paths/")
-        .map(|p| {
-            p.split('/')
-                .next()
-                .unwrap_or(p)
-                .replace("~1", "/")
-                .replace("~0", "~")
-        })
-        .unwrap_or_default();
-    let template = template_params(&path);
-    let mut names = BTreeMap::new();
+) -> BTreeSet<&'a str> {
+    let mut names = BTreeSet::new();
     let list = owner.get("parameters").and_then(Value::as_array);
     for (i, p) in list.into_iter().flatten().enumerate() {
         let p = resolve(spec, p);
@@ -135,7 +126,7 @@ fn declared_path_params<'a>(
                 format!("path parameter `{name}` does not appear in `{path}`"),
             ));
         }
-        names.insert(name, ());
+        names.insert(name);
     }
     names
 }
