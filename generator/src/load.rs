@@ -94,11 +94,9 @@ fn finish(mut spec: Spec) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
     check_version(&spec).map_err(|d| vec![d])?;
 
     let mut findings = Vec::new();
-    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&spec.value) {
+    match crate::structure::read(&spec.value) {
         Ok(openapi) => spec.openapi = Some(openapi),
-        Err(e) => {
-            let (at, detail) = crate::structure::locate(&spec.value)
-                .unwrap_or_else(|| (error_pointer(e.path()), e.inner().to_string()));
+        Err((at, detail)) => {
             let message = format!("not valid OpenAPI 3.0 here: {detail}");
             findings.push(spec.diagnostic(Rule::OpenapiStructure, at, message));
         }
@@ -214,19 +212,6 @@ fn kind(v: &serde_yaml::Value) -> &'static str {
     }
 }
 
-fn error_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => out = pointer::push_index(&out, *index),
-            Segment::Map { key } => out = pointer::push(&out, key),
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,6 +269,15 @@ mod tests {
             vec![(Rule::OpenapiVersion, "/swagger".into(), 1)]
         );
         assert_eq!(rules("- 1\n")[0].0, Rule::OpenapiStructure);
+    }
+
+    #[test]
+    fn structure_errors_outside_paths_and_components_name_the_element_too() {
+        let text = "openapi: 3.0.3\ninfo:\n  title: t\n  version: 5\npaths: {}\n";
+        assert_eq!(
+            rules(text),
+            vec![(Rule::OpenapiStructure, "/info/version".into(), 4)]
+        );
     }
 
     #[test]

@@ -26,19 +26,41 @@ enum Kind {
     Responses,
 }
 
-/// The innermost pointer where `doc` fails to deserialize, and the error there.
-pub(crate) fn locate(doc: &Value) -> Option<(String, String)> {
-    narrow(doc, String::new(), Kind::Document)
+/// Reads the typed document; on failure, the innermost pointer at fault and the error there.
+///
+/// The document is deserialized once; only when that fails are its parts tried, to find where.
+pub(crate) fn read(doc: &Value) -> Result<oa::OpenAPI, (String, String)> {
+    serde_path_to_error::deserialize::<_, oa::OpenAPI>(doc).map_err(|e| {
+        let fallback = (error_pointer(e.path()), e.inner().to_string());
+        failing_child(doc, "", Kind::Document).unwrap_or(fallback)
+    })
 }
 
+/// Where `v`, of kind `kind`, fails: in its first failing part, or at `at` itself.
 fn narrow(v: &Value, at: String, kind: Kind) -> Option<(String, String)> {
     let error = try_kind(v, kind)?;
-    for (child_at, child, child_kind) in children(v, &at, kind) {
-        if let Some(found) = narrow(child, child_at, child_kind) {
-            return Some(found);
+    Some(failing_child(v, &at, kind).unwrap_or((at, error)))
+}
+
+/// The innermost failure inside the first failing part of `v`, if any part fails.
+fn failing_child(v: &Value, at: &str, kind: Kind) -> Option<(String, String)> {
+    children(v, at, kind)
+        .into_iter()
+        .find_map(|(child_at, child, child_kind)| narrow(child, child_at, child_kind))
+}
+
+/// The JSON pointer of a `serde_path_to_error` path.
+fn error_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out = push_index(&out, *index),
+            Segment::Map { key } => out = push(&out, key),
+            Segment::Enum { .. } | Segment::Unknown => {}
         }
     }
-    Some((at, error))
+    out
 }
 
 fn attempt<T: DeserializeOwned>(v: &Value) -> Option<String> {
