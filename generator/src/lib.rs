@@ -15,11 +15,16 @@
 //! assert!(report.is_clean(), "{report}");
 //! ```
 
+mod config;
 pub mod diagnostic;
+mod emit;
+mod generate;
+mod ir;
 pub mod lint;
 pub mod load;
 pub mod pointer;
 mod source_map;
+pub mod sync;
 mod structure;
 
 /// The HTTP methods a path item may hold an operation under, in OpenAPI's order.
@@ -27,6 +32,8 @@ pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+pub use config::Config;
 pub use diagnostic::{Diagnostic, Location, Report, Rule};
+pub use generate::{generate, GeneratedFile, Generation, Stats};
 pub use load::{load, Spec};
 pub use source_map::SourceMap;

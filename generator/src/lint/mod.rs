@@ -7,7 +7,7 @@
 mod examples;
 mod money;
 mod operations;
-mod refs;
+pub(crate) mod refs;
 mod walk;
 
 use crate::diagnostic::{Report, Rule};

@@ -28,11 +28,27 @@ const KINDS: [&str; 9] = [
 
 /// Reports unresolved references and unused components; returns whether every reference resolved.
 pub(super) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) -> bool {
-    let before = out.len();
-    // Every `$ref` with where it is, and the security scheme names each part of the document requires.
     let mut refs = Vec::new();
     collect_refs(&spec.value, "", &mut refs);
-    for (at, target) in &refs {
+    let resolved = report_unresolved(spec, &refs, out);
+    unused_components(spec, &refs, out);
+    resolved
+}
+
+/// Reports every `$ref` that is not local or points at nothing; returns whether all resolved.
+pub(crate) fn unresolved(spec: &Spec, out: &mut Vec<Diagnostic>) -> bool {
+    let mut refs = Vec::new();
+    collect_refs(&spec.value, "", &mut refs);
+    report_unresolved(spec, &refs, out)
+}
+
+fn report_unresolved(
+    spec: &Spec,
+    refs: &[(String, Option<String>)],
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let before = out.len();
+    for (at, target) in refs {
         match target {
             Some(r) if pointer::resolve(&spec.value, r).is_some() => {}
             Some(r) if !r.starts_with('#') => out.push(spec.diagnostic(
@@ -54,9 +70,7 @@ pub(super) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) -> bool {
             )),
         }
     }
-    let resolved = out.len() == before;
-    unused_components(spec, &refs, out);
-    resolved
+    out.len() == before
 }
 
 /// Collects `(pointer of the $ref member, its target)` everywhere but in data: `example`, `default` and `enum`

@@ -1,0 +1,379 @@
+//! The one error type of the client.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+
+/// The result of a call: [`Error`] unless said otherwise.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong with a call.
+///
+/// Each message names the operation, its method and path.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with its error envelope: a non-2xx status, or a 2xx
+    /// whose body says `success: false`.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// The request failed in transport (connecting, TLS, a reset connection).
+    #[error(
+        "{operation} ({method} {path}): transport error, the request {}",
+        if *sent { "may have been sent" } else { "was not sent" }
+    )]
+    #[non_exhaustive]
+    Transport {
+        /// The operation id.
+        operation: &'static str,
+        /// The HTTP method.
+        method: Method,
+        /// The path template.
+        path: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+        /// `false` when the connection could not be made, so the request was certainly
+        /// not sent; `true` when it may have reached the server.
+        sent: bool,
+    },
+
+    /// No complete response came within the timeout.
+    #[error("{operation} ({method} {path}): timed out after {} ms", elapsed.as_millis())]
+    #[non_exhaustive]
+    Timeout {
+        /// The operation id.
+        operation: &'static str,
+        /// The HTTP method.
+        method: Method,
+        /// The path template.
+        path: &'static str,
+        /// How long the call ran.
+        elapsed: Duration,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A successful response whose body does not have the expected shape.
+    #[error("{operation} ({method} {path}): cannot decode the {status} response: {message}")]
+    #[non_exhaustive]
+    Decode {
+        /// The operation id.
+        operation: &'static str,
+        /// The HTTP method.
+        method: Method,
+        /// The path template.
+        path: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// What is wrong, and where in the body.
+        message: String,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The raw body; see [`Error::body_text`].
+        body: Vec<u8>,
+    },
+
+    /// A non-2xx response whose body is not the API's error envelope
+    /// (an HTML error page from a proxy, an empty body).
+    #[error(
+        "{operation} ({method} {path}): unexpected status {status}: {}",
+        snippet(body)
+    )]
+    #[non_exhaustive]
+    UnexpectedStatus {
+        /// The operation id.
+        operation: &'static str,
+        /// The HTTP method.
+        method: Method,
+        /// The path template.
+        path: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The raw body; see [`Error::body_text`].
+        body: Vec<u8>,
+    },
+
+    /// No credential is configured for any security requirement of the operation;
+    /// nothing was sent.
+    #[error(
+        "{operation} ({method} {path}): missing credentials: configure {}",
+        scheme_list(schemes)
+    )]
+    #[non_exhaustive]
+    MissingCredentials {
+        /// The operation id.
+        operation: &'static str,
+        /// The HTTP method.
+        method: Method,
+        /// The path template.
+        path: &'static str,
+        /// The security schemes that lack a credential, any sufficient alternative of
+        /// which would do.
+        schemes: Vec<&'static str>,
+    },
+
+    /// The request could not be built (a parameter that cannot be encoded, an invalid
+    /// header), or the client configuration is invalid (`operation` is then `None`);
+    /// nothing was sent.
+    #[error("{}: {message}", match operation {
+        Some(operation) => format!("invalid request for {operation}"),
+        None => "invalid client configuration".to_owned(),
+    })]
+    #[non_exhaustive]
+    InvalidRequest {
+        /// The operation id, or `None` for the client configuration.
+        operation: Option<&'static str>,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// An error reported by the API in its error envelope
+/// `{success: false, error: {code, message, field, details}, metadata: {request_id}}`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The operation id.
+    pub operation: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template.
+    pub path: &'static str,
+    /// The response status.
+    pub status: StatusCode,
+    /// The error code, when the body has one.
+    pub code: Option<crate::ErrorCode>,
+    /// The error message (empty when the body has none).
+    pub message: String,
+    /// The request field at fault, if any.
+    pub field: Option<String>,
+    /// Further details (`null` when absent).
+    pub details: serde_json::Value,
+    /// The request id from the envelope's metadata, else from the `x-request-id` header.
+    pub request_id: Option<String>,
+    /// The response headers.
+    pub headers: HeaderMap,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({} {}): api error {}",
+            self.operation, self.method, self.path, self.status
+        )?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, " (field `{field}`)")?;
+        }
+        if let Some(request_id) = &self.request_id {
+            write!(f, " [request id {request_id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl Error {
+    /// Whether trying again may succeed: transport failures, timeouts, and the statuses
+    /// 408, 409, 429 and 5xx.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Api(api) => retryable_status(api.status),
+            Error::UnexpectedStatus { status, .. } => retryable_status(*status),
+            Error::Decode { .. }
+            | Error::MissingCredentials { .. }
+            | Error::InvalidRequest { .. } => false,
+        }
+    }
+
+    /// The response status, when a response came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } | Error::UnexpectedStatus { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The response headers, when a response came.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api(api) => Some(&api.headers),
+            Error::Decode { headers, .. } | Error::UnexpectedStatus { headers, .. } => {
+                Some(headers)
+            }
+            _ => None,
+        }
+    }
+
+    /// The request id given by the server, from the error envelope or the
+    /// `x-request-id` header.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            _ => self
+                .headers()
+                .and_then(|h| h.get("x-request-id"))
+                .and_then(|v| v.to_str().ok()),
+        }
+    }
+
+    /// The API's error, if the API reported one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The id of the operation that failed (`None` for a configuration error).
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Api(api) => Some(api.operation),
+            Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::UnexpectedStatus { operation, .. }
+            | Error::MissingCredentials { operation, .. } => Some(operation),
+            Error::InvalidRequest { operation, .. } => *operation,
+        }
+    }
+
+    /// The raw response body kept by a decode or unexpected-status error.
+    pub fn body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Decode { body, .. } | Error::UnexpectedStatus { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// The raw response body as text, invalid UTF-8 replaced.
+    pub fn body_text(&self) -> Option<Cow<'_, str>> {
+        self.body().map(String::from_utf8_lossy)
+    }
+}
+
+fn retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+}
+
+/// The start of a body for an error message, on one line.
+fn snippet(body: &[u8]) -> String {
+    const MAX: usize = 200;
+    let text = String::from_utf8_lossy(body);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        "empty body".to_owned()
+    } else if text.chars().count() > MAX {
+        format!("{}...", text.chars().take(MAX).collect::<String>())
+    } else {
+        text
+    }
+}
+
+fn scheme_list(schemes: &[&str]) -> String {
+    let names: Vec<String> = schemes.iter().map(|s| format!("`{s}`")).collect();
+    match names.as_slice() {
+        [] => "a credential".to_owned(),
+        [one] => format!("a credential for security scheme {one}"),
+        many => format!("a credential for one of the security schemes {}", many.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16) -> Error {
+        Error::Api(Box::new(ApiError {
+            operation: "createUser",
+            method: Method::POST,
+            path: "/users",
+            status: StatusCode::from_u16(status).unwrap_or_default(),
+            code: Some("VALIDATION_ERROR".into()),
+            message: "email is invalid".into(),
+            field: Some("email".into()),
+            details: serde_json::Value::Null,
+            request_id: Some("req-1".into()),
+            headers: HeaderMap::new(),
+        }))
+    }
+
+    #[test]
+    fn messages_name_the_operation() {
+        assert_eq!(
+            api(422).to_string(),
+            "createUser (POST /users): api error 422 Unprocessable Entity VALIDATION_ERROR: \
+             email is invalid (field `email`) [request id req-1]"
+        );
+        let unexpected = Error::UnexpectedStatus {
+            operation: "getUser",
+            method: Method::GET,
+            path: "/users/{id}",
+            status: StatusCode::BAD_GATEWAY,
+            headers: HeaderMap::new(),
+            body: b"<html>\n  <h1>502 Bad Gateway</h1>\n</html>".to_vec(),
+        };
+        assert_eq!(
+            unexpected.to_string(),
+            "getUser (GET /users/{id}): unexpected status 502 Bad Gateway: \
+             <html> <h1>502 Bad Gateway</h1> </html>"
+        );
+        let missing = Error::MissingCredentials {
+            operation: "getUser",
+            method: Method::GET,
+            path: "/users/{id}",
+            schemes: vec!["XAuthToken", "Basic"],
+        };
+        assert_eq!(
+            missing.to_string(),
+            "getUser (GET /users/{id}): missing credentials: configure a credential for \
+             one of the security schemes `XAuthToken`, `Basic`"
+        );
+        let invalid = Error::InvalidRequest {
+            operation: None,
+            message: "`x y` is not a valid header name".into(),
+        };
+        assert_eq!(
+            invalid.to_string(),
+            "invalid client configuration: `x y` is not a valid header name"
+        );
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for status in [408, 409, 429, 500, 502, 503] {
+            assert!(api(status).is_retryable(), "{status}");
+        }
+        for status in [400, 401, 403, 404, 422] {
+            assert!(!api(status).is_retryable(), "{status}");
+        }
+        assert_eq!(api(422).status(), Some(StatusCode::UNPROCESSABLE_ENTITY));
+        assert_eq!(api(422).request_id(), Some("req-1"));
+        assert_eq!(api(422).operation(), Some("createUser"));
+    }
+
+    #[test]
+    fn long_bodies_are_cut_in_messages() {
+        let body = "é".repeat(300);
+        let text = snippet(body.as_bytes());
+        assert_eq!(text.chars().count(), 203);
+        assert_eq!(snippet(b""), "empty body");
+    }
+}

@@ -1,0 +1,78 @@
+//! What a generation run produces besides the spec's content: the crate's name, version and metadata.
+
+/// Settings of one generation run, in the style of `prost_build::Config`.
+///
+/// ```
+/// let mut config = generator::Config::new("petstore");
+/// config.crate_version("1.2.0").command("cargo run -p petstore-codegen");
+/// assert_eq!(config.name(), "petstore");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub(crate) crate_name: String,
+    pub(crate) crate_version: String,
+    pub(crate) command: String,
+    pub(crate) description: Option<String>,
+    pub(crate) repository: Option<String>,
+    pub(crate) license: String,
+    pub(crate) manifest: bool,
+}
+
+impl Config {
+    /// Settings for a crate called `crate_name`, version `0.1.0`.
+    pub fn new(crate_name: impl Into<String>) -> Self {
+        Config {
+            crate_name: crate_name.into(),
+            crate_version: "0.1.0".to_owned(),
+            command: "cargo run -p fincode-generator -- --spec SPEC --out DIR".to_owned(),
+            description: None,
+            repository: None,
+            license: "MIT OR Apache-2.0".to_owned(),
+            manifest: true,
+        }
+    }
+
+    /// The crate's name as `Cargo.toml` gives it.
+    pub fn name(&self) -> &str {
+        &self.crate_name
+    }
+
+    /// The crate's version (default `0.1.0`).
+    pub fn crate_version(&mut self, version: impl Into<String>) -> &mut Self {
+        self.crate_version = version.into();
+        self
+    }
+
+    /// The command that regenerates the files, named in every file's `@generated` line.
+    pub fn command(&mut self, command: impl Into<String>) -> &mut Self {
+        self.command = command.into();
+        self
+    }
+
+    /// The crate's one-line description (default: from the spec's title).
+    pub fn description(&mut self, description: impl Into<String>) -> &mut Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// The repository URL written into `Cargo.toml`.
+    pub fn repository(&mut self, url: impl Into<String>) -> &mut Self {
+        self.repository = Some(url.into());
+        self
+    }
+
+    /// The licence expression written into `Cargo.toml` (default `MIT OR Apache-2.0`).
+    pub fn license(&mut self, license: impl Into<String>) -> &mut Self {
+        self.license = license.into();
+        self
+    }
+
+    /// Whether to emit `Cargo.toml` and `README.md` (default `true`).
+    ///
+    /// A `build.rs` that includes the generated sources into its own crate turns this off and
+    /// includes `src/lib.rs` through `include!`-free module paths; see the crate documentation.
+    pub fn manifest(&mut self, emit: bool) -> &mut Self {
+        self.manifest = emit;
+        self
+    }
+}

@@ -1,0 +1,463 @@
+//! The intermediate representation: resolved, named, Rust-ready.
+//!
+//! [`build`] turns a loaded [`Spec`] into an [`Api`]: every schema a type (named components and the inline
+//! schemas that need a name), every operation a method with typed parameters, a body and a response shape,
+//! plus security schemes and servers. Every Rust name is decided here; the emitters only print.
+
+mod names;
+mod operations;
+mod recursion;
+mod types;
+
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::Spec;
+
+
+/// The API as the emitters see it.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.version`.
+    pub version: String,
+    /// Every type, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operation groups (one per tag), in the order the spec lists its tags.
+    pub groups: Vec<Group>,
+    /// Every operation, grouped, in spec order within each group.
+    pub operations: Vec<Operation>,
+    /// Security schemes, sorted by spec name.
+    pub schemes: Vec<Scheme>,
+    /// The root servers.
+    pub servers: Vec<Server>,
+    /// The type of the error envelope's `error.code`, when the spec declares an error envelope.
+    pub error_code: Option<Ty>,
+    /// Custom date formats the types use.
+    pub formats: Vec<DateFormat>,
+}
+
+/// A Rust type as a field, parameter or body holds it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ty {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `rust_decimal::Decimal`; `number` when the spec says `type: number` (written as a JSON number).
+    Decimal {
+        /// Written as a JSON number rather than a string.
+        number: bool,
+    },
+    /// `time::OffsetDateTime` (RFC 3339).
+    DateTime,
+    /// `time::Date` (`YYYY-MM-DD`).
+    Date,
+    /// A date or date-time in a custom format (`x-fincode-date-format`): the name of the serde module
+    /// declared for it and the Rust type it holds.
+    Formatted(DateFormat),
+    /// `uuid::Uuid`.
+    Uuid,
+    /// `Vec<u8>` (base64 in JSON; a file part in multipart bodies).
+    Bytes,
+    /// `serde_json::Value`: anything.
+    Json,
+    /// `()`.
+    Unit,
+    /// A generated type, by its Rust name.
+    Named(String),
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Ty>),
+    /// `Option<T>`.
+    Option(Box<Ty>),
+    /// `Box<T>`, breaking a recursive type.
+    Boxed(Box<Ty>),
+}
+
+/// A custom date format turned into a serde module.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateFormat {
+    /// The module's name (`date_dd_mm_yyyy`).
+    pub module: String,
+    /// The `time` format description (`[day]/[month]/[year]`).
+    pub description: String,
+    /// The pattern as the spec gives it (`dd/MM/yyyy`).
+    pub pattern: String,
+    /// `Date` or `PrimitiveDateTime`.
+    pub kind: DateKind,
+}
+
+/// What a custom date format holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DateKind {
+    /// `time::Date`.
+    Date,
+    /// `time::PrimitiveDateTime`.
+    DateTime,
+}
+
+impl Ty {
+    /// `Option<self>`, unless it already is one.
+    pub fn optional(self) -> Ty {
+        match self {
+            Ty::Option(_) => self,
+            other => Ty::Option(Box::new(other)),
+        }
+    }
+
+    /// The type as an element of a `Vec`, map or enum variant, where no field-level serde helper applies:
+    /// dates and bytes stay in their wire form, a number-written decimal reads and writes as a string.
+    pub fn in_container(self) -> Ty {
+        match self {
+            Ty::DateTime | Ty::Date | Ty::Formatted(_) | Ty::Bytes => Ty::String,
+            Ty::Decimal { .. } => Ty::Decimal { number: false },
+            Ty::Option(inner) => Ty::Option(Box::new(inner.in_container())),
+            other => other,
+        }
+    }
+}
+
+/// A generated type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Documentation, from `title`/`description`.
+    pub doc: String,
+    /// Where the schema is (a JSON pointer).
+    pub pointer: String,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a generated type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct {
+        /// The fields, in spec order.
+        fields: Vec<Field>,
+        /// `additionalProperties`, flattened into a map field.
+        additional: Option<Field>,
+    },
+    /// An open string enum.
+    Enum {
+        /// Known values.
+        variants: Vec<EnumVariant>,
+        /// The name of the variant holding unknown values (`Unknown`, or `UnknownValue` when a value is called `Unknown`).
+        unknown: String,
+    },
+    /// `oneOf`/`anyOf` with a discriminator: the variant is chosen by a property's value.
+    Tagged {
+        /// The discriminating property.
+        property: String,
+        /// `(variant name, discriminator value, payload type)`.
+        variants: Vec<TaggedVariant>,
+        /// The name of the variant keeping an unknown discriminator's whole object.
+        unknown: String,
+    },
+    /// `oneOf`/`anyOf` without a discriminator: the first variant that deserializes wins.
+    Untagged {
+        /// Variants in spec order; an `Other(serde_json::Value)` variant follows them.
+        variants: Vec<UntaggedVariant>,
+        /// The name of the catch-all variant.
+        other: String,
+    },
+    /// A name for another type (`pub type Name = T;`).
+    Alias(Ty),
+    /// A wrapper around another type (`pub struct Name(pub T);`), for aliases that name themselves.
+    Newtype(Ty),
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The Rust name (a raw identifier for keywords).
+    pub name: String,
+    /// The JSON member name.
+    pub wire: String,
+    /// The type, `Option` when the member may be absent or null.
+    pub ty: Ty,
+    /// Whether the spec lists the member as required.
+    pub required: bool,
+    /// Documentation.
+    pub doc: String,
+    /// Whether the value is a secret that `Debug` must not print.
+    pub sensitive: bool,
+}
+
+/// A value of an open enum.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// The Rust name.
+    pub name: String,
+    /// The value as sent.
+    pub wire: String,
+}
+
+/// A variant of a discriminated union.
+#[derive(Debug, Clone)]
+pub struct TaggedVariant {
+    /// The Rust name.
+    pub name: String,
+    /// The discriminator value that selects it.
+    pub tag: String,
+    /// Its payload.
+    pub ty: Ty,
+}
+
+/// A variant of an undiscriminated union.
+#[derive(Debug, Clone)]
+pub struct UntaggedVariant {
+    /// The Rust name.
+    pub name: String,
+    /// Its payload.
+    pub ty: Ty,
+}
+
+/// A group of operations: one accessor on the client (`client.remittance()`).
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The tag, as the spec names it.
+    pub tag: String,
+    /// The accessor method (`remittance`).
+    pub method: String,
+    /// The struct the accessor returns (`Remittance`).
+    pub struct_name: String,
+    /// The module holding the group's operations (`remittance`).
+    pub module: String,
+    /// Documentation, from the tag's description.
+    pub doc: String,
+}
+
+/// An operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId`, or one derived from method and path.
+    pub id: String,
+    /// The index of its group in [`Api::groups`].
+    pub group: usize,
+    /// The method on the group (`call_quote`).
+    pub method_name: String,
+    /// The request builder struct (`CallQuote`).
+    pub builder: String,
+    /// The `static` describing it (`CALL_QUOTE`).
+    pub constant: String,
+    /// The HTTP method, upper case.
+    pub http_method: String,
+    /// The path template.
+    pub path: String,
+    /// Where the operation is (a JSON pointer).
+    pub pointer: String,
+    /// Documentation: summary, description, and what the spec says about the operation.
+    pub doc: String,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
+    /// Parameters: required ones first, in the order the method takes them.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// How the success response is read.
+    pub response: ResponseDef,
+    /// Operation- or path-level servers; `None` means the root servers.
+    pub servers: Option<Vec<Server>>,
+    /// Security alternatives, each a list of indices into [`Api::schemes`].
+    pub security: Vec<Vec<usize>>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamIn {
+    /// A `{name}` of the path template.
+    Path,
+    /// The query string.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie, sent as a `Cookie` header.
+    Cookie,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The name as sent.
+    pub wire: String,
+    /// The Rust name (argument or builder method).
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamIn,
+    /// Its type (never `Option`; absence is handled by the builder).
+    pub ty: Ty,
+    /// Whether the caller must give it: an argument of the operation's method.
+    pub required: bool,
+    /// A default sent when the caller gives nothing (only for required parameters with a scalar default).
+    pub default: Option<String>,
+    /// Documentation.
+    pub doc: String,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// JSON.
+    Json,
+    /// JSON wrapped in the spec's request envelope.
+    JsonEnvelope,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `text/*`.
+    Text,
+    /// Any other media type, as bytes.
+    Raw,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// The media type sent.
+    pub media_type: String,
+    /// Its type.
+    pub ty: Ty,
+    /// Whether the operation requires it.
+    pub required: bool,
+    /// Documentation.
+    pub doc: String,
+    /// For multipart bodies of a generated struct: its fields, to become parts.
+    pub parts: Vec<Field>,
+}
+
+/// How a success response is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// The success envelope, unwrapped to `data`.
+    Success,
+    /// The status envelope, unwrapped to `data`.
+    Status,
+    /// The body is the result.
+    Json,
+    /// A text body.
+    Text,
+    /// A binary body.
+    Bytes,
+    /// No body.
+    Empty,
+}
+
+/// The success response of an operation.
+#[derive(Debug, Clone)]
+pub struct ResponseDef {
+    /// How it is read.
+    pub shape: Shape,
+    /// The result type.
+    pub ty: Ty,
+}
+
+/// A security scheme.
+#[derive(Debug, Clone)]
+pub struct Scheme {
+    /// The spec's name (`XAuthToken`).
+    pub name: String,
+    /// The `static` describing it (`X_AUTH_TOKEN`).
+    pub constant: String,
+    /// The client builder method that sets its credential (`x_auth_token`).
+    pub method: String,
+    /// What it sends.
+    pub kind: SchemeKind,
+    /// Documentation.
+    pub doc: String,
+}
+
+/// What a security scheme sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// A header carrying the token.
+    ApiKeyHeader(String),
+    /// A query parameter carrying the token.
+    ApiKeyQuery(String),
+    /// A cookie carrying the token.
+    ApiKeyCookie(String),
+    /// `Authorization: Bearer` (HTTP bearer, OAuth 2, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic`.
+    Basic,
+}
+
+/// A server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// The URL template.
+    pub url: String,
+    /// `(variable, default)`.
+    pub variables: Vec<(String, String)>,
+    /// The description.
+    pub description: Option<String>,
+}
+
+/// Builds the IR, or fails with every problem found.
+pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    if !crate::lint::refs::unresolved(spec, &mut diagnostics) {
+        return Err(diagnostics);
+    }
+    let Some(openapi) = spec.openapi.as_ref() else {
+        return Err(diagnostics);
+    };
+    let mut ctx = types::Types::new(spec, openapi);
+    let envelopes = operations::Envelopes::read(spec, &mut ctx);
+    let ops = operations::build(spec, openapi, &mut ctx, &envelopes);
+    let error_code = envelopes.error_code.clone();
+    let formats = ctx.formats();
+    let (types, mut found) = ctx.finish();
+    diagnostics.append(&mut found);
+    let (groups, operations, schemes, mut found) = ops;
+    diagnostics.append(&mut found);
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    Ok(Api {
+        title: openapi.info.title.clone(),
+        description: openapi.info.description.clone(),
+        version: openapi.info.version.clone(),
+        types,
+        groups,
+        operations,
+        schemes,
+        servers: operations::servers(&openapi.servers),
+        error_code,
+        formats,
+    })
+}
+
+/// The text of a string-valued extension or member.
+fn str_of<'a>(value: Option<&'a Value>) -> Option<&'a str> {
+    value.and_then(Value::as_str)
+}
+
+/// Joins documentation paragraphs, skipping empty ones.
+fn doc_join(parts: &[Option<&str>]) -> String {
+    parts
+        .iter()
+        .flatten()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}

@@ -1,0 +1,604 @@
+//! Operations, their groups, security schemes and servers.
+
+use std::collections::BTreeMap;
+
+use heck::ToShoutySnakeCase;
+use openapiv3::{
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
+    Response, Schema, SchemaKind, SecurityScheme, StatusCode,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::names::{self, bare, camel, snake, Namespace};
+use super::types::{component_key, Types};
+use super::{
+    doc_join, str_of, Body, BodyKind, Diagnostic, Group, Operation, Param, ParamIn, ResponseDef,
+    Scheme, SchemeKind, Server, Shape, Ty, TypeKind,
+};
+use crate::diagnostic::Rule;
+use crate::load::Spec;
+use crate::pointer;
+
+/// Methods of the client that a group accessor may not take.
+const CLIENT_METHODS: &[&str] = &["builder", "execute", "clone", "fmt"];
+/// Methods of the client builder that a scheme's credential setter may not take.
+const BUILDER_METHODS: &[&str] = &[
+    "base_url", "server", "server_variable", "credential", "timeout", "connect_timeout",
+    "user_agent", "default_header", "http_client", "root_servers", "build", "fmt",
+];
+/// Names inside a request builder that parameters may not take.
+const BUILDER_FIELDS: &[&str] = &["client", "body", "send", "into_future", "options"];
+
+/// The envelopes the spec declares in `x-fincode-envelopes`, by component key.
+#[derive(Debug, Default)]
+pub struct Envelopes {
+    request: Option<String>,
+    success: Option<String>,
+    status: Option<String>,
+    /// The type of `error.code` in the error envelope.
+    pub error_code: Option<Ty>,
+}
+
+impl Envelopes {
+    /// Reads the envelope declarations.
+    pub fn read(spec: &Spec, types: &mut Types) -> Self {
+        let declared = spec.value.get("x-fincode-envelopes");
+        let key = |kind: &str| {
+            str_of(declared.and_then(|d| d.get(kind)).and_then(|d| d.get("$ref")))
+                .and_then(component_key)
+        };
+        let mut envelopes = Envelopes {
+            request: key("request"),
+            success: key("success"),
+            status: key("status"),
+            error_code: None,
+        };
+        if let Some(error) = key("error") {
+            envelopes.error_code = error_code(types, &error);
+            if envelopes.error_code.is_none() {
+                types.unsupported(
+                    "/x-fincode-envelopes/error",
+                    "the error envelope must have an `error` object with a `code` member",
+                );
+            }
+        }
+        envelopes
+    }
+}
+
+/// The type of `error.code` in the error envelope component `key`.
+fn error_code(types: &Types, key: &str) -> Option<Ty> {
+    let member = |type_name: &str, wire: &str| -> Option<Ty> {
+        match &types.def(type_name)?.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().find(|f| f.wire == wire).map(|f| match &f.ty {
+                Ty::Option(inner) => (**inner).clone(),
+                other => other.clone(),
+            }),
+            _ => None,
+        }
+    };
+    let envelope = types.component(key)?.to_owned();
+    let Ty::Named(error) = member(&envelope, "error")? else {
+        return None;
+    };
+    member(&error, "code")
+}
+
+/// Operations, groups and security schemes, with the problems found.
+pub type Built = (Vec<Group>, Vec<Operation>, Vec<Scheme>, Vec<Diagnostic>);
+
+/// Builds every operation of `paths`.
+pub fn build<'a>(spec: &'a Spec, openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelopes) -> Built {
+    let mut b = Builder {
+        spec,
+        openapi,
+        types,
+        envelopes,
+        diagnostics: Vec::new(),
+        schemes: Vec::new(),
+    };
+    b.schemes();
+    let mut group_index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut groups = Vec::new();
+    let mut group_methods = Namespace::with_reserved(CLIENT_METHODS);
+    let mut type_names = Namespace::with_reserved(names::RESERVED_TYPES);
+    let mut modules = Namespace::with_reserved(&["mod"]);
+    let mut constants = Namespace::default();
+    let mut method_names: Vec<Namespace> = Vec::new();
+    let docs: BTreeMap<&str, &str> = openapi
+        .tags
+        .iter()
+        .map(|t| (t.name.as_str(), t.description.as_deref().unwrap_or("")))
+        .collect();
+    let mut add_group = |tag: &str, groups: &mut Vec<Group>, method_names: &mut Vec<Namespace>, type_names: &mut Namespace| -> usize {
+        if let Some(&i) = group_index.get(tag) {
+            return i;
+        }
+        let doc = docs.get(tag).copied().filter(|d| !d.trim().is_empty());
+        groups.push(Group {
+            tag: tag.to_owned(),
+            method: group_methods.claim(&snake(tag)),
+            struct_name: type_names.claim(&camel(tag)),
+            module: modules.claim(&snake(tag)),
+            doc: doc.map_or_else(|| format!("Operations tagged `{tag}`."), |d| d.trim().to_owned()),
+        });
+        method_names.push(Namespace::default());
+        group_index.insert(tag.to_owned(), groups.len() - 1);
+        groups.len() - 1
+    };
+    for tag in &openapi.tags {
+        add_group(&tag.name, &mut groups, &mut method_names, &mut type_names);
+    }
+    let mut operations = Vec::new();
+    for (path, item) in openapi.paths.paths.iter() {
+        let item_ptr = pointer::push("/paths", path);
+        let item = match item {
+            ReferenceOr::Item(item) => item.clone(),
+            ReferenceOr::Reference { reference } => match b.deref::<PathItem>(reference, &item_ptr) {
+                Some(item) => item,
+                None => continue,
+            },
+        };
+        for (method, op) in item.iter() {
+            let op_ptr = pointer::push(&item_ptr, method);
+            let tag = op.tags.first().map_or("default", String::as_str);
+            let group = add_group(tag, &mut groups, &mut method_names, &mut type_names);
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{method}_{}", path.replace(['{', '}'], "")));
+            let method_name = method_names[group].claim(&snake(&id));
+            let builder = type_names.claim(&camel(bare(&snake(&id))));
+            let constant = constants.claim(&bare(&method_name).to_shouty_snake_case());
+            let mut operation = Operation {
+                id: id.clone(),
+                group,
+                method_name,
+                builder: builder.clone(),
+                constant,
+                http_method: method.to_uppercase(),
+                path: path.clone(),
+                pointer: op_ptr.clone(),
+                doc: operation_doc(op, method, path),
+                deprecated: op.deprecated,
+                params: Vec::new(),
+                body: None,
+                response: ResponseDef {
+                    shape: Shape::Empty,
+                    ty: Ty::Unit,
+                },
+                servers: None,
+                security: Vec::new(),
+            };
+            operation.params = b.params(&item, op, path, (&item_ptr, &op_ptr), &builder);
+            operation.body = op
+                .request_body
+                .as_ref()
+                .and_then(|body| b.body(body, &pointer::push(&op_ptr, "requestBody"), &builder));
+            operation.response = b.response(&op.responses, &op_ptr, &builder);
+            operation.servers = if !op.servers.is_empty() {
+                Some(servers(&op.servers))
+            } else if !item.servers.is_empty() {
+                Some(servers(&item.servers))
+            } else {
+                None
+            };
+            let requirements = op.security.as_ref().or(openapi.security.as_ref());
+            operation.security = b.security(requirements, &op_ptr);
+            operations.push(operation);
+        }
+    }
+    operations.sort_by_key(|o| o.group);
+    let Builder {
+        diagnostics,
+        schemes,
+        ..
+    } = b;
+    (groups, operations, schemes, diagnostics)
+}
+
+fn operation_doc(op: &openapiv3::Operation, method: &str, path: &str) -> String {
+    let mut doc = doc_join(&[op.summary.as_deref(), op.description.as_deref()]);
+    if doc.is_empty() {
+        doc = format!("`{} {path}`.", method.to_uppercase());
+    } else {
+        doc.push_str(&format!("\n\n`{} {path}`", method.to_uppercase()));
+    }
+    if let Some(note) = str_of(op.extensions.get("x-fincode-unverified"))
+        .or_else(|| (op.extensions.get("x-fincode-unverified") == Some(&Value::Bool(true))).then_some(""))
+    {
+        doc.push_str("\n\n**Unverified:** the public documentation does not confirm this operation.");
+        if !note.is_empty() {
+            doc.push(' ');
+            doc.push_str(note);
+        }
+    }
+    doc
+}
+
+/// Converts servers.
+pub fn servers(list: &[openapiv3::Server]) -> Vec<Server> {
+    list.iter()
+        .map(|s| Server {
+            url: s.url.clone(),
+            variables: s
+                .variables
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.default.clone()))
+                .collect(),
+            description: s.description.clone(),
+        })
+        .collect()
+}
+
+struct Builder<'a, 't> {
+    spec: &'a Spec,
+    openapi: &'a OpenAPI,
+    types: &'t mut Types<'a>,
+    envelopes: &'t Envelopes,
+    diagnostics: Vec<Diagnostic>,
+    schemes: Vec<Scheme>,
+}
+
+impl Builder<'_, '_> {
+    fn unsupported(&mut self, ptr: &str, message: impl Into<String>) {
+        let d = self
+            .spec
+            .diagnostic(Rule::CodegenUnsupported, ptr.to_owned(), message);
+        self.diagnostics.push(d);
+    }
+
+    /// Reads what a local reference points at as a `T`.
+    fn deref<T: DeserializeOwned>(&mut self, reference: &str, at: &str) -> Option<T> {
+        let value = pointer::resolve(&self.spec.value, reference)?;
+        match serde_json::from_value::<T>(value.clone()) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.unsupported(at, format!("`{reference}` does not point at the right kind of object: {e}"));
+                None
+            }
+        }
+    }
+
+    fn schemes(&mut self) {
+        let mut methods = Namespace::with_reserved(BUILDER_METHODS);
+        let mut constants = Namespace::default();
+        let openapi = self.openapi;
+        let list = openapi.components.as_ref().map(|c| &c.security_schemes);
+        let mut sorted: Vec<_> = list.into_iter().flatten().collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        for (name, scheme) in sorted {
+            let at = pointer::push("/components/securitySchemes", name);
+            let scheme = match scheme {
+                ReferenceOr::Item(s) => s.clone(),
+                ReferenceOr::Reference { reference } => match self.deref::<SecurityScheme>(reference, &at) {
+                    Some(s) => s,
+                    None => continue,
+                },
+            };
+            let (kind, description) = match &scheme {
+                SecurityScheme::APIKey { location, name, description, .. } => (
+                    match location {
+                        openapiv3::APIKeyLocation::Header => SchemeKind::ApiKeyHeader(name.clone()),
+                        openapiv3::APIKeyLocation::Query => SchemeKind::ApiKeyQuery(name.clone()),
+                        openapiv3::APIKeyLocation::Cookie => SchemeKind::ApiKeyCookie(name.clone()),
+                    },
+                    description,
+                ),
+                SecurityScheme::HTTP { scheme, description, .. } => (
+                    if scheme.eq_ignore_ascii_case("basic") {
+                        SchemeKind::Basic
+                    } else {
+                        SchemeKind::Bearer
+                    },
+                    description,
+                ),
+                SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
+                    (SchemeKind::Bearer, description)
+                }
+            };
+            let what = match &kind {
+                SchemeKind::ApiKeyHeader(h) => format!("Sent in the `{h}` header."),
+                SchemeKind::ApiKeyQuery(q) => format!("Sent as the `{q}` query parameter."),
+                SchemeKind::ApiKeyCookie(c) => format!("Sent as the `{c}` cookie."),
+                SchemeKind::Bearer => "Sent as `Authorization: Bearer <token>`.".to_owned(),
+                SchemeKind::Basic => "Sent as `Authorization: Basic`.".to_owned(),
+            };
+            let doc = doc_join(&[
+                Some(&format!("The `{name}` security scheme.")),
+                description.as_deref(),
+                Some(&what),
+            ]);
+            self.schemes.push(Scheme {
+                name: name.clone(),
+                constant: constants.claim(&bare(&snake(name)).to_shouty_snake_case()),
+                method: methods.claim(&snake(name)),
+                kind,
+                doc,
+            });
+        }
+    }
+
+    fn security(&mut self, requirements: Option<&Vec<openapiv3::SecurityRequirement>>, at: &str) -> Vec<Vec<usize>> {
+        let mut out = Vec::new();
+        for (i, requirement) in requirements.into_iter().flatten().enumerate() {
+            let mut alternative = Vec::new();
+            for name in requirement.keys() {
+                match self.schemes.iter().position(|s| &s.name == name) {
+                    Some(index) => alternative.push(index),
+                    None => {
+                        let ptr = pointer::push_index(&pointer::push(at, "security"), i);
+                        self.unsupported(&ptr, format!("security scheme `{name}` is not defined in `components/securitySchemes`"));
+                    }
+                }
+            }
+            out.push(alternative);
+        }
+        out
+    }
+
+    fn params(
+        &mut self,
+        item: &PathItem,
+        op: &openapiv3::Operation,
+        path: &str,
+        (item_ptr, op_ptr): (&str, &str),
+        builder: &str,
+    ) -> Vec<Param> {
+        // Path-level parameters, overridden by operation-level ones with the same name and location.
+        let mut all: Vec<(Parameter, String)> = Vec::new();
+        let sources = [(&item.parameters, item_ptr), (&op.parameters, op_ptr)];
+        for (list, base) in sources {
+            for (i, p) in list.iter().enumerate() {
+                let at = pointer::push_index(&pointer::push(base, "parameters"), i);
+                let p = match p {
+                    ReferenceOr::Item(p) => p.clone(),
+                    ReferenceOr::Reference { reference } => match self.deref::<Parameter>(reference, &at) {
+                        Some(p) => p,
+                        None => continue,
+                    },
+                };
+                let key = |q: &Parameter| (q.parameter_data_ref().name.clone(), std::mem::discriminant(q));
+                all.retain(|(q, _)| key(q) != key(&p));
+                all.push((p, at));
+            }
+        }
+        let mut names = Namespace::with_reserved(BUILDER_FIELDS);
+        let mut params = Vec::new();
+        for (p, at) in all {
+            let (location, style_note) = match &p {
+                Parameter::Path { .. } => (ParamIn::Path, None),
+                Parameter::Query { .. } => (ParamIn::Query, None),
+                Parameter::Header { .. } => (ParamIn::Header, None),
+                Parameter::Cookie { .. } => (ParamIn::Cookie, None::<&str>),
+            };
+            let data = p.parameter_data_ref();
+            if location == ParamIn::Header
+                && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+            {
+                continue;
+            }
+            let hint = format!("{builder}{}", bare(&camel(&data.name)));
+            let (ty, default) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let ty = self.types.ty(schema, &pointer::push(&at, "schema"), &hint);
+                    (ty, self.scalar_default(schema))
+                }
+                ParameterSchemaOrContent::Content(_) => (Ty::Json, None),
+            };
+            let ty = match ty {
+                Ty::Option(inner) => *inner,
+                other => other,
+            };
+            let mut doc = data
+                .description
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map_or_else(|| format!("The `{}` parameter.", data.name), str::to_owned);
+            if let Some(d) = &default {
+                doc.push_str(&format!("\n\nDefaults to `{d}` when not set."));
+            }
+            let _ = style_note;
+            let required = location == ParamIn::Path || (data.required && default.is_none());
+            params.push(Param {
+                wire: data.name.clone(),
+                name: names.claim(&snake(&data.name)),
+                location,
+                ty,
+                required,
+                default: if data.required { default } else { None },
+                doc,
+            });
+        }
+        // Required parameters first: path parameters in template order, then the others in spec order.
+        let order = |p: &Param| -> (usize, usize) {
+            match (p.location, p.required) {
+                (ParamIn::Path, _) => (0, path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX)),
+                (_, true) => (1, 0),
+                (_, false) => (2, 0),
+            }
+        };
+        params.sort_by_key(order);
+        params
+    }
+
+    /// A parameter's default as the text to send, for scalar defaults.
+    fn scalar_default(&self, schema: &ReferenceOr<Schema>) -> Option<String> {
+        let ReferenceOr::Item(s) = schema else { return None };
+        match s.schema_data.default.as_ref()? {
+            Value::String(v) => Some(v.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    fn body(&mut self, body: &ReferenceOr<RequestBody>, at: &str, builder: &str) -> Option<Body> {
+        let body = match body {
+            ReferenceOr::Item(b) => b.clone(),
+            ReferenceOr::Reference { reference } => self.deref::<RequestBody>(reference, at)?,
+        };
+        let (media_type, media, kind) = pick_media(&body.content, true)?;
+        let media_ptr = pointer::push(&pointer::push(at, "content"), &media_type);
+        let schema_ptr = pointer::push(&media_ptr, "schema");
+        let hint = format!("{builder}Request");
+        let (kind, ty) = match (kind, &media.schema) {
+            (BodyKind::Json, Some(schema)) => match self.enveloped(schema, self.envelopes.request.as_deref(), &schema_ptr, &hint) {
+                Some(ty) => (BodyKind::JsonEnvelope, ty),
+                None => (BodyKind::Json, self.types.ty(schema, &schema_ptr, &hint)),
+            },
+            (BodyKind::Json, None) => (BodyKind::Json, Ty::Json),
+            (BodyKind::Multipart | BodyKind::Form, Some(schema)) => (kind, self.types.ty(schema, &schema_ptr, &hint)),
+            (BodyKind::Multipart | BodyKind::Form, None) => (kind, Ty::Map(Box::new(Ty::String))),
+            (BodyKind::Text, _) => (BodyKind::Text, Ty::String),
+            (_, _) => (BodyKind::Raw, Ty::Bytes),
+        };
+        let ty = match ty {
+            Ty::Option(inner) => *inner,
+            other => other,
+        };
+        let parts = match (&kind, &ty) {
+            (BodyKind::Multipart, Ty::Named(name)) => match self.types.def(name).map(|d| &d.kind) {
+                Some(TypeKind::Struct { fields, .. }) if fields.iter().all(|f| !f.wire.is_empty()) => fields.clone(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        if kind == BodyKind::Multipart && parts.is_empty() {
+            self.unsupported(&schema_ptr, "a `multipart/form-data` body must be an object with named properties");
+        }
+        let doc = body
+            .description
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map_or_else(|| "The request body.".to_owned(), str::to_owned);
+        Some(Body {
+            kind,
+            media_type,
+            ty,
+            required: body.required,
+            doc,
+            parts,
+        })
+    }
+
+    /// `allOf: [{$ref: envelope}, {properties: {data: X}}]` as the type of `X`, when `envelope` is the one named.
+    fn enveloped(&mut self, schema: &ReferenceOr<Schema>, envelope: Option<&str>, at: &str, hint: &str) -> Option<Ty> {
+        let envelope = envelope?;
+        let ReferenceOr::Item(schema) = schema else { return None };
+        let SchemaKind::AllOf { all_of } = &schema.schema_kind else { return None };
+        let [ReferenceOr::Reference { reference }, ReferenceOr::Item(data)] = all_of.as_slice() else {
+            return None;
+        };
+        if component_key(reference).as_deref() != Some(envelope) {
+            return None;
+        }
+        let properties = match &data.schema_kind {
+            SchemaKind::Type(openapiv3::Type::Object(o)) => &o.properties,
+            SchemaKind::Any(any) => &any.properties,
+            _ => return None,
+        };
+        let member = properties.get("data")?;
+        let ptr = pointer::push(&pointer::push(&pointer::push(at, "allOf/1"), "properties"), "data");
+        Some(self.types.ty_boxed(member, &ptr, hint))
+    }
+
+    fn response(&mut self, responses: &openapiv3::Responses, op_ptr: &str, builder: &str) -> ResponseDef {
+        let empty = ResponseDef {
+            shape: Shape::Empty,
+            ty: Ty::Unit,
+        };
+        let mut success: Vec<(u16, String, &ReferenceOr<Response>)> = responses
+            .responses
+            .iter()
+            .filter_map(|(code, r)| match code {
+                StatusCode::Code(c) if (200..300).contains(c) => Some((*c, c.to_string(), r)),
+                StatusCode::Range(2) => Some((299, "2XX".to_owned(), r)),
+                _ => None,
+            })
+            .collect();
+        success.sort_by_key(|(c, _, _)| *c);
+        let chosen = match success.first() {
+            Some((_, key, r)) => Some((key.clone(), *r)),
+            None if responses.responses.is_empty() => responses.default.as_ref().map(|r| ("default".to_owned(), r)),
+            None => None,
+        };
+        let Some((key, response)) = chosen else { return empty };
+        let at = if key == "default" {
+            pointer::push(&pointer::push(op_ptr, "responses"), "default")
+        } else {
+            pointer::push(&pointer::push(op_ptr, "responses"), &key)
+        };
+        let response = match response {
+            ReferenceOr::Item(r) => r.clone(),
+            ReferenceOr::Reference { reference } => match self.deref::<Response>(reference, &at) {
+                Some(r) => r,
+                None => return empty,
+            },
+        };
+        let Some((media_type, media, kind)) = pick_media(&response.content, false) else {
+            return empty;
+        };
+        let schema_ptr = pointer::push(&pointer::push(&pointer::push(&at, "content"), &media_type), "schema");
+        let hint = format!("{builder}Response");
+        match kind {
+            BodyKind::Json => {
+                let Some(schema) = &media.schema else {
+                    return ResponseDef { shape: Shape::Json, ty: Ty::Json };
+                };
+                for (envelope, shape) in [
+                    (self.envelopes.success.clone(), Shape::Success),
+                    (self.envelopes.status.clone(), Shape::Status),
+                ] {
+                    if let Some(ty) = self.enveloped(schema, envelope.as_deref(), &schema_ptr, &hint) {
+                        return ResponseDef { shape, ty };
+                    }
+                    if let (Some(env), ReferenceOr::Reference { reference }) = (&envelope, schema) {
+                        if component_key(reference).as_deref() == Some(env.as_str()) {
+                            return ResponseDef { shape, ty: Ty::Json };
+                        }
+                    }
+                }
+                ResponseDef {
+                    shape: Shape::Json,
+                    ty: self.types.ty(schema, &schema_ptr, &hint),
+                }
+            }
+            BodyKind::Text => ResponseDef { shape: Shape::Text, ty: Ty::String },
+            _ => ResponseDef { shape: Shape::Bytes, ty: Ty::Bytes },
+        }
+    }
+}
+
+/// The media type to use: JSON first, then multipart and form bodies, then text, then anything.
+fn pick_media(
+    content: &indexmap::IndexMap<String, MediaType>,
+    request: bool,
+) -> Option<(String, MediaType, BodyKind)> {
+    let classify = |m: &str| -> (u8, BodyKind) {
+        let m = m.to_ascii_lowercase();
+        let essence = m.split(';').next().unwrap_or("").trim().to_owned();
+        if essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json") {
+            (0, BodyKind::Json)
+        } else if request && essence == "multipart/form-data" {
+            (1, BodyKind::Multipart)
+        } else if request && essence == "application/x-www-form-urlencoded" {
+            (2, BodyKind::Form)
+        } else if essence.starts_with("text/") {
+            (3, BodyKind::Text)
+        } else if essence.contains("json") {
+            (4, BodyKind::Json)
+        } else {
+            (5, BodyKind::Raw)
+        }
+    };
+    content
+        .iter()
+        .map(|(m, media)| (classify(m), m, media))
+        .min_by_key(|((rank, _), _, _)| *rank)
+        .map(|((_, kind), m, media)| (m.clone(), media.clone(), kind))
+}

@@ -1,0 +1,273 @@
+//! Recursive types: a type that holds itself by value gets a `Box`, an alias that names itself becomes a newtype.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Ty, TypeDef, TypeKind};
+
+/// Boxes every by-value use of a type that lies on a cycle, and turns self-referential aliases into newtypes.
+pub fn break_cycles(defs: &mut BTreeMap<String, TypeDef>) {
+    newtype_recursive_aliases(defs);
+    let edges: BTreeMap<String, BTreeSet<String>> = defs
+        .iter()
+        .map(|(name, def)| {
+            let mut out = BTreeSet::new();
+            for ty in payloads(&def.kind) {
+                by_value(ty, &mut out);
+            }
+            (name.clone(), out)
+        })
+        .collect();
+    let component = components(&edges);
+    for (name, def) in defs.iter_mut() {
+        let Some(&mine) = component.get(name) else { continue };
+        let same = |other: &str| component.get(other) == Some(&mine);
+        for ty in payloads_mut(&mut def.kind) {
+            box_cycles(ty, &same);
+        }
+    }
+}
+
+/// The types a definition holds.
+fn payloads(kind: &TypeKind) -> Vec<&Ty> {
+    match kind {
+        TypeKind::Struct { fields, additional } => fields
+            .iter()
+            .chain(additional.iter())
+            .map(|f| &f.ty)
+            .collect(),
+        TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Untagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
+        TypeKind::Enum { .. } => Vec::new(),
+    }
+}
+
+fn payloads_mut(kind: &mut TypeKind) -> Vec<&mut Ty> {
+    match kind {
+        TypeKind::Struct { fields, additional } => fields
+            .iter_mut()
+            .chain(additional.iter_mut())
+            .map(|f| &mut f.ty)
+            .collect(),
+        TypeKind::Tagged { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
+        TypeKind::Untagged { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
+        TypeKind::Enum { .. } => Vec::new(),
+    }
+}
+
+/// Names held by value (not behind a `Vec`, map or `Box`).
+fn by_value(ty: &Ty, out: &mut BTreeSet<String>) {
+    match ty {
+        Ty::Named(n) => {
+            out.insert(n.clone());
+        }
+        Ty::Option(inner) => by_value(inner, out),
+        _ => {}
+    }
+}
+
+/// Every name a type mentions, at any depth.
+fn mentions(ty: &Ty, out: &mut BTreeSet<String>) {
+    match ty {
+        Ty::Named(n) => {
+            out.insert(n.clone());
+        }
+        Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => mentions(inner, out),
+        _ => {}
+    }
+}
+
+fn box_cycles(ty: &mut Ty, same: &dyn Fn(&str) -> bool) {
+    match ty {
+        Ty::Named(n) if same(n) => {
+            let inner = std::mem::replace(ty, Ty::Unit);
+            *ty = Ty::Boxed(Box::new(inner));
+        }
+        Ty::Option(inner) => box_cycles(inner, same),
+        _ => {}
+    }
+}
+
+/// Aliases that reach themselves through other aliases cannot be written as `type`: they become newtypes.
+fn newtype_recursive_aliases(defs: &mut BTreeMap<String, TypeDef>) {
+    let edges: BTreeMap<String, BTreeSet<String>> = defs
+        .iter()
+        .filter_map(|(name, def)| match &def.kind {
+            TypeKind::Alias(ty) => {
+                let mut out = BTreeSet::new();
+                mentions(ty, &mut out);
+                out.retain(|n| matches!(defs.get(n).map(|d| &d.kind), Some(TypeKind::Alias(_))));
+                Some((name.clone(), out))
+            }
+            _ => None,
+        })
+        .collect();
+    let component = components(&edges);
+    let mut size: BTreeMap<usize, usize> = BTreeMap::new();
+    for c in component.values() {
+        *size.entry(*c).or_default() += 1;
+    }
+    for (name, targets) in &edges {
+        let mine = component.get(name);
+        let cyclic = targets.contains(name)
+            || mine.is_some_and(|c| size.get(c).copied().unwrap_or(0) > 1);
+        if cyclic {
+            if let Some(def) = defs.get_mut(name) {
+                if let TypeKind::Alias(ty) = &def.kind {
+                    def.kind = TypeKind::Newtype(ty.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Strongly connected components (Kosaraju, iterative): name -> component number.
+fn components(edges: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, usize> {
+    let nodes: Vec<&String> = edges.keys().collect();
+    let index: BTreeMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let forward: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|n| {
+            edges[*n]
+                .iter()
+                .filter_map(|t| index.get(t.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let mut reverse = vec![Vec::new(); nodes.len()];
+    for (from, targets) in forward.iter().enumerate() {
+        for &to in targets {
+            reverse[to].push(from);
+        }
+    }
+    // First pass: finishing order.
+    let mut visited = vec![false; nodes.len()];
+    let mut order = Vec::with_capacity(nodes.len());
+    for start in 0..nodes.len() {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.pop() {
+            if let Some(&to) = forward[node].get(next) {
+                stack.push((node, next + 1));
+                if !visited[to] {
+                    visited[to] = true;
+                    stack.push((to, 0));
+                }
+            } else {
+                order.push(node);
+            }
+        }
+    }
+    // Second pass, on the reversed graph, in reverse finishing order.
+    let mut component = vec![usize::MAX; nodes.len()];
+    let mut count = 0;
+    for &start in order.iter().rev() {
+        if component[start] != usize::MAX {
+            continue;
+        }
+        component[start] = count;
+        let mut stack = vec![start];
+        while let Some(node) = stack.pop() {
+            for &from in &reverse[node] {
+                if component[from] == usize::MAX {
+                    component[from] = count;
+                    stack.push(from);
+                }
+            }
+        }
+        count += 1;
+    }
+    nodes
+        .iter()
+        .zip(component)
+        .map(|(n, c)| ((*n).clone(), c))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Field;
+
+    fn field(name: &str, ty: Ty) -> Field {
+        Field {
+            name: name.into(),
+            wire: name.into(),
+            ty,
+            required: true,
+            doc: String::new(),
+            sensitive: false,
+        }
+    }
+
+    fn def(name: &str, kind: TypeKind) -> (String, TypeDef) {
+        let d = TypeDef {
+            name: name.into(),
+            doc: String::new(),
+            pointer: String::new(),
+            kind,
+        };
+        (name.into(), d)
+    }
+
+    fn structure(fields: Vec<Field>) -> TypeKind {
+        TypeKind::Struct {
+            fields,
+            additional: None,
+        }
+    }
+
+    #[test]
+    fn self_reference_by_value_is_boxed_but_not_through_vec() {
+        let named = |n: &str| Ty::Named(n.into());
+        let mut defs: BTreeMap<_, _> = [
+            def(
+                "Node",
+                structure(vec![
+                    field("parent", named("Node").optional()),
+                    field("children", Ty::Vec(Box::new(named("Node")))),
+                    field("leaf", named("Leaf")),
+                ]),
+            ),
+            def("Leaf", structure(vec![field("v", Ty::String)])),
+        ]
+        .into_iter()
+        .collect();
+        break_cycles(&mut defs);
+        let TypeKind::Struct { fields, .. } = &defs["Node"].kind else { panic!("not a struct") };
+        assert_eq!(fields[0].ty, Ty::Option(Box::new(Ty::Boxed(Box::new(named("Node"))))));
+        assert_eq!(fields[1].ty, Ty::Vec(Box::new(named("Node"))));
+        assert_eq!(fields[2].ty, named("Leaf"));
+    }
+
+    #[test]
+    fn mutual_recursion_boxes_both_sides() {
+        let named = |n: &str| Ty::Named(n.into());
+        let mut defs: BTreeMap<_, _> = [
+            def("A", structure(vec![field("b", named("B").optional())])),
+            def("B", structure(vec![field("a", named("A"))])),
+        ]
+        .into_iter()
+        .collect();
+        break_cycles(&mut defs);
+        let TypeKind::Struct { fields, .. } = &defs["B"].kind else { panic!("not a struct") };
+        assert_eq!(fields[0].ty, Ty::Boxed(Box::new(named("A"))));
+    }
+
+    #[test]
+    fn an_alias_of_itself_becomes_a_newtype() {
+        let mut defs: BTreeMap<_, _> = [
+            def("Tree", TypeKind::Alias(Ty::Vec(Box::new(Ty::Named("Tree".into()))))),
+            def("Name", TypeKind::Alias(Ty::String)),
+        ]
+        .into_iter()
+        .collect();
+        break_cycles(&mut defs);
+        assert!(matches!(defs["Tree"].kind, TypeKind::Newtype(_)));
+        assert!(matches!(defs["Name"].kind, TypeKind::Alias(_)));
+    }
+}

@@ -1,0 +1,768 @@
+//! Schemas to Rust types: components and the inline schemas that need a name.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::names::{self, camel, snake, Namespace};
+use super::{
+    doc_join, str_of, DateFormat, DateKind, EnumVariant, Field, TaggedVariant, Ty, TypeDef,
+    TypeKind, UntaggedVariant,
+};
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::load::Spec;
+use crate::pointer;
+
+/// How deep references outside `components/schemas` may nest before the generator gives up.
+const MAX_DEPTH: usize = 48;
+
+/// Builds types on demand and keeps every one it named.
+pub struct Types<'a> {
+    spec: &'a Spec,
+    openapi: &'a OpenAPI,
+    names: Namespace,
+    /// Component schema key -> Rust name.
+    components: BTreeMap<String, String>,
+    /// Component schema keys whose schema is `nullable`.
+    nullable: BTreeSet<String>,
+    defs: BTreeMap<String, TypeDef>,
+    formats: BTreeMap<String, DateFormat>,
+    format_names: Namespace,
+    diagnostics: Vec<Diagnostic>,
+    depth: usize,
+}
+
+/// The properties of an object schema, merged through `allOf`.
+#[derive(Default)]
+struct Merged {
+    properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
+    required: BTreeSet<String>,
+    additional: Option<(AdditionalProperties, String)>,
+    /// `oneOf`/`anyOf` parts, flattened into the struct.
+    unions: Vec<(Schema, String)>,
+}
+
+impl<'a> Types<'a> {
+    /// Names every component schema, then builds them.
+    pub fn new(spec: &'a Spec, openapi: &'a OpenAPI) -> Self {
+        let mut types = Types {
+            spec,
+            openapi,
+            names: Namespace::with_reserved(names::RESERVED_TYPES),
+            components: BTreeMap::new(),
+            nullable: BTreeSet::new(),
+            defs: BTreeMap::new(),
+            formats: BTreeMap::new(),
+            format_names: Namespace::default(),
+            diagnostics: Vec::new(),
+            depth: 0,
+        };
+        let schemas = openapi.components.as_ref().map(|c| &c.schemas);
+        for (key, schema) in schemas.into_iter().flatten() {
+            let name = types.names.claim(&camel(key));
+            types.components.insert(key.clone(), name);
+            if let ReferenceOr::Item(s) = schema {
+                if s.schema_data.nullable {
+                    types.nullable.insert(key.clone());
+                }
+            }
+        }
+        for (key, schema) in schemas.into_iter().flatten() {
+            let ptr = pointer::push("/components/schemas", key);
+            let name = types.components[key].clone();
+            match schema {
+                ReferenceOr::Item(s) => types.define(&name, s, &ptr),
+                ReferenceOr::Reference { reference } => {
+                    let ty = types.reference(reference, &ptr, &name);
+                    let doc = format!("The `{key}` schema, another name for the schema at `{reference}`.");
+                    types.insert(&name, doc, &ptr, TypeKind::Alias(ty));
+                }
+            }
+        }
+        types
+    }
+
+    /// The types and the problems found, recursive types boxed.
+    pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+        super::recursion::break_cycles(&mut self.defs);
+        (self.defs.into_values().collect(), self.diagnostics)
+    }
+
+    /// The custom date formats in use.
+    pub fn formats(&self) -> Vec<DateFormat> {
+        self.formats.values().cloned().collect()
+    }
+
+    /// Records a problem.
+    pub fn unsupported(&mut self, ptr: &str, message: impl Into<String>) {
+        let d = self
+            .spec
+            .diagnostic(Rule::CodegenUnsupported, ptr.to_owned(), message);
+        self.diagnostics.push(d);
+    }
+
+    /// The Rust name of component schema `key`.
+    pub fn component(&self, key: &str) -> Option<&str> {
+        self.components.get(key).map(String::as_str)
+    }
+
+    /// The definition of a generated type.
+    pub fn def(&self, name: &str) -> Option<&TypeDef> {
+        self.defs.get(name)
+    }
+
+    /// The type of a schema where it is used, `hint` naming it if it needs a new type.
+    pub fn ty(&mut self, schema: &ReferenceOr<Schema>, ptr: &str, hint: &str) -> Ty {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, ptr, hint),
+            ReferenceOr::Item(s) => self.inline(s, ptr, hint),
+        }
+    }
+
+    /// Like [`Types::ty`], for the boxed schemas of properties and items.
+    pub fn ty_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, ptr: &str, hint: &str) -> Ty {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, ptr, hint),
+            ReferenceOr::Item(s) => self.inline(s, ptr, hint),
+        }
+    }
+
+    /// The schema a local reference points at, with its pointer.
+    pub fn resolve_schema(&mut self, reference: &str, at: &str) -> Option<(Schema, String)> {
+        let target = pointer::ref_pointer(reference)?;
+        let value = self.spec.value.pointer(&target)?;
+        match serde_json::from_value::<Schema>(value.clone()) {
+            Ok(schema) => Some((schema, target)),
+            Err(e) => {
+                self.unsupported(at, format!("`{reference}` is not a schema: {e}"));
+                None
+            }
+        }
+    }
+
+    fn reference(&mut self, reference: &str, ptr: &str, hint: &str) -> Ty {
+        if let Some(key) = component_key(reference) {
+            if let Some(name) = self.components.get(&key) {
+                let ty = Ty::Named(name.clone());
+                return if self.nullable.contains(&key) {
+                    ty.optional()
+                } else {
+                    ty
+                };
+            }
+        }
+        // A reference elsewhere (into a path, a parameter...): built inline, under the hint's name.
+        if self.depth >= MAX_DEPTH {
+            self.unsupported(ptr, format!("references nest deeper than {MAX_DEPTH} levels through `{reference}`"));
+            return Ty::Json;
+        }
+        let Some((schema, target)) = self.resolve_schema(reference, ptr) else {
+            return Ty::Json;
+        };
+        self.depth += 1;
+        let ty = self.inline(&schema, &target, hint);
+        self.depth -= 1;
+        ty
+    }
+
+    fn inline(&mut self, schema: &Schema, ptr: &str, hint: &str) -> Ty {
+        let ty = if self.is_compound(schema) {
+            let name = self.names.claim(&camel(hint));
+            self.define(&name, schema, ptr);
+            Ty::Named(name)
+        } else {
+            self.plain(schema, ptr, hint)
+        };
+        if schema.schema_data.nullable {
+            ty.optional()
+        } else {
+            ty
+        }
+    }
+
+    /// Whether a schema needs a type of its own (a struct, enum or union).
+    fn is_compound(&self, schema: &Schema) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.enumeration.iter().any(Option::is_some),
+            SchemaKind::Type(Type::Object(o)) => {
+                !o.properties.is_empty()
+                    || matches!(o.additional_properties, Some(AdditionalProperties::Any(false)))
+            }
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => parts.len() > 1,
+            SchemaKind::AllOf { all_of } => {
+                !(all_of.len() == 1 && matches!(all_of[0], ReferenceOr::Reference { .. }))
+                    && self.has_object_part(all_of)
+            }
+            SchemaKind::Any(any) => {
+                !any.properties.is_empty()
+                    || any.one_of.len() > 1
+                    || any.any_of.len() > 1
+                    || !any.all_of.is_empty()
+                    || any.enumeration.iter().any(Value::is_string)
+            }
+            _ => false,
+        }
+    }
+
+    fn has_object_part(&self, parts: &[ReferenceOr<Schema>]) -> bool {
+        parts.iter().any(|p| match p {
+            ReferenceOr::Reference { .. } => true,
+            ReferenceOr::Item(s) => !matches!(
+                s.schema_kind,
+                SchemaKind::Type(Type::String(_) | Type::Number(_) | Type::Integer(_) | Type::Boolean(_))
+            ),
+        })
+    }
+
+    /// A type that needs no definition of its own.
+    fn plain(&mut self, schema: &Schema, ptr: &str, hint: &str) -> Ty {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => self.string(schema, &s.format, ptr),
+            SchemaKind::Type(Type::Number(n)) => match &n.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => Ty::F32,
+                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Double) => Ty::F64,
+                VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal" => Ty::Decimal { number: true },
+                _ => Ty::F64,
+            },
+            SchemaKind::Type(Type::Integer(i)) => match &i.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => Ty::I32,
+                _ => Ty::I64,
+            },
+            SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
+            SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), ptr, hint),
+            SchemaKind::Type(Type::Object(o)) => {
+                self.map(o.additional_properties.as_ref(), ptr, hint)
+            }
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                match parts.first() {
+                    Some(part) => self.ty(part, &pointer::push_index(&pointer::push(ptr, key), 0), hint),
+                    None => Ty::Json,
+                }
+            }
+            SchemaKind::AllOf { all_of } => match all_of.first() {
+                Some(part) => self.ty(part, &pointer::push_index(&pointer::push(ptr, "allOf"), 0), hint),
+                None => Ty::Json,
+            },
+            SchemaKind::Not { .. } => Ty::Json,
+            SchemaKind::Any(any) => {
+                if let Some(items) = &any.items {
+                    self.array(Some(items), ptr, hint)
+                } else if any.additional_properties.is_some() || any.typ.as_deref() == Some("object") {
+                    self.map(any.additional_properties.as_ref(), ptr, hint)
+                } else if let Some(part) = any.one_of.first().or(any.any_of.first()) {
+                    self.ty(part, ptr, hint)
+                } else {
+                    match any.typ.as_deref() {
+                        Some("string") => Ty::String,
+                        Some("integer") => Ty::I64,
+                        Some("number") => Ty::F64,
+                        Some("boolean") => Ty::Bool,
+                        _ => Ty::Json,
+                    }
+                }
+            }
+        }
+    }
+
+    fn string(&mut self, schema: &Schema, format: &VariantOrUnknownOrEmpty<StringFormat>, ptr: &str) -> Ty {
+        if let Some(pattern) = str_of(schema.schema_data.extensions.get("x-fincode-date-format")) {
+            return self.date_format(pattern).map_or(Ty::String, Ty::Formatted);
+        }
+        let _ = ptr;
+        match format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Ty::Bytes,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Ty::Bytes,
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Ty::Uuid,
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal" => Ty::Decimal { number: false },
+            _ => Ty::String,
+        }
+    }
+
+    fn array(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, ptr: &str, hint: &str) -> Ty {
+        let inner = match items {
+            Some(items) => self.ty_boxed(items, &pointer::push(ptr, "items"), &format!("{hint}Item")),
+            None => Ty::Json,
+        };
+        Ty::Vec(Box::new(inner.in_container()))
+    }
+
+    fn map(&mut self, additional: Option<&AdditionalProperties>, ptr: &str, hint: &str) -> Ty {
+        let inner = match additional {
+            Some(AdditionalProperties::Schema(s)) => self.ty(
+                s,
+                &pointer::push(ptr, "additionalProperties"),
+                &format!("{hint}Value"),
+            ),
+            _ => Ty::Json,
+        };
+        Ty::Map(Box::new(inner.in_container()))
+    }
+
+    /// A custom date pattern (`dd/MM/yyyy`) as a `time` format description, when it names a whole date.
+    fn date_format(&mut self, pattern: &str) -> Option<DateFormat> {
+        if let Some(found) = self.formats.get(pattern) {
+            return Some(found.clone());
+        }
+        let (description, has_day, has_time) = java_to_time(pattern)?;
+        if !has_day {
+            return None;
+        }
+        let module = self
+            .format_names
+            .claim(&format!("format_{}", snake(&pattern.replace('\'', ""))).replace("__", "_"));
+        let format = DateFormat {
+            module,
+            description,
+            pattern: pattern.to_owned(),
+            kind: if has_time { DateKind::DateTime } else { DateKind::Date },
+        };
+        self.formats.insert(pattern.to_owned(), format.clone());
+        Some(format)
+    }
+
+    fn insert(&mut self, name: &str, doc: String, ptr: &str, kind: TypeKind) {
+        self.defs.insert(
+            name.to_owned(),
+            TypeDef {
+                name: name.to_owned(),
+                doc,
+                pointer: ptr.to_owned(),
+                kind,
+            },
+        );
+    }
+
+    /// Defines type `name` from `schema`.
+    fn define(&mut self, name: &str, schema: &Schema, ptr: &str) {
+        let data = &schema.schema_data;
+        let mut doc = doc_join(&[data.title.as_deref(), data.description.as_deref()]);
+        if doc.is_empty() {
+            doc = format!("The schema at `#{ptr}`.");
+        }
+        let kind = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
+                let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
+                enumeration(&values)
+            }
+            SchemaKind::Any(any)
+                if any.properties.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.all_of.is_empty()
+                    && any.enumeration.iter().any(Value::is_string) =>
+            {
+                let values: Vec<&str> = any.enumeration.iter().filter_map(Value::as_str).collect();
+                enumeration(&values)
+            }
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } if parts.len() > 1 => {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                self.union(name, parts, data.discriminator.as_ref(), &pointer::push(ptr, key))
+            }
+            SchemaKind::Any(any) if any.properties.is_empty() && (any.one_of.len() > 1 || any.any_of.len() > 1) && any.all_of.is_empty() => {
+                let (parts, key) = if any.one_of.len() > 1 { (&any.one_of, "oneOf") } else { (&any.any_of, "anyOf") };
+                self.union(name, parts, data.discriminator.as_ref(), &pointer::push(ptr, key))
+            }
+            _ if self.is_compound(schema) => self.structure(name, schema, ptr),
+            _ => TypeKind::Alias(self.plain(schema, ptr, name)),
+        };
+        // A placeholder first would let recursion find the name; the real definition replaces it.
+        self.insert(name, doc, ptr, kind);
+    }
+
+    fn union(
+        &mut self,
+        name: &str,
+        parts: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+        ptr: &str,
+    ) -> TypeKind {
+        if let Some(d) = discriminator {
+            if let Some(variants) = self.tagged(name, parts, d, ptr) {
+                return TypeKind::Tagged {
+                    property: d.property_name.clone(),
+                    variants,
+                    unknown: "Unknown".to_owned(),
+                };
+            }
+        }
+        let mut names = Namespace::with_reserved(&["Other"]);
+        let mut variants: Vec<UntaggedVariant> = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let at = pointer::push_index(ptr, i);
+            let ty = match self.ty(part, &at, &format!("{name}Variant{}", i + 1)) {
+                Ty::Option(inner) => *inner,
+                other => other,
+            }
+            .in_container();
+            if variants.iter().any(|v| v.ty == ty) {
+                continue;
+            }
+            let wanted = variant_name(&ty);
+            variants.push(UntaggedVariant {
+                name: names.claim(&wanted),
+                ty,
+            });
+        }
+        TypeKind::Untagged {
+            variants,
+            other: "Other".to_owned(),
+        }
+    }
+
+    /// Variants chosen by the discriminator, when every part is a reference to a component.
+    fn tagged(
+        &mut self,
+        _name: &str,
+        parts: &[ReferenceOr<Schema>],
+        d: &openapiv3::Discriminator,
+        ptr: &str,
+    ) -> Option<Vec<TaggedVariant>> {
+        let mut names = Namespace::with_reserved(&["Unknown"]);
+        let mut variants = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (i, part) in parts.iter().enumerate() {
+            let ReferenceOr::Reference { reference } = part else {
+                return None;
+            };
+            let key = component_key(reference)?;
+            let rust = self.components.get(&key)?.clone();
+            let tags: Vec<String> = d
+                .mapping
+                .iter()
+                .filter(|(_, target)| *target == reference || **target == key)
+                .map(|(tag, _)| tag.clone())
+                .collect();
+            let tags = if tags.is_empty() { vec![key] } else { tags };
+            let _ = pointer::push_index(ptr, i);
+            for tag in tags {
+                if !seen.insert(tag.clone()) {
+                    continue;
+                }
+                variants.push(TaggedVariant {
+                    name: names.claim(&camel(&tag)),
+                    tag,
+                    ty: Ty::Named(rust.clone()),
+                });
+            }
+        }
+        Some(variants)
+    }
+
+    /// A struct from an object schema, merging `allOf`.
+    fn structure(&mut self, name: &str, schema: &Schema, ptr: &str) -> TypeKind {
+        let mut merged = Merged::default();
+        let mut visiting = BTreeSet::new();
+        self.merge(schema, ptr, &mut merged, &mut visiting);
+        let mut field_names = Namespace::default();
+        let mut fields = Vec::new();
+        let Merged {
+            properties,
+            required,
+            additional,
+            unions,
+        } = merged;
+        for (wire, (schema, at)) in &properties {
+            let is_required = required.contains(wire);
+            let ty = self.ty_boxed(schema, at, &format!("{name}{}", names::bare(&camel(wire))));
+            let ty = if is_required { ty } else { ty.optional() };
+            let (doc, sensitive) = self.field_doc(schema, wire);
+            fields.push(Field {
+                name: field_names.claim(&snake(wire)),
+                wire: wire.clone(),
+                ty,
+                required: is_required,
+                doc,
+                sensitive,
+            });
+        }
+        for (i, (part, at)) in unions.iter().enumerate() {
+            let ty = self.inline(part, at, &format!("{name}Variant{}", i + 1));
+            fields.push(Field {
+                name: field_names.claim(&format!("variant_{}", i + 1)),
+                wire: String::new(),
+                ty,
+                required: true,
+                doc: format!("The members of the `oneOf`/`anyOf` at `#{at}`, flattened into this object."),
+                sensitive: false,
+            });
+        }
+        let additional = match additional {
+            Some((AdditionalProperties::Any(true), _)) => Some(Ty::Json),
+            Some((AdditionalProperties::Schema(s), at)) => {
+                let at = pointer::push(&at, "additionalProperties");
+                Some(self.ty(&s, &at, &format!("{name}Value")).in_container())
+            }
+            _ => None,
+        }
+        .map(|ty| Field {
+            name: field_names.claim("additional_properties"),
+            wire: String::new(),
+            ty: Ty::Map(Box::new(ty)),
+            required: false,
+            doc: "Members beyond the named ones.".to_owned(),
+            sensitive: false,
+        });
+        TypeKind::Struct { fields, additional }
+    }
+
+    fn field_doc(&self, schema: &ReferenceOr<Box<Schema>>, wire: &str) -> (String, bool) {
+        let ReferenceOr::Item(s) = schema else {
+            return (format!("The `{wire}` member."), false);
+        };
+        let data = &s.schema_data;
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(d) = data.title.as_deref().or(data.description.as_deref()) {
+            parts.push(d.trim().to_owned());
+        }
+        if let Some(t) = data.title.as_deref().zip(data.description.as_deref()).map(|(_, d)| d) {
+            if !parts.iter().any(|p| p == t.trim()) {
+                parts.push(t.trim().to_owned());
+            }
+        }
+        if let Some(pattern) = str_of(data.extensions.get("x-fincode-date-format")) {
+            parts.push(format!("Date format: `{pattern}`."));
+        }
+        if let Some(default) = &data.default {
+            parts.push(format!("Defaults to `{}`.", compact(default)));
+        }
+        if parts.is_empty() {
+            parts.push(format!("The `{wire}` member."));
+        }
+        let sensitive = matches!(&s.schema_kind, SchemaKind::Type(Type::String(st)) if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password))
+            || data.extensions.get("x-fincode-sensitive") == Some(&Value::Bool(true));
+        (parts.join("\n\n"), sensitive)
+    }
+
+    fn merge(
+        &mut self,
+        schema: &Schema,
+        ptr: &str,
+        out: &mut Merged,
+        visiting: &mut BTreeSet<String>,
+    ) {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                for (k, s) in &o.properties {
+                    let at = pointer::push(&pointer::push(ptr, "properties"), k);
+                    out.properties.insert(k.clone(), (s.clone(), at));
+                }
+                out.required.extend(o.required.iter().cloned());
+                if let Some(a) = &o.additional_properties {
+                    out.additional = Some((a.clone(), ptr.to_owned()));
+                }
+            }
+            SchemaKind::Any(any) => {
+                for (k, s) in &any.properties {
+                    let at = pointer::push(&pointer::push(ptr, "properties"), k);
+                    out.properties.insert(k.clone(), (s.clone(), at));
+                }
+                out.required.extend(any.required.iter().cloned());
+                if let Some(a) = &any.additional_properties {
+                    out.additional = Some((a.clone(), ptr.to_owned()));
+                }
+                for (i, part) in any.all_of.iter().enumerate() {
+                    let at = pointer::push_index(&pointer::push(ptr, "allOf"), i);
+                    self.merge_part(part, &at, out, visiting);
+                }
+            }
+            SchemaKind::AllOf { all_of } => {
+                for (i, part) in all_of.iter().enumerate() {
+                    let at = pointer::push_index(&pointer::push(ptr, "allOf"), i);
+                    self.merge_part(part, &at, out, visiting);
+                }
+            }
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                out.unions.push((schema.clone(), ptr.to_owned()));
+            }
+            _ => {}
+        }
+    }
+
+    fn merge_part(
+        &mut self,
+        part: &ReferenceOr<Schema>,
+        ptr: &str,
+        out: &mut Merged,
+        visiting: &mut BTreeSet<String>,
+    ) {
+        match part {
+            ReferenceOr::Item(s) => self.merge(s, ptr, out, visiting),
+            ReferenceOr::Reference { reference } => {
+                let Some(key) = component_key(reference) else {
+                    self.unsupported(ptr, format!("`allOf` may only reference component schemas, not `{reference}`"));
+                    return;
+                };
+                if !visiting.insert(key.clone()) {
+                    self.unsupported(ptr, format!("`allOf` includes `{reference}` within itself"));
+                    return;
+                }
+                let openapi = self.openapi;
+                if let Some(ReferenceOr::Item(s)) = openapi.components.as_ref().and_then(|c| c.schemas.get(&key)) {
+                    let at = pointer::push("/components/schemas", &key);
+                    self.merge(s, &at, out, visiting);
+                }
+                visiting.remove(&key);
+            }
+        }
+    }
+}
+
+/// The component schema key a reference names (`#/components/schemas/Pet` is `Pet`), unescaped.
+pub fn component_key(reference: &str) -> Option<String> {
+    let target = pointer::ref_pointer(reference)?;
+    let key = target.strip_prefix("/components/schemas/")?;
+    if key.contains('/') {
+        return None;
+    }
+    Some(key.replace("~1", "/").replace("~0", "~"))
+}
+
+/// An open enum from its string values.
+fn enumeration(values: &[&str]) -> TypeKind {
+    let mut names = Namespace::default();
+    let mut seen = BTreeSet::new();
+    let mut variants = Vec::new();
+    for value in values {
+        if !seen.insert(*value) {
+            continue;
+        }
+        let wanted = if value.is_empty() { "Empty".to_owned() } else { camel(value) };
+        variants.push(EnumVariant {
+            name: names.claim(&wanted),
+            wire: (*value).to_owned(),
+        });
+    }
+    let unknown = if names.contains("Unknown") {
+        names.claim("UnknownValue")
+    } else {
+        names.claim("Unknown")
+    };
+    TypeKind::Enum { variants, unknown }
+}
+
+/// The variant name of an untagged union's member, from its type.
+fn variant_name(ty: &Ty) -> String {
+    match ty {
+        Ty::Named(n) => n.clone(),
+        Ty::String | Ty::DateTime | Ty::Date | Ty::Formatted(_) | Ty::Bytes => "String".to_owned(),
+        Ty::Bool => "Boolean".to_owned(),
+        Ty::I32 | Ty::I64 => "Integer".to_owned(),
+        Ty::F32 | Ty::F64 | Ty::Decimal { .. } => "Number".to_owned(),
+        Ty::Uuid => "Uuid".to_owned(),
+        Ty::Json => "Value".to_owned(),
+        Ty::Unit => "Null".to_owned(),
+        Ty::Vec(inner) => format!("{}List", variant_name(inner)),
+        Ty::Map(inner) => format!("{}Map", variant_name(inner)),
+        Ty::Option(inner) | Ty::Boxed(inner) => variant_name(inner),
+    }
+}
+
+/// A JSON value on one line, for docs.
+fn compact(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A Java date pattern (`dd/MM/yyyy`) as a `time` format description, with whether it has a day and a time.
+fn java_to_time(pattern: &str) -> Option<(String, bool, bool)> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let (mut day, mut month, mut year, mut hour) = (false, false, false, false);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let run = chars[i..].iter().take_while(|&&x| x == c).count();
+        match (c, run) {
+            ('\'', _) => {
+                let end = chars[i + 1..].iter().position(|&x| x == '\'')? + i + 1;
+                for &lit in &chars[i + 1..end] {
+                    push_literal(&mut out, lit);
+                }
+                i = end + 1;
+                continue;
+            }
+            ('y', 4) => {
+                out.push_str("[year]");
+                year = true;
+            }
+            ('M', 2) => {
+                out.push_str("[month]");
+                month = true;
+            }
+            ('d', 2) => {
+                out.push_str("[day]");
+                day = true;
+            }
+            ('H', 2) => {
+                out.push_str("[hour]");
+                hour = true;
+            }
+            ('m', 2) => out.push_str("[minute]"),
+            ('s', 2) => out.push_str("[second]"),
+            ('S', n) => out.push_str(&format!("[subsecond digits:{n}]")),
+            (c, _) if c.is_ascii_alphabetic() => return None,
+            (c, n) => {
+                for _ in 0..n {
+                    push_literal(&mut out, c);
+                }
+            }
+        }
+        i += run;
+    }
+    Some((out, day && month && year, hour))
+}
+
+fn push_literal(out: &mut String, c: char) {
+    if c == '[' {
+        out.push_str("[[");
+    } else {
+        out.push(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_patterns_become_time_descriptions() {
+        assert_eq!(java_to_time("dd/MM/yyyy"), Some(("[day]/[month]/[year]".into(), true, false)));
+        assert_eq!(java_to_time("MM/yyyy"), Some(("[month]/[year]".into(), false, false)));
+        assert_eq!(
+            java_to_time("dd-MM-yyyy'T'HH:mm:ss.SSS"),
+            Some(("[day]-[month]-[year]T[hour]:[minute]:[second].[subsecond digits:3]".into(), true, true))
+        );
+        assert_eq!(java_to_time("yyyy-MM-dd'T'HH:mm:ss").map(|t| t.2), Some(true));
+        assert_eq!(java_to_time("EEE, d MMM"), None);
+        assert_eq!(java_to_time("dd'T"), None);
+    }
+
+    #[test]
+    fn enum_values_get_open_variants() {
+        let TypeKind::Enum { variants, unknown } = enumeration(&["active", "in-review", "", "active"]) else {
+            unreachable!()
+        };
+        let names: Vec<_> = variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["Active", "InReview", "Empty"]);
+        assert_eq!(unknown, "Unknown");
+    }
+
+    #[test]
+    fn a_value_called_unknown_moves_the_catch_all() {
+        let TypeKind::Enum { variants, unknown } = enumeration(&["known", "unknown"]) else {
+            unreachable!()
+        };
+        assert_eq!(variants[1].name, "Unknown");
+        assert_eq!(unknown, "UnknownValue");
+    }
+}
