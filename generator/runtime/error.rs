@@ -13,7 +13,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Everything that can go wrong with a call.
 ///
 /// Each message names the operation, its method and path.
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with its error envelope: a non-2xx status, or a 2xx
@@ -24,7 +24,7 @@ pub enum Error {
     /// The request failed in transport (connecting, TLS, a reset connection).
     #[error(
         "{operation} ({method} {path}): transport error, the request {}",
-        if *sent { "may have been sent" } else { "was not sent" }
+        if *.sent { "may have been sent" } else { "was not sent" }
     )]
     #[non_exhaustive]
     Transport {
@@ -43,7 +43,7 @@ pub enum Error {
     },
 
     /// No complete response came within the timeout.
-    #[error("{operation} ({method} {path}): timed out after {} ms", elapsed.as_millis())]
+    #[error("{operation} ({method} {path}): timed out after {} ms", .elapsed.as_millis())]
     #[non_exhaustive]
     Timeout {
         /// The operation id.
@@ -74,7 +74,7 @@ pub enum Error {
         /// What is wrong, and where in the body.
         message: String,
         /// The response headers.
-        headers: HeaderMap,
+        headers: Box<HeaderMap>,
         /// The raw body; see [`Error::body_text`].
         body: Vec<u8>,
     },
@@ -83,7 +83,7 @@ pub enum Error {
     /// (an HTML error page from a proxy, an empty body).
     #[error(
         "{operation} ({method} {path}): unexpected status {status}: {}",
-        snippet(body)
+        snippet(.body)
     )]
     #[non_exhaustive]
     UnexpectedStatus {
@@ -96,7 +96,7 @@ pub enum Error {
         /// The response status.
         status: StatusCode,
         /// The response headers.
-        headers: HeaderMap,
+        headers: Box<HeaderMap>,
         /// The raw body; see [`Error::body_text`].
         body: Vec<u8>,
     },
@@ -105,7 +105,7 @@ pub enum Error {
     /// nothing was sent.
     #[error(
         "{operation} ({method} {path}): missing credentials: configure {}",
-        scheme_list(schemes)
+        scheme_list(.schemes)
     )]
     #[non_exhaustive]
     MissingCredentials {
@@ -123,10 +123,7 @@ pub enum Error {
     /// The request could not be built (a parameter that cannot be encoded, an invalid
     /// header), or the client configuration is invalid (`operation` is then `None`);
     /// nothing was sent.
-    #[error("{}: {message}", match operation {
-        Some(operation) => format!("invalid request for {operation}"),
-        None => "invalid client configuration".to_owned(),
-    })]
+    #[error("{}: {message}", invalid_what(.operation))]
     #[non_exhaustive]
     InvalidRequest {
         /// The operation id, or `None` for the client configuration.
@@ -134,6 +131,94 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Like a derived `Debug`, but bodies print as text rather than as numbers.
+        match self {
+            Error::Api(api) => f.debug_tuple("Api").field(api).finish(),
+            Error::Transport {
+                operation,
+                method,
+                path,
+                source,
+                sent,
+            } => f
+                .debug_struct("Transport")
+                .field("operation", operation)
+                .field("method", method)
+                .field("path", path)
+                .field("source", source)
+                .field("sent", sent)
+                .finish(),
+            Error::Timeout {
+                operation,
+                method,
+                path,
+                elapsed,
+                source,
+            } => f
+                .debug_struct("Timeout")
+                .field("operation", operation)
+                .field("method", method)
+                .field("path", path)
+                .field("elapsed", elapsed)
+                .field("source", source)
+                .finish(),
+            Error::Decode {
+                operation,
+                method,
+                path,
+                status,
+                message,
+                headers,
+                body,
+            } => f
+                .debug_struct("Decode")
+                .field("operation", operation)
+                .field("method", method)
+                .field("path", path)
+                .field("status", status)
+                .field("message", message)
+                .field("headers", headers)
+                .field("body", &String::from_utf8_lossy(body))
+                .finish(),
+            Error::UnexpectedStatus {
+                operation,
+                method,
+                path,
+                status,
+                headers,
+                body,
+            } => f
+                .debug_struct("UnexpectedStatus")
+                .field("operation", operation)
+                .field("method", method)
+                .field("path", path)
+                .field("status", status)
+                .field("headers", headers)
+                .field("body", &String::from_utf8_lossy(body))
+                .finish(),
+            Error::MissingCredentials {
+                operation,
+                method,
+                path,
+                schemes,
+            } => f
+                .debug_struct("MissingCredentials")
+                .field("operation", operation)
+                .field("method", method)
+                .field("path", path)
+                .field("schemes", schemes)
+                .finish(),
+            Error::InvalidRequest { operation, message } => f
+                .debug_struct("InvalidRequest")
+                .field("operation", operation)
+                .field("message", message)
+                .finish(),
+        }
+    }
 }
 
 /// An error reported by the API in its error envelope
@@ -287,12 +372,22 @@ fn snippet(body: &[u8]) -> String {
     }
 }
 
+fn invalid_what(operation: &Option<&str>) -> String {
+    match operation {
+        Some(operation) => format!("invalid request for {operation}"),
+        None => "invalid client configuration".to_owned(),
+    }
+}
+
 fn scheme_list(schemes: &[&str]) -> String {
     let names: Vec<String> = schemes.iter().map(|s| format!("`{s}`")).collect();
     match names.as_slice() {
         [] => "a credential".to_owned(),
         [one] => format!("a credential for security scheme {one}"),
-        many => format!("a credential for one of the security schemes {}", many.join(", ")),
+        many => format!(
+            "a credential for one of the security schemes {}",
+            many.join(", ")
+        ),
     }
 }
 
@@ -306,7 +401,7 @@ mod tests {
             method: Method::POST,
             path: "/users",
             status: StatusCode::from_u16(status).unwrap_or_default(),
-            code: Some("VALIDATION_ERROR".into()),
+            code: serde_json::from_value(serde_json::json!("VALIDATION_ERROR")).ok(),
             message: "email is invalid".into(),
             field: Some("email".into()),
             details: serde_json::Value::Null,
@@ -327,7 +422,7 @@ mod tests {
             method: Method::GET,
             path: "/users/{id}",
             status: StatusCode::BAD_GATEWAY,
-            headers: HeaderMap::new(),
+            headers: Box::default(),
             body: b"<html>\n  <h1>502 Bad Gateway</h1>\n</html>".to_vec(),
         };
         assert_eq!(
@@ -335,6 +430,7 @@ mod tests {
             "getUser (GET /users/{id}): unexpected status 502 Bad Gateway: \
              <html> <h1>502 Bad Gateway</h1> </html>"
         );
+        assert!(format!("{unexpected:?}").contains(r#"body: "<html>\n  <h1>"#));
         let missing = Error::MissingCredentials {
             operation: "getUser",
             method: Method::GET,

@@ -291,7 +291,10 @@ impl fmt::Debug for Request {
             .field("operation", &self.operation.id)
             .field("method", &self.operation.method)
             .field("path", &self.operation.path)
-            .field("query", &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field(
+                "query",
+                &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("body", &self.body)
             .field("error", &self.error)
@@ -332,21 +335,10 @@ impl Request {
 
     /// Sets the path parameter `name`, percent-encoding every byte outside RFC 3986's
     /// unreserved characters; arrays are joined with `,`.
-    pub fn path_param(&mut self, name: &str, value: &impl Serialize) -> &mut Self {
+    pub fn path_param(&mut self, name: &str, value: &(impl Serialize + ?Sized)) -> &mut Self {
         let encoded = match to_value(value) {
             Ok(Value::Null) => Err("it has no value".to_owned()),
-            Ok(Value::Array(items)) => Ok(items
-                .iter()
-                .filter_map(scalar)
-                .map(|s| encode_path(&s))
-                .collect::<Vec<_>>()
-                .join(",")),
-            Ok(Value::Object(members)) => Ok(members
-                .iter()
-                .filter_map(|(k, v)| Some(format!("{},{}", encode_path(k), encode_path(&scalar(v)?))))
-                .collect::<Vec<_>>()
-                .join(",")),
-            Ok(other) => Ok(scalar(&other).map(|s| encode_path(&s)).unwrap_or_default()),
+            Ok(value) => Ok(simple(&value, encode_path)),
             Err(e) => Err(e),
         };
         match encoded {
@@ -361,7 +353,7 @@ impl Request {
 
     /// Adds the query parameter `name` (form style, exploded): `None` is skipped,
     /// an array repeats the key, an object sends each member as its own key.
-    pub fn query(&mut self, name: &str, value: &impl Serialize) -> &mut Self {
+    pub fn query(&mut self, name: &str, value: &(impl Serialize + ?Sized)) -> &mut Self {
         match to_value(value) {
             Ok(Value::Null) => {}
             Ok(Value::Array(items)) => {
@@ -394,16 +386,10 @@ impl Request {
     }
 
     /// Sets the header `name`: `None` is skipped, arrays are joined with `,`.
-    pub fn header(&mut self, name: &str, value: &impl Serialize) -> &mut Self {
+    pub fn header(&mut self, name: &str, value: &(impl Serialize + ?Sized)) -> &mut Self {
         let text = match to_value(value) {
             Ok(Value::Null) => return self,
-            Ok(Value::Array(items)) => items.iter().filter_map(scalar).collect::<Vec<_>>().join(","),
-            Ok(Value::Object(members)) => members
-                .iter()
-                .filter_map(|(k, v)| Some(format!("{k},{}", scalar(v)?)))
-                .collect::<Vec<_>>()
-                .join(","),
-            Ok(other) => scalar(&other).unwrap_or_default(),
+            Ok(value) => simple(&value, str::to_owned),
             Err(e) => {
                 self.fail(format!("cannot encode header `{name}`: {e}"));
                 return self;
@@ -418,11 +404,43 @@ impl Request {
         self
     }
 
+    /// Adds the cookie `name` to the `Cookie` header: `None` is skipped, arrays are joined with `,`.
+    pub fn cookie(&mut self, name: &str, value: &(impl Serialize + ?Sized)) -> &mut Self {
+        let text = match to_value(value) {
+            Ok(Value::Null) => return self,
+            Ok(value) => simple(&value, str::to_owned),
+            Err(e) => {
+                self.fail(format!("cannot encode cookie `{name}`: {e}"));
+                return self;
+            }
+        };
+        let pair = format!("{name}={text}");
+        let cookie = match self
+            .headers
+            .get(reqwest::header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+        {
+            Some(existing) => format!("{existing}; {pair}"),
+            None => pair,
+        };
+        match header_pair("cookie", &cookie) {
+            Ok((name, value)) => {
+                self.headers.insert(name, value);
+            }
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
     /// Sets a JSON body, wrapped in the request envelope if asked.
     ///
     /// The envelope's `request_id` and `timestamp` are fixed here, so every attempt
     /// of this request sends the same ones.
-    pub fn json_body(&mut self, body: &impl Serialize, envelope: RequestEnvelope) -> &mut Self {
+    pub fn json_body(
+        &mut self,
+        body: &(impl Serialize + ?Sized),
+        envelope: RequestEnvelope,
+    ) -> &mut Self {
         let encoded = match envelope {
             RequestEnvelope::None => serde_json::to_vec(body).map_err(|e| e.to_string()),
             RequestEnvelope::Wrap => wrap(body),
@@ -435,7 +453,7 @@ impl Request {
     }
 
     /// Sets an `application/x-www-form-urlencoded` body.
-    pub fn form_body(&mut self, body: &impl Serialize) -> &mut Self {
+    pub fn form_body(&mut self, body: &(impl Serialize + ?Sized)) -> &mut Self {
         match serde_urlencoded::to_string(body) {
             Ok(text) => self.body = Body::Form(text),
             Err(e) => self.fail(format!("cannot encode the form body: {e}")),
@@ -497,7 +515,7 @@ impl Request {
     }
 }
 
-fn to_value(value: &impl Serialize) -> Result<Value, String> {
+fn to_value(value: &(impl Serialize + ?Sized)) -> Result<Value, String> {
     serde_json::to_value(value).map_err(|e| e.to_string())
 }
 
@@ -508,6 +526,27 @@ fn scalar(value: &Value) -> Option<String> {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
         other => Some(other.to_string()),
+    }
+}
+
+/// A value in the simple style of RFC 6570: array items, and object members as `key,value`,
+/// encoded one by one and joined with `,`.
+fn simple(value: &Value, encode: impl Fn(&str) -> String) -> String {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(scalar)
+            .map(|item| encode(&item))
+            .collect::<Vec<_>>()
+            .join(","),
+        Value::Object(members) => members
+            .iter()
+            .filter_map(|(key, member)| {
+                Some(format!("{},{}", encode(key), encode(&scalar(member)?)))
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        other => scalar(other).map(|s| encode(&s)).unwrap_or_default(),
     }
 }
 
@@ -523,9 +562,9 @@ pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, Header
     Ok((name, value))
 }
 
-fn wrap(body: &impl Serialize) -> Result<Vec<u8>, String> {
+fn wrap(body: &(impl Serialize + ?Sized)) -> Result<Vec<u8>, String> {
     #[derive(Serialize)]
-    struct Envelope<'a, T> {
+    struct Envelope<'a, T: ?Sized> {
         data: &'a T,
         metadata: Metadata,
     }
@@ -577,7 +616,10 @@ mod tests {
             Ok("/users/a%20b%2Fc%3Fd%25%C3%A9%23/items/x-y.z_~")
         );
         assert_eq!(path_of(&42, &true).as_deref(), Ok("/users/42/items/true"));
-        assert_eq!(path_of(&-1.5, &Some("s")).as_deref(), Ok("/users/-1.5/items/s"));
+        assert_eq!(
+            path_of(&-1.5, &Some("s")).as_deref(),
+            Ok("/users/-1.5/items/s")
+        );
         assert_eq!(
             path_of(&["a,b", "c"], &vec![1, 2]).as_deref(),
             Ok("/users/a%2Cb,c/items/1,2")
@@ -600,8 +642,9 @@ mod tests {
             request.expand_path(),
             Err("path parameter `item` is not set".to_owned())
         );
-        request.path_param("item", &"x");
-        assert_eq!(request.expand_path().as_deref(), Ok("/users/2/items/x"));
+        let item = String::from("x y");
+        request.path_param("item", item.as_str());
+        assert_eq!(request.expand_path().as_deref(), Ok("/users/2/items/x%20y"));
     }
 
     #[test]
@@ -616,7 +659,7 @@ mod tests {
         request
             .query("absent", &None::<String>)
             .query("limit", &Some(10))
-            .query("ids", &vec![1, 2, 3])
+            .query("ids", &[1, 2, 3][..])
             .query(
                 "filter",
                 &Filter {
@@ -661,7 +704,9 @@ mod tests {
         assert_eq!(request.headers["platform"], "fincode");
         assert_eq!(request.error, None);
 
-        request.header("bad name", &"x").header("x-ok", &"line\nbreak");
+        request
+            .header("bad name", &"x")
+            .header("x-ok", &"line\nbreak");
         assert_eq!(
             request.error.as_deref(),
             Some("`bad name` is not a valid header name")
@@ -671,7 +716,10 @@ mod tests {
     #[test]
     fn json_body_wraps_in_the_request_envelope() {
         let mut request = Request::new(&OP);
-        request.json_body(&serde_json::json!({"amount": "10.00"}), RequestEnvelope::Wrap);
+        request.json_body(
+            &serde_json::json!({"amount": "10.00"}),
+            RequestEnvelope::Wrap,
+        );
         let Body::Json(bytes) = &request.body else {
             panic!("not a JSON body: {:?}", request.body);
         };

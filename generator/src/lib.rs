@@ -24,8 +24,8 @@ pub mod lint;
 pub mod load;
 pub mod pointer;
 mod source_map;
-pub mod sync;
 mod structure;
+pub mod sync;
 
 /// The HTTP methods a path item may hold an operation under, in OpenAPI's order.
 pub(crate) const METHODS: [&str; 8] = [

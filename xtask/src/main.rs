@@ -2,7 +2,7 @@
 //!
 //! `main` only dispatches; each task lives in its own module.
 
-mod paths;
+mod codegen;
 mod test;
 mod tools;
 mod validate;
@@ -18,6 +18,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
+    /// Generate the `fincode` crate into generated/ from spec/fincode.yaml (`--check`: fail if out of date).
+    Codegen(codegen::Args),
     /// Check spec/fincode.yaml (or another spec) against the project's rules; exit 1 on any finding.
     Validate(validate::Args),
     /// Install the pinned external tools (Spectral, Redocly, Prism, openapi-spec-validator) under tools/.
@@ -28,6 +30,7 @@ enum Task {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().task {
+        Task::Codegen(args) => codegen::run(&args),
         Task::Validate(args) => validate::run(&args),
         Task::Tools => tools::install(),
         Task::Test(args) => test::run(&args),

@@ -4,7 +4,7 @@ use std::process::Command;
 
 use anyhow::{bail, Context};
 
-use crate::{paths, tools};
+use crate::tools;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -17,7 +17,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     tools::install()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(cargo)
-        .current_dir(paths::root())
+        .current_dir(xtask::root())
         .args(["test", "--workspace"])
         .args(&args.cargo_args)
         .status()

@@ -11,10 +11,8 @@ use std::process::Command;
 
 use anyhow::{bail, Context};
 
-use crate::paths;
-
 pub fn install() -> anyhow::Result<()> {
-    let tools = paths::root().join("tools");
+    let tools = xtask::root().join("tools");
     let npm_lock = tools.join("package-lock.json");
     let npm_stamp = tools.join("node_modules/.fincode-installed");
     if stale(&npm_lock, &npm_stamp)? {

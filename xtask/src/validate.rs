@@ -5,17 +5,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::paths;
-
 #[derive(clap::Args)]
 pub struct Args {
     /// The spec to check, relative to the workspace root or absolute.
-    #[arg(long, default_value = "spec/fincode.yaml")]
+    #[arg(long, default_value = xtask::SPEC)]
     spec: PathBuf,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
-    let root = paths::root();
+    let root = xtask::root();
     let path = root.join(&args.spec);
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("reading the spec {}", path.display()))?;

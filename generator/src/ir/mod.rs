@@ -4,7 +4,7 @@
 //! schemas that need a name), every operation a method with typed parameters, a body and a response shape,
 //! plus security schemes and servers. Every Rust name is decided here; the emitters only print.
 
-mod names;
+pub mod names;
 mod operations;
 mod recursion;
 mod types;
@@ -13,7 +13,6 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Spec;
-
 
 /// The API as the emitters see it.
 #[derive(Debug, Clone)]
@@ -137,8 +136,6 @@ pub struct TypeDef {
     pub name: String,
     /// Documentation, from `title`/`description`.
     pub doc: String,
-    /// Where the schema is (a JSON pointer).
-    pub pointer: String,
     /// What it is.
     pub kind: TypeKind,
 }
@@ -260,8 +257,6 @@ pub struct Operation {
     pub http_method: String,
     /// The path template.
     pub path: String,
-    /// Where the operation is (a JSON pointer).
-    pub pointer: String,
     /// Documentation: summary, description, and what the spec says about the operation.
     pub doc: String,
     /// Whether the spec marks it deprecated.
@@ -447,7 +442,7 @@ pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
 }
 
 /// The text of a string-valued extension or member.
-fn str_of<'a>(value: Option<&'a Value>) -> Option<&'a str> {
+fn str_of(value: Option<&Value>) -> Option<&str> {
     value.and_then(Value::as_str)
 }
 

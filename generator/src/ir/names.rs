@@ -8,11 +8,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words Rust reserves, strict and reserved-for-future, in every edition the crate may be built with.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -20,12 +20,59 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
 /// Type names the generated code uses unqualified; a schema may not take them.
 pub const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Self", "Map",
-    "Value", "Decimal", "Date", "OffsetDateTime", "Uuid", "BTreeMap", "Serialize", "Deserialize",
-    "Deserializer", "Serializer", "Default", "Clone", "Debug", "PartialEq", "Eq", "Hash", "Copy",
-    "Send", "Sync", "Sized", "Drop", "Fn", "FnMut", "FnOnce", "Iterator", "ToString", "From",
-    "Into", "AsRef", "Display", "Formatter", "Infallible", "FromStr", "Client", "Error",
-    "Response", "Request", "Future", "IntoFuture", "Pin", "PhantomData", "Arc",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "Map",
+    "Value",
+    "Decimal",
+    "Date",
+    "OffsetDateTime",
+    "Uuid",
+    "BTreeMap",
+    "Serialize",
+    "Deserialize",
+    "Deserializer",
+    "Serializer",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "ToString",
+    "From",
+    "Into",
+    "AsRef",
+    "Display",
+    "Formatter",
+    "Infallible",
+    "FromStr",
+    "Client",
+    "Error",
+    "Response",
+    "Request",
+    "Future",
+    "IntoFuture",
+    "Pin",
+    "PhantomData",
+    "Arc",
 ];
 
 /// Splits a spec name into words, spelling out the symbols that carry meaning (`+1` is `plus_1`).
@@ -115,9 +162,8 @@ impl Namespace {
         (2..)
             .map(|n| format!("{base}{n}"))
             .find(|candidate| !self.taken.contains(candidate))
-            .map(|found| {
+            .inspect(|found| {
                 self.taken.insert(found.clone());
-                found
             })
             .unwrap_or_else(|| wanted.to_owned())
     }
@@ -173,7 +219,10 @@ mod tests {
 
     #[test]
     fn case_conversion_follows_word_boundaries() {
-        assert_eq!(snake("paymentAccountNumbeCurrencyCode"), "payment_account_numbe_currency_code");
+        assert_eq!(
+            snake("paymentAccountNumbeCurrencyCode"),
+            "payment_account_numbe_currency_code"
+        );
         assert_eq!(camel("call_quote"), "CallQuote");
         assert_eq!(camel("ISO-8601"), "Iso8601");
     }

@@ -24,8 +24,18 @@ use crate::pointer;
 const CLIENT_METHODS: &[&str] = &["builder", "execute", "clone", "fmt"];
 /// Methods of the client builder that a scheme's credential setter may not take.
 const BUILDER_METHODS: &[&str] = &[
-    "base_url", "server", "server_variable", "credential", "timeout", "connect_timeout",
-    "user_agent", "default_header", "http_client", "root_servers", "build", "fmt",
+    "base_url",
+    "server",
+    "server_variable",
+    "credential",
+    "timeout",
+    "connect_timeout",
+    "user_agent",
+    "default_header",
+    "http_client",
+    "root_servers",
+    "build",
+    "fmt",
 ];
 /// Names inside a request builder that parameters may not take.
 const BUILDER_FIELDS: &[&str] = &["client", "body", "send", "into_future", "options"];
@@ -45,8 +55,12 @@ impl Envelopes {
     pub fn read(spec: &Spec, types: &mut Types) -> Self {
         let declared = spec.value.get("x-fincode-envelopes");
         let key = |kind: &str| {
-            str_of(declared.and_then(|d| d.get(kind)).and_then(|d| d.get("$ref")))
-                .and_then(component_key)
+            str_of(
+                declared
+                    .and_then(|d| d.get(kind))
+                    .and_then(|d| d.get("$ref")),
+            )
+            .and_then(component_key)
         };
         let mut envelopes = Envelopes {
             request: key("request"),
@@ -71,10 +85,12 @@ impl Envelopes {
 fn error_code(types: &Types, key: &str) -> Option<Ty> {
     let member = |type_name: &str, wire: &str| -> Option<Ty> {
         match &types.def(type_name)?.kind {
-            TypeKind::Struct { fields, .. } => fields.iter().find(|f| f.wire == wire).map(|f| match &f.ty {
-                Ty::Option(inner) => (**inner).clone(),
-                other => other.clone(),
-            }),
+            TypeKind::Struct { fields, .. } => {
+                fields.iter().find(|f| f.wire == wire).map(|f| match &f.ty {
+                    Ty::Option(inner) => (**inner).clone(),
+                    other => other.clone(),
+                })
+            }
             _ => None,
         }
     };
@@ -89,7 +105,12 @@ fn error_code(types: &Types, key: &str) -> Option<Ty> {
 pub type Built = (Vec<Group>, Vec<Operation>, Vec<Scheme>, Vec<Diagnostic>);
 
 /// Builds every operation of `paths`.
-pub fn build<'a>(spec: &'a Spec, openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelopes) -> Built {
+pub fn build<'a>(
+    spec: &'a Spec,
+    openapi: &'a OpenAPI,
+    types: &mut Types<'a>,
+    envelopes: &Envelopes,
+) -> Built {
     let mut b = Builder {
         spec,
         openapi,
@@ -111,7 +132,11 @@ pub fn build<'a>(spec: &'a Spec, openapi: &'a OpenAPI, types: &mut Types<'a>, en
         .iter()
         .map(|t| (t.name.as_str(), t.description.as_deref().unwrap_or("")))
         .collect();
-    let mut add_group = |tag: &str, groups: &mut Vec<Group>, method_names: &mut Vec<Namespace>, type_names: &mut Namespace| -> usize {
+    let mut add_group = |tag: &str,
+                         groups: &mut Vec<Group>,
+                         method_names: &mut Vec<Namespace>,
+                         type_names: &mut Namespace|
+     -> usize {
         if let Some(&i) = group_index.get(tag) {
             return i;
         }
@@ -121,7 +146,10 @@ pub fn build<'a>(spec: &'a Spec, openapi: &'a OpenAPI, types: &mut Types<'a>, en
             method: group_methods.claim(&snake(tag)),
             struct_name: type_names.claim(&camel(tag)),
             module: modules.claim(&snake(tag)),
-            doc: doc.map_or_else(|| format!("Operations tagged `{tag}`."), |d| d.trim().to_owned()),
+            doc: doc.map_or_else(
+                || format!("Operations tagged `{tag}`."),
+                |d| d.trim().to_owned(),
+            ),
         });
         method_names.push(Namespace::default());
         group_index.insert(tag.to_owned(), groups.len() - 1);
@@ -135,7 +163,8 @@ pub fn build<'a>(spec: &'a Spec, openapi: &'a OpenAPI, types: &mut Types<'a>, en
         let item_ptr = pointer::push("/paths", path);
         let item = match item {
             ReferenceOr::Item(item) => item.clone(),
-            ReferenceOr::Reference { reference } => match b.deref::<PathItem>(reference, &item_ptr) {
+            ReferenceOr::Reference { reference } => match b.deref::<PathItem>(reference, &item_ptr)
+            {
                 Some(item) => item,
                 None => continue,
             },
@@ -159,7 +188,6 @@ pub fn build<'a>(spec: &'a Spec, openapi: &'a OpenAPI, types: &mut Types<'a>, en
                 constant,
                 http_method: method.to_uppercase(),
                 path: path.clone(),
-                pointer: op_ptr.clone(),
                 doc: operation_doc(op, method, path),
                 deprecated: op.deprecated,
                 params: Vec::new(),
@@ -189,6 +217,22 @@ pub fn build<'a>(spec: &'a Spec, openapi: &'a OpenAPI, types: &mut Types<'a>, en
             operations.push(operation);
         }
     }
+    // Tags without operations get no group.
+    let used: Vec<bool> = (0..groups.len())
+        .map(|g| operations.iter().any(|o| o.group == g))
+        .collect();
+    let mut renumber = Vec::with_capacity(groups.len());
+    let mut kept = Vec::new();
+    for (g, group) in groups.into_iter().enumerate() {
+        renumber.push(kept.len());
+        if used[g] {
+            kept.push(group);
+        }
+    }
+    let groups = kept;
+    for o in &mut operations {
+        o.group = renumber[o.group];
+    }
     operations.sort_by_key(|o| o.group);
     let Builder {
         diagnostics,
@@ -205,10 +249,12 @@ fn operation_doc(op: &openapiv3::Operation, method: &str, path: &str) -> String 
     } else {
         doc.push_str(&format!("\n\n`{} {path}`", method.to_uppercase()));
     }
-    if let Some(note) = str_of(op.extensions.get("x-fincode-unverified"))
-        .or_else(|| (op.extensions.get("x-fincode-unverified") == Some(&Value::Bool(true))).then_some(""))
-    {
-        doc.push_str("\n\n**Unverified:** the public documentation does not confirm this operation.");
+    if let Some(note) = str_of(op.extensions.get("x-fincode-unverified")).or_else(|| {
+        (op.extensions.get("x-fincode-unverified") == Some(&Value::Bool(true))).then_some("")
+    }) {
+        doc.push_str(
+            "\n\n**Unverified:** the public documentation does not confirm this operation.",
+        );
         if !note.is_empty() {
             doc.push(' ');
             doc.push_str(note);
@@ -256,7 +302,10 @@ impl Builder<'_, '_> {
         match serde_json::from_value::<T>(value.clone()) {
             Ok(t) => Some(t),
             Err(e) => {
-                self.unsupported(at, format!("`{reference}` does not point at the right kind of object: {e}"));
+                self.unsupported(
+                    at,
+                    format!("`{reference}` does not point at the right kind of object: {e}"),
+                );
                 None
             }
         }
@@ -273,13 +322,20 @@ impl Builder<'_, '_> {
             let at = pointer::push("/components/securitySchemes", name);
             let scheme = match scheme {
                 ReferenceOr::Item(s) => s.clone(),
-                ReferenceOr::Reference { reference } => match self.deref::<SecurityScheme>(reference, &at) {
-                    Some(s) => s,
-                    None => continue,
-                },
+                ReferenceOr::Reference { reference } => {
+                    match self.deref::<SecurityScheme>(reference, &at) {
+                        Some(s) => s,
+                        None => continue,
+                    }
+                }
             };
             let (kind, description) = match &scheme {
-                SecurityScheme::APIKey { location, name, description, .. } => (
+                SecurityScheme::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                } => (
                     match location {
                         openapiv3::APIKeyLocation::Header => SchemeKind::ApiKeyHeader(name.clone()),
                         openapiv3::APIKeyLocation::Query => SchemeKind::ApiKeyQuery(name.clone()),
@@ -287,7 +343,11 @@ impl Builder<'_, '_> {
                     },
                     description,
                 ),
-                SecurityScheme::HTTP { scheme, description, .. } => (
+                SecurityScheme::HTTP {
+                    scheme,
+                    description,
+                    ..
+                } => (
                     if scheme.eq_ignore_ascii_case("basic") {
                         SchemeKind::Basic
                     } else {
@@ -295,7 +355,8 @@ impl Builder<'_, '_> {
                     },
                     description,
                 ),
-                SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
+                SecurityScheme::OAuth2 { description, .. }
+                | SecurityScheme::OpenIDConnect { description, .. } => {
                     (SchemeKind::Bearer, description)
                 }
             };
@@ -321,7 +382,11 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn security(&mut self, requirements: Option<&Vec<openapiv3::SecurityRequirement>>, at: &str) -> Vec<Vec<usize>> {
+    fn security(
+        &mut self,
+        requirements: Option<&Vec<openapiv3::SecurityRequirement>>,
+        at: &str,
+    ) -> Vec<Vec<usize>> {
         let mut out = Vec::new();
         for (i, requirement) in requirements.into_iter().flatten().enumerate() {
             let mut alternative = Vec::new();
@@ -355,12 +420,19 @@ impl Builder<'_, '_> {
                 let at = pointer::push_index(&pointer::push(base, "parameters"), i);
                 let p = match p {
                     ReferenceOr::Item(p) => p.clone(),
-                    ReferenceOr::Reference { reference } => match self.deref::<Parameter>(reference, &at) {
-                        Some(p) => p,
-                        None => continue,
-                    },
+                    ReferenceOr::Reference { reference } => {
+                        match self.deref::<Parameter>(reference, &at) {
+                            Some(p) => p,
+                            None => continue,
+                        }
+                    }
                 };
-                let key = |q: &Parameter| (q.parameter_data_ref().name.clone(), std::mem::discriminant(q));
+                let key = |q: &Parameter| {
+                    (
+                        q.parameter_data_ref().name.clone(),
+                        std::mem::discriminant(q),
+                    )
+                };
                 all.retain(|(q, _)| key(q) != key(&p));
                 all.push((p, at));
             }
@@ -376,7 +448,8 @@ impl Builder<'_, '_> {
             };
             let data = p.parameter_data_ref();
             if location == ParamIn::Header
-                && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+                && ["accept", "content-type", "authorization"]
+                    .contains(&data.name.to_ascii_lowercase().as_str())
             {
                 continue;
             }
@@ -388,10 +461,12 @@ impl Builder<'_, '_> {
                 }
                 ParameterSchemaOrContent::Content(_) => (Ty::Json, None),
             };
+            // Parameters are text on the wire: dates and bytes stay in their wire form.
             let ty = match ty {
                 Ty::Option(inner) => *inner,
                 other => other,
-            };
+            }
+            .in_container();
             let mut doc = data
                 .description
                 .as_deref()
@@ -416,7 +491,10 @@ impl Builder<'_, '_> {
         // Required parameters first: path parameters in template order, then the others in spec order.
         let order = |p: &Param| -> (usize, usize) {
             match (p.location, p.required) {
-                (ParamIn::Path, _) => (0, path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX)),
+                (ParamIn::Path, _) => (
+                    0,
+                    path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX),
+                ),
                 (_, true) => (1, 0),
                 (_, false) => (2, 0),
             }
@@ -427,7 +505,9 @@ impl Builder<'_, '_> {
 
     /// A parameter's default as the text to send, for scalar defaults.
     fn scalar_default(&self, schema: &ReferenceOr<Schema>) -> Option<String> {
-        let ReferenceOr::Item(s) = schema else { return None };
+        let ReferenceOr::Item(s) = schema else {
+            return None;
+        };
         match s.schema_data.default.as_ref()? {
             Value::String(v) => Some(v.clone()),
             Value::Number(n) => Some(n.to_string()),
@@ -446,12 +526,19 @@ impl Builder<'_, '_> {
         let schema_ptr = pointer::push(&media_ptr, "schema");
         let hint = format!("{builder}Request");
         let (kind, ty) = match (kind, &media.schema) {
-            (BodyKind::Json, Some(schema)) => match self.enveloped(schema, self.envelopes.request.as_deref(), &schema_ptr, &hint) {
+            (BodyKind::Json, Some(schema)) => match self.enveloped(
+                schema,
+                self.envelopes.request.as_deref(),
+                &schema_ptr,
+                &hint,
+            ) {
                 Some(ty) => (BodyKind::JsonEnvelope, ty),
                 None => (BodyKind::Json, self.types.ty(schema, &schema_ptr, &hint)),
             },
             (BodyKind::Json, None) => (BodyKind::Json, Ty::Json),
-            (BodyKind::Multipart | BodyKind::Form, Some(schema)) => (kind, self.types.ty(schema, &schema_ptr, &hint)),
+            (BodyKind::Multipart | BodyKind::Form, Some(schema)) => {
+                (kind, self.types.ty(schema, &schema_ptr, &hint))
+            }
             (BodyKind::Multipart | BodyKind::Form, None) => (kind, Ty::Map(Box::new(Ty::String))),
             (BodyKind::Text, _) => (BodyKind::Text, Ty::String),
             (_, _) => (BodyKind::Raw, Ty::Bytes),
@@ -462,13 +549,20 @@ impl Builder<'_, '_> {
         };
         let parts = match (&kind, &ty) {
             (BodyKind::Multipart, Ty::Named(name)) => match self.types.def(name).map(|d| &d.kind) {
-                Some(TypeKind::Struct { fields, .. }) if fields.iter().all(|f| !f.wire.is_empty()) => fields.clone(),
+                Some(TypeKind::Struct { fields, .. })
+                    if fields.iter().all(|f| !f.wire.is_empty()) =>
+                {
+                    fields.clone()
+                }
                 _ => Vec::new(),
             },
             _ => Vec::new(),
         };
         if kind == BodyKind::Multipart && parts.is_empty() {
-            self.unsupported(&schema_ptr, "a `multipart/form-data` body must be an object with named properties");
+            self.unsupported(
+                &schema_ptr,
+                "a `multipart/form-data` body must be an object with named properties",
+            );
         }
         let doc = body
             .description
@@ -487,11 +581,22 @@ impl Builder<'_, '_> {
     }
 
     /// `allOf: [{$ref: envelope}, {properties: {data: X}}]` as the type of `X`, when `envelope` is the one named.
-    fn enveloped(&mut self, schema: &ReferenceOr<Schema>, envelope: Option<&str>, at: &str, hint: &str) -> Option<Ty> {
+    fn enveloped(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        envelope: Option<&str>,
+        at: &str,
+        hint: &str,
+    ) -> Option<Ty> {
         let envelope = envelope?;
-        let ReferenceOr::Item(schema) = schema else { return None };
-        let SchemaKind::AllOf { all_of } = &schema.schema_kind else { return None };
-        let [ReferenceOr::Reference { reference }, ReferenceOr::Item(data)] = all_of.as_slice() else {
+        let ReferenceOr::Item(schema) = schema else {
+            return None;
+        };
+        let SchemaKind::AllOf { all_of } = &schema.schema_kind else {
+            return None;
+        };
+        let [ReferenceOr::Reference { reference }, ReferenceOr::Item(data)] = all_of.as_slice()
+        else {
             return None;
         };
         if component_key(reference).as_deref() != Some(envelope) {
@@ -503,11 +608,19 @@ impl Builder<'_, '_> {
             _ => return None,
         };
         let member = properties.get("data")?;
-        let ptr = pointer::push(&pointer::push(&pointer::push(at, "allOf/1"), "properties"), "data");
+        let ptr = pointer::push(
+            &pointer::push(&pointer::push(at, "allOf/1"), "properties"),
+            "data",
+        );
         Some(self.types.ty_boxed(member, &ptr, hint))
     }
 
-    fn response(&mut self, responses: &openapiv3::Responses, op_ptr: &str, builder: &str) -> ResponseDef {
+    fn response(
+        &mut self,
+        responses: &openapiv3::Responses,
+        op_ptr: &str,
+        builder: &str,
+    ) -> ResponseDef {
         let empty = ResponseDef {
             shape: Shape::Empty,
             ty: Ty::Unit,
@@ -524,10 +637,15 @@ impl Builder<'_, '_> {
         success.sort_by_key(|(c, _, _)| *c);
         let chosen = match success.first() {
             Some((_, key, r)) => Some((key.clone(), *r)),
-            None if responses.responses.is_empty() => responses.default.as_ref().map(|r| ("default".to_owned(), r)),
+            None if responses.responses.is_empty() => responses
+                .default
+                .as_ref()
+                .map(|r| ("default".to_owned(), r)),
             None => None,
         };
-        let Some((key, response)) = chosen else { return empty };
+        let Some((key, response)) = chosen else {
+            return empty;
+        };
         let at = if key == "default" {
             pointer::push(&pointer::push(op_ptr, "responses"), "default")
         } else {
@@ -543,23 +661,34 @@ impl Builder<'_, '_> {
         let Some((media_type, media, kind)) = pick_media(&response.content, false) else {
             return empty;
         };
-        let schema_ptr = pointer::push(&pointer::push(&pointer::push(&at, "content"), &media_type), "schema");
+        let schema_ptr = pointer::push(
+            &pointer::push(&pointer::push(&at, "content"), &media_type),
+            "schema",
+        );
         let hint = format!("{builder}Response");
         match kind {
             BodyKind::Json => {
                 let Some(schema) = &media.schema else {
-                    return ResponseDef { shape: Shape::Json, ty: Ty::Json };
+                    return ResponseDef {
+                        shape: Shape::Json,
+                        ty: Ty::Json,
+                    };
                 };
                 for (envelope, shape) in [
                     (self.envelopes.success.clone(), Shape::Success),
                     (self.envelopes.status.clone(), Shape::Status),
                 ] {
-                    if let Some(ty) = self.enveloped(schema, envelope.as_deref(), &schema_ptr, &hint) {
+                    if let Some(ty) =
+                        self.enveloped(schema, envelope.as_deref(), &schema_ptr, &hint)
+                    {
                         return ResponseDef { shape, ty };
                     }
                     if let (Some(env), ReferenceOr::Reference { reference }) = (&envelope, schema) {
                         if component_key(reference).as_deref() == Some(env.as_str()) {
-                            return ResponseDef { shape, ty: Ty::Json };
+                            return ResponseDef {
+                                shape,
+                                ty: Ty::Json,
+                            };
                         }
                     }
                 }
@@ -568,8 +697,14 @@ impl Builder<'_, '_> {
                     ty: self.types.ty(schema, &schema_ptr, &hint),
                 }
             }
-            BodyKind::Text => ResponseDef { shape: Shape::Text, ty: Ty::String },
-            _ => ResponseDef { shape: Shape::Bytes, ty: Ty::Bytes },
+            BodyKind::Text => ResponseDef {
+                shape: Shape::Text,
+                ty: Ty::String,
+            },
+            _ => ResponseDef {
+                shape: Shape::Bytes,
+                ty: Ty::Bytes,
+            },
         }
     }
 }
@@ -582,7 +717,8 @@ fn pick_media(
     let classify = |m: &str| -> (u8, BodyKind) {
         let m = m.to_ascii_lowercase();
         let essence = m.split(';').next().unwrap_or("").trim().to_owned();
-        if essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json") {
+        if essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
+        {
             (0, BodyKind::Json)
         } else if request && essence == "multipart/form-data" {
             (1, BodyKind::Multipart)

@@ -19,7 +19,9 @@ pub fn break_cycles(defs: &mut BTreeMap<String, TypeDef>) {
         .collect();
     let component = components(&edges);
     for (name, def) in defs.iter_mut() {
-        let Some(&mine) = component.get(name) else { continue };
+        let Some(&mine) = component.get(name) else {
+            continue;
+        };
         let same = |other: &str| component.get(other) == Some(&mine);
         for ty in payloads_mut(&mut def.kind) {
             box_cycles(ty, &same);
@@ -73,7 +75,9 @@ fn mentions(ty: &Ty, out: &mut BTreeSet<String>) {
         Ty::Named(n) => {
             out.insert(n.clone());
         }
-        Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => mentions(inner, out),
+        Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => {
+            mentions(inner, out)
+        }
         _ => {}
     }
 }
@@ -110,8 +114,8 @@ fn newtype_recursive_aliases(defs: &mut BTreeMap<String, TypeDef>) {
     }
     for (name, targets) in &edges {
         let mine = component.get(name);
-        let cyclic = targets.contains(name)
-            || mine.is_some_and(|c| size.get(c).copied().unwrap_or(0) > 1);
+        let cyclic =
+            targets.contains(name) || mine.is_some_and(|c| size.get(c).copied().unwrap_or(0) > 1);
         if cyclic {
             if let Some(def) = defs.get_mut(name) {
                 if let TypeKind::Alias(ty) = &def.kind {
@@ -125,7 +129,11 @@ fn newtype_recursive_aliases(defs: &mut BTreeMap<String, TypeDef>) {
 /// Strongly connected components (Kosaraju, iterative): name -> component number.
 fn components(edges: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, usize> {
     let nodes: Vec<&String> = edges.keys().collect();
-    let index: BTreeMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
     let forward: Vec<Vec<usize>> = nodes
         .iter()
         .map(|n| {
@@ -208,7 +216,6 @@ mod tests {
         let d = TypeDef {
             name: name.into(),
             doc: String::new(),
-            pointer: String::new(),
             kind,
         };
         (name.into(), d)
@@ -238,8 +245,13 @@ mod tests {
         .into_iter()
         .collect();
         break_cycles(&mut defs);
-        let TypeKind::Struct { fields, .. } = &defs["Node"].kind else { panic!("not a struct") };
-        assert_eq!(fields[0].ty, Ty::Option(Box::new(Ty::Boxed(Box::new(named("Node"))))));
+        let TypeKind::Struct { fields, .. } = &defs["Node"].kind else {
+            panic!("not a struct")
+        };
+        assert_eq!(
+            fields[0].ty,
+            Ty::Option(Box::new(Ty::Boxed(Box::new(named("Node")))))
+        );
         assert_eq!(fields[1].ty, Ty::Vec(Box::new(named("Node"))));
         assert_eq!(fields[2].ty, named("Leaf"));
     }
@@ -254,14 +266,19 @@ mod tests {
         .into_iter()
         .collect();
         break_cycles(&mut defs);
-        let TypeKind::Struct { fields, .. } = &defs["B"].kind else { panic!("not a struct") };
+        let TypeKind::Struct { fields, .. } = &defs["B"].kind else {
+            panic!("not a struct")
+        };
         assert_eq!(fields[0].ty, Ty::Boxed(Box::new(named("A"))));
     }
 
     #[test]
     fn an_alias_of_itself_becomes_a_newtype() {
         let mut defs: BTreeMap<_, _> = [
-            def("Tree", TypeKind::Alias(Ty::Vec(Box::new(Ty::Named("Tree".into()))))),
+            def(
+                "Tree",
+                TypeKind::Alias(Ty::Vec(Box::new(Ty::Named("Tree".into())))),
+            ),
             def("Name", TypeKind::Alias(Ty::String)),
         ]
         .into_iter()

@@ -79,8 +79,10 @@ impl<'a> Types<'a> {
                 ReferenceOr::Item(s) => types.define(&name, s, &ptr),
                 ReferenceOr::Reference { reference } => {
                     let ty = types.reference(reference, &ptr, &name);
-                    let doc = format!("The `{key}` schema, another name for the schema at `{reference}`.");
-                    types.insert(&name, doc, &ptr, TypeKind::Alias(ty));
+                    let doc = format!(
+                        "The `{key}` schema, another name for the schema at `{reference}`."
+                    );
+                    types.insert(&name, doc, TypeKind::Alias(ty));
                 }
             }
         }
@@ -158,7 +160,10 @@ impl<'a> Types<'a> {
         }
         // A reference elsewhere (into a path, a parameter...): built inline, under the hint's name.
         if self.depth >= MAX_DEPTH {
-            self.unsupported(ptr, format!("references nest deeper than {MAX_DEPTH} levels through `{reference}`"));
+            self.unsupported(
+                ptr,
+                format!("references nest deeper than {MAX_DEPTH} levels through `{reference}`"),
+            );
             return Ty::Json;
         }
         let Some((schema, target)) = self.resolve_schema(reference, ptr) else {
@@ -191,9 +196,14 @@ impl<'a> Types<'a> {
             SchemaKind::Type(Type::String(s)) => s.enumeration.iter().any(Option::is_some),
             SchemaKind::Type(Type::Object(o)) => {
                 !o.properties.is_empty()
-                    || matches!(o.additional_properties, Some(AdditionalProperties::Any(false)))
+                    || matches!(
+                        o.additional_properties,
+                        Some(AdditionalProperties::Any(false))
+                    )
             }
-            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => parts.len() > 1,
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
+                parts.len() > 1
+            }
             SchemaKind::AllOf { all_of } => {
                 !(all_of.len() == 1 && matches!(all_of[0], ReferenceOr::Reference { .. }))
                     && self.has_object_part(all_of)
@@ -214,7 +224,9 @@ impl<'a> Types<'a> {
             ReferenceOr::Reference { .. } => true,
             ReferenceOr::Item(s) => !matches!(
                 s.schema_kind,
-                SchemaKind::Type(Type::String(_) | Type::Number(_) | Type::Integer(_) | Type::Boolean(_))
+                SchemaKind::Type(
+                    Type::String(_) | Type::Number(_) | Type::Integer(_) | Type::Boolean(_)
+                )
             ),
         })
     }
@@ -226,7 +238,9 @@ impl<'a> Types<'a> {
             SchemaKind::Type(Type::Number(n)) => match &n.format {
                 VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => Ty::F32,
                 VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Double) => Ty::F64,
-                VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal" => Ty::Decimal { number: true },
+                VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal" => {
+                    Ty::Decimal { number: true }
+                }
                 _ => Ty::F64,
             },
             SchemaKind::Type(Type::Integer(i)) => match &i.format {
@@ -239,21 +253,35 @@ impl<'a> Types<'a> {
                 self.map(o.additional_properties.as_ref(), ptr, hint)
             }
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
-                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
                 match parts.first() {
-                    Some(part) => self.ty(part, &pointer::push_index(&pointer::push(ptr, key), 0), hint),
+                    Some(part) => self.ty(
+                        part,
+                        &pointer::push_index(&pointer::push(ptr, key), 0),
+                        hint,
+                    ),
                     None => Ty::Json,
                 }
             }
             SchemaKind::AllOf { all_of } => match all_of.first() {
-                Some(part) => self.ty(part, &pointer::push_index(&pointer::push(ptr, "allOf"), 0), hint),
+                Some(part) => self.ty(
+                    part,
+                    &pointer::push_index(&pointer::push(ptr, "allOf"), 0),
+                    hint,
+                ),
                 None => Ty::Json,
             },
             SchemaKind::Not { .. } => Ty::Json,
             SchemaKind::Any(any) => {
                 if let Some(items) = &any.items {
                     self.array(Some(items), ptr, hint)
-                } else if any.additional_properties.is_some() || any.typ.as_deref() == Some("object") {
+                } else if any.additional_properties.is_some()
+                    || any.typ.as_deref() == Some("object")
+                {
                     self.map(any.additional_properties.as_ref(), ptr, hint)
                 } else if let Some(part) = any.one_of.first().or(any.any_of.first()) {
                     self.ty(part, ptr, hint)
@@ -270,7 +298,12 @@ impl<'a> Types<'a> {
         }
     }
 
-    fn string(&mut self, schema: &Schema, format: &VariantOrUnknownOrEmpty<StringFormat>, ptr: &str) -> Ty {
+    fn string(
+        &mut self,
+        schema: &Schema,
+        format: &VariantOrUnknownOrEmpty<StringFormat>,
+        ptr: &str,
+    ) -> Ty {
         if let Some(pattern) = str_of(schema.schema_data.extensions.get("x-fincode-date-format")) {
             return self.date_format(pattern).map_or(Ty::String, Ty::Formatted);
         }
@@ -288,7 +321,9 @@ impl<'a> Types<'a> {
 
     fn array(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, ptr: &str, hint: &str) -> Ty {
         let inner = match items {
-            Some(items) => self.ty_boxed(items, &pointer::push(ptr, "items"), &format!("{hint}Item")),
+            Some(items) => {
+                self.ty_boxed(items, &pointer::push(ptr, "items"), &format!("{hint}Item"))
+            }
             None => Ty::Json,
         };
         Ty::Vec(Box::new(inner.in_container()))
@@ -322,19 +357,22 @@ impl<'a> Types<'a> {
             module,
             description,
             pattern: pattern.to_owned(),
-            kind: if has_time { DateKind::DateTime } else { DateKind::Date },
+            kind: if has_time {
+                DateKind::DateTime
+            } else {
+                DateKind::Date
+            },
         };
         self.formats.insert(pattern.to_owned(), format.clone());
         Some(format)
     }
 
-    fn insert(&mut self, name: &str, doc: String, ptr: &str, kind: TypeKind) {
+    fn insert(&mut self, name: &str, doc: String, kind: TypeKind) {
         self.defs.insert(
             name.to_owned(),
             TypeDef {
                 name: name.to_owned(),
                 doc,
-                pointer: ptr.to_owned(),
                 kind,
             },
         );
@@ -349,7 +387,8 @@ impl<'a> Types<'a> {
         }
         let kind = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
-                let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
+                let values: Vec<&str> =
+                    s.enumeration.iter().flatten().map(String::as_str).collect();
                 enumeration(&values)
             }
             SchemaKind::Any(any)
@@ -362,19 +401,43 @@ impl<'a> Types<'a> {
                 let values: Vec<&str> = any.enumeration.iter().filter_map(Value::as_str).collect();
                 enumeration(&values)
             }
-            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } if parts.len() > 1 => {
-                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
-                self.union(name, parts, data.discriminator.as_ref(), &pointer::push(ptr, key))
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts }
+                if parts.len() > 1 =>
+            {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
+                self.union(
+                    name,
+                    parts,
+                    data.discriminator.as_ref(),
+                    &pointer::push(ptr, key),
+                )
             }
-            SchemaKind::Any(any) if any.properties.is_empty() && (any.one_of.len() > 1 || any.any_of.len() > 1) && any.all_of.is_empty() => {
-                let (parts, key) = if any.one_of.len() > 1 { (&any.one_of, "oneOf") } else { (&any.any_of, "anyOf") };
-                self.union(name, parts, data.discriminator.as_ref(), &pointer::push(ptr, key))
+            SchemaKind::Any(any)
+                if any.properties.is_empty()
+                    && (any.one_of.len() > 1 || any.any_of.len() > 1)
+                    && any.all_of.is_empty() =>
+            {
+                let (parts, key) = if any.one_of.len() > 1 {
+                    (&any.one_of, "oneOf")
+                } else {
+                    (&any.any_of, "anyOf")
+                };
+                self.union(
+                    name,
+                    parts,
+                    data.discriminator.as_ref(),
+                    &pointer::push(ptr, key),
+                )
             }
             _ if self.is_compound(schema) => self.structure(name, schema, ptr),
             _ => TypeKind::Alias(self.plain(schema, ptr, name)),
         };
         // A placeholder first would let recursion find the name; the real definition replaces it.
-        self.insert(name, doc, ptr, kind);
+        self.insert(name, doc, kind);
     }
 
     fn union(
@@ -490,7 +553,9 @@ impl<'a> Types<'a> {
                 wire: String::new(),
                 ty,
                 required: true,
-                doc: format!("The members of the `oneOf`/`anyOf` at `#{at}`, flattened into this object."),
+                doc: format!(
+                    "The members of the `oneOf`/`anyOf` at `#{at}`, flattened into this object."
+                ),
                 sensitive: false,
             });
         }
@@ -519,12 +584,13 @@ impl<'a> Types<'a> {
         };
         let data = &s.schema_data;
         let mut parts: Vec<String> = Vec::new();
-        if let Some(d) = data.title.as_deref().or(data.description.as_deref()) {
-            parts.push(d.trim().to_owned());
-        }
-        if let Some(t) = data.title.as_deref().zip(data.description.as_deref()).map(|(_, d)| d) {
-            if !parts.iter().any(|p| p == t.trim()) {
-                parts.push(t.trim().to_owned());
+        for text in [data.title.as_deref(), data.description.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            let text = text.trim();
+            if !text.is_empty() && !parts.iter().any(|p| p == text) {
+                parts.push(text.to_owned());
             }
         }
         if let Some(pattern) = str_of(data.extensions.get("x-fincode-date-format")) {
@@ -596,20 +662,35 @@ impl<'a> Types<'a> {
         match part {
             ReferenceOr::Item(s) => self.merge(s, ptr, out, visiting),
             ReferenceOr::Reference { reference } => {
-                let Some(key) = component_key(reference) else {
-                    self.unsupported(ptr, format!("`allOf` may only reference component schemas, not `{reference}`"));
+                let Some(target) = pointer::ref_pointer(reference) else {
                     return;
                 };
-                if !visiting.insert(key.clone()) {
+                if !visiting.insert(target.clone()) {
                     self.unsupported(ptr, format!("`allOf` includes `{reference}` within itself"));
                     return;
                 }
                 let openapi = self.openapi;
-                if let Some(ReferenceOr::Item(s)) = openapi.components.as_ref().and_then(|c| c.schemas.get(&key)) {
-                    let at = pointer::push("/components/schemas", &key);
-                    self.merge(s, &at, out, visiting);
+                let component = component_key(reference).and_then(|key| {
+                    openapi
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.schemas.get(&key))
+                });
+                match component {
+                    Some(ReferenceOr::Item(s)) => self.merge(s, &target, out, visiting),
+                    Some(ReferenceOr::Reference { reference }) => {
+                        let part = ReferenceOr::Reference {
+                            reference: reference.clone(),
+                        };
+                        self.merge_part(&part, ptr, out, visiting);
+                    }
+                    None => {
+                        if let Some((schema, at)) = self.resolve_schema(reference, ptr) {
+                            self.merge(&schema, &at, out, visiting);
+                        }
+                    }
                 }
-                visiting.remove(&key);
+                visiting.remove(&target);
             }
         }
     }
@@ -634,7 +715,11 @@ fn enumeration(values: &[&str]) -> TypeKind {
         if !seen.insert(*value) {
             continue;
         }
-        let wanted = if value.is_empty() { "Empty".to_owned() } else { camel(value) };
+        let wanted = if value.is_empty() {
+            "Empty".to_owned()
+        } else {
+            camel(value)
+        };
         variants.push(EnumVariant {
             name: names.claim(&wanted),
             wire: (*value).to_owned(),
@@ -736,20 +821,35 @@ mod tests {
 
     #[test]
     fn java_patterns_become_time_descriptions() {
-        assert_eq!(java_to_time("dd/MM/yyyy"), Some(("[day]/[month]/[year]".into(), true, false)));
-        assert_eq!(java_to_time("MM/yyyy"), Some(("[month]/[year]".into(), false, false)));
+        assert_eq!(
+            java_to_time("dd/MM/yyyy"),
+            Some(("[day]/[month]/[year]".into(), true, false))
+        );
+        assert_eq!(
+            java_to_time("MM/yyyy"),
+            Some(("[month]/[year]".into(), false, false))
+        );
         assert_eq!(
             java_to_time("dd-MM-yyyy'T'HH:mm:ss.SSS"),
-            Some(("[day]-[month]-[year]T[hour]:[minute]:[second].[subsecond digits:3]".into(), true, true))
+            Some((
+                "[day]-[month]-[year]T[hour]:[minute]:[second].[subsecond digits:3]".into(),
+                true,
+                true
+            ))
         );
-        assert_eq!(java_to_time("yyyy-MM-dd'T'HH:mm:ss").map(|t| t.2), Some(true));
+        assert_eq!(
+            java_to_time("yyyy-MM-dd'T'HH:mm:ss").map(|t| t.2),
+            Some(true)
+        );
         assert_eq!(java_to_time("EEE, d MMM"), None);
         assert_eq!(java_to_time("dd'T"), None);
     }
 
     #[test]
     fn enum_values_get_open_variants() {
-        let TypeKind::Enum { variants, unknown } = enumeration(&["active", "in-review", "", "active"]) else {
+        let TypeKind::Enum { variants, unknown } =
+            enumeration(&["active", "in-review", "", "active"])
+        else {
             unreachable!()
         };
         let names: Vec<_> = variants.iter().map(|v| v.name.as_str()).collect();

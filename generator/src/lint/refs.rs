@@ -80,7 +80,8 @@ fn collect_refs(v: &Value, at: &str, out: &mut Vec<(String, Option<String>)>) {
         Value::Object(map) => {
             for (k, child) in map {
                 let child_at = push(at, k);
-                if k == "$ref" {
+                // Under `properties`, `$ref` names a property (Kubernetes' JSONSchemaProps has one).
+                if k == "$ref" && !at.ends_with("/properties") {
                     out.push((child_at, child.as_str().map(str::to_owned)));
                 } else if !is_data(at, k) {
                     collect_refs(child, &child_at, out);

@@ -1,0 +1,1238 @@
+//! The client: configuration, server selection, authentication and sending a request.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::Url;
+use serde::de::DeserializeOwned;
+
+use super::auth::Credential;
+use super::error::{Error, Result};
+use super::request::{
+    header_pair, Body, Operation, Part, Request, ResponseShape, SchemeKind, SecurityScheme, Server,
+};
+use super::response::{decode, Response};
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// A client of the API. Cloning it is cheap: clones share the connection pool and
+/// the configuration.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: Option<String>,
+    servers: &'static [Server],
+    server_index: usize,
+    server_variables: BTreeMap<String, String>,
+    credentials: BTreeMap<&'static str, Credential>,
+    timeout: Duration,
+    user_agent: HeaderValue,
+    default_headers: HeaderMap,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url)
+            .field("servers", &inner.servers)
+            .field("server_index", &inner.server_index)
+            .field("server_variables", &inner.server_variables)
+            .field("credentials", &inner.credentials)
+            .field("timeout", &inner.timeout)
+            .field("user_agent", &inner.user_agent)
+            // Default headers may carry secrets: show their names only.
+            .field(
+                "default_headers",
+                &inner.default_headers.keys().collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// Configures a [`Client`].
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    servers: &'static [Server],
+    server_index: usize,
+    server_variables: BTreeMap<String, String>,
+    credentials: BTreeMap<&'static str, Credential>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    default_headers: HeaderMap,
+    http: Option<reqwest::Client>,
+    error: Option<String>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("server_index", &self.server_index)
+            .field("server_variables", &self.server_variables)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field(
+                "default_headers",
+                &self.default_headers.keys().collect::<Vec<_>>(),
+            )
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: None,
+            servers: &[],
+            server_index: 0,
+            server_variables: BTreeMap::new(),
+            credentials: BTreeMap::new(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            default_headers: HeaderMap::new(),
+            http: None,
+            error: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Sends every request to this URL instead of the API's servers (for tests and
+    /// mocks); operation paths are appended to it.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Selects the API server by its index in the API description (default 0).
+    ///
+    /// An operation with servers of its own uses the one at the same index, or its first.
+    pub fn server(mut self, index: usize) -> Self {
+        self.server_index = index;
+        self
+    }
+
+    /// Sets a server variable, such as `domain`, for every server that has it.
+    pub fn server_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.server_variables.insert(name.into(), value.into());
+        self
+    }
+
+    /// Sets the credential of a security scheme.
+    ///
+    /// A basic scheme takes [`Credential::Basic`], every other scheme a token.
+    pub fn credential(mut self, scheme: &'static SecurityScheme, credential: Credential) -> Self {
+        let fits = matches!(
+            (scheme.kind, &credential),
+            (SchemeKind::Basic, Credential::Basic { .. })
+                | (
+                    SchemeKind::ApiKeyHeader(_)
+                        | SchemeKind::ApiKeyQuery(_)
+                        | SchemeKind::ApiKeyCookie(_)
+                        | SchemeKind::Bearer,
+                    Credential::Token(_)
+                )
+        );
+        if fits {
+            self.credentials.insert(scheme.name, credential);
+        } else {
+            let wanted = match scheme.kind {
+                SchemeKind::Basic => "a user name and password",
+                _ => "a token",
+            };
+            self.fail(format!(
+                "security scheme `{}` takes {wanted} as its credential",
+                scheme.name
+            ));
+        }
+        self
+    }
+
+    /// The timeout of a whole call, from sending to the end of the body (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The timeout of establishing a connection (default 10 s); ignored with
+    /// [`ClientBuilder::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (default: the crate's name and version).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// A header sent on every request that does not set it itself.
+    pub fn default_header(mut self, name: &str, value: &str) -> Self {
+        match header_pair(name, value) {
+            Ok((name, value)) => {
+                self.default_headers.insert(name, value);
+            }
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
+    /// Uses this HTTP client, for its connection pool, proxy or TLS settings.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The API's root servers; called by the generated `Client::builder`.
+    #[doc(hidden)]
+    pub fn root_servers(mut self, servers: &'static [Server]) -> Self {
+        self.servers = servers;
+        self
+    }
+
+    fn fail(&mut self, message: String) {
+        self.error.get_or_insert(message);
+    }
+
+    /// Builds the client, checking the configuration.
+    pub fn build(self) -> Result<Client> {
+        let invalid = |message: String| Error::InvalidRequest {
+            operation: None,
+            message,
+        };
+        if let Some(message) = self.error {
+            return Err(invalid(message));
+        }
+        let base_url = match self.base_url {
+            Some(url) => Some(check_url(url.trim_end_matches('/'), "base url").map_err(invalid)?),
+            None => None,
+        };
+        if base_url.is_none() && !self.servers.is_empty() {
+            let server = self.servers.get(self.server_index).ok_or_else(|| {
+                invalid(format!(
+                    "server index {} is out of range: the API has {} servers",
+                    self.server_index,
+                    self.servers.len()
+                ))
+            })?;
+            let url = expand_server(server, &self.server_variables).map_err(invalid)?;
+            check_url(&url, "server url").map_err(invalid)?;
+        }
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| invalid(format!("`{}` is not a valid user agent", self.user_agent)))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| invalid(format!("cannot create the http client: {e}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                servers: self.servers,
+                server_index: self.server_index,
+                server_variables: self.server_variables,
+                credentials: self.credentials,
+                timeout: self.timeout,
+                user_agent,
+                default_headers: self.default_headers,
+            }),
+        })
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default().root_servers(crate::servers::SERVERS)
+    }
+
+    /// Sends `request` and reads its response as `shape`; the operation methods call this.
+    #[doc(hidden)]
+    pub async fn execute<T: DeserializeOwned>(
+        &self,
+        request: Request,
+        shape: ResponseShape,
+    ) -> Result<Response<T>> {
+        let operation = request.operation;
+        let request = self.prepare(request, shape).await?;
+        let started = Instant::now();
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_error(operation, e, started))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(operation, e, started))?;
+        decode(operation, shape, status, headers, Vec::from(body))
+    }
+
+    /// Turns `request` into an HTTP request: URL, credentials, headers and body.
+    async fn prepare(
+        &self,
+        request: Request,
+        shape: ResponseShape,
+    ) -> Result<reqwest::RequestBuilder> {
+        let operation = request.operation;
+        let invalid = |message: String| invalid(operation, message);
+        if let Some(message) = request.error.as_ref().or(request.options.error.as_ref()) {
+            return Err(invalid(message.clone()));
+        }
+        let schemes = select_security(operation, |name| self.inner.credentials.contains_key(name))?;
+        let mut url = self.inner.url(&request).map_err(invalid)?;
+        let mut headers = request.headers;
+        let mut query = request.query;
+        for scheme in schemes {
+            self.authenticate(operation, scheme, &mut headers, &mut query)
+                .await?;
+        }
+        for (name, value) in &request.options.headers {
+            headers.insert(name, value.clone());
+        }
+        for (name, value) in &self.inner.default_headers {
+            if !headers.contains_key(name) {
+                headers.insert(name, value.clone());
+            }
+        }
+        if !headers.contains_key(header::USER_AGENT) {
+            headers.insert(header::USER_AGENT, self.inner.user_agent.clone());
+        }
+        let json = matches!(
+            shape,
+            ResponseShape::Success | ResponseShape::Status | ResponseShape::Json
+        );
+        if json && !headers.contains_key(header::ACCEPT) {
+            headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&query);
+        }
+        let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
+        let builder = self
+            .inner
+            .http
+            .request(operation.method.clone(), url)
+            .timeout(timeout);
+        let builder = attach_body(builder, &mut headers, request.body).map_err(invalid)?;
+        Ok(builder.headers(headers))
+    }
+
+    /// Adds the credential of `scheme` to the request.
+    async fn authenticate(
+        &self,
+        operation: &'static Operation,
+        scheme: &SecurityScheme,
+        headers: &mut HeaderMap,
+        query: &mut Vec<(String, String)>,
+    ) -> Result<()> {
+        let invalid = |message: String| invalid(operation, message);
+        let Some(credential) = self.inner.credentials.get(scheme.name) else {
+            let message = format!("no credential for security scheme `{}`", scheme.name);
+            return Err(invalid(message));
+        };
+        let token = match (scheme.kind, credential) {
+            (SchemeKind::Basic, Credential::Basic { username, password }) => {
+                let encoded = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{username}:{}", password.expose()));
+                let value = secret_header(&format!("Basic {encoded}"), scheme).map_err(invalid)?;
+                headers.insert(header::AUTHORIZATION, value);
+                return Ok(());
+            }
+            (SchemeKind::Basic, Credential::Token(_)) | (_, Credential::Basic { .. }) => {
+                let message = format!(
+                    "the credential of security scheme `{}` does not fit the scheme",
+                    scheme.name
+                );
+                return Err(invalid(message));
+            }
+            (_, Credential::Token(source)) => source.token().await?,
+        };
+        let token = token.expose();
+        match scheme.kind {
+            SchemeKind::ApiKeyHeader(name) => {
+                let name = header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| invalid(format!("`{name}` is not a valid header name")))?;
+                headers.insert(name, secret_header(token, scheme).map_err(invalid)?);
+            }
+            SchemeKind::ApiKeyQuery(name) => query.push((name.to_owned(), token.to_owned())),
+            SchemeKind::ApiKeyCookie(name) => {
+                let cookie = match headers.get(header::COOKIE).and_then(|v| v.to_str().ok()) {
+                    Some(existing) => format!("{existing}; {name}={token}"),
+                    None => format!("{name}={token}"),
+                };
+                let value = secret_header(&cookie, scheme).map_err(invalid)?;
+                headers.insert(header::COOKIE, value);
+            }
+            SchemeKind::Bearer | SchemeKind::Basic => {
+                let value = secret_header(&format!("Bearer {token}"), scheme).map_err(invalid)?;
+                headers.insert(header::AUTHORIZATION, value);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn invalid(operation: &Operation, message: String) -> Error {
+    Error::InvalidRequest {
+        operation: Some(operation.id),
+        message,
+    }
+}
+
+/// A header value holding a secret, marked sensitive so that it never prints.
+fn secret_header(value: &str, scheme: &SecurityScheme) -> std::result::Result<HeaderValue, String> {
+    let mut value = HeaderValue::from_str(value).map_err(|_| {
+        format!(
+            "the credential of security scheme `{}` is not a valid header value",
+            scheme.name
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Sets the body and its content type.
+fn attach_body(
+    builder: reqwest::RequestBuilder,
+    headers: &mut HeaderMap,
+    body: Body,
+) -> std::result::Result<reqwest::RequestBuilder, String> {
+    let (content_type, builder) = match body {
+        Body::Empty => return Ok(builder),
+        Body::Json(bytes) => (
+            HeaderValue::from_static("application/json"),
+            builder.body(bytes),
+        ),
+        Body::Form(text) => (
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+            builder.body(text),
+        ),
+        Body::Multipart(parts) => {
+            // The form sets its own content type, with the boundary.
+            headers.remove(header::CONTENT_TYPE);
+            return Ok(builder.multipart(multipart_form(parts)?));
+        }
+        Body::Raw {
+            bytes,
+            content_type,
+        } => (
+            HeaderValue::from_str(&content_type)
+                .map_err(|_| format!("`{content_type}` is not a valid content type"))?,
+            builder.body(bytes),
+        ),
+    };
+    headers.insert(header::CONTENT_TYPE, content_type);
+    Ok(builder)
+}
+
+impl Inner {
+    /// The URL of `request`, without its query.
+    fn url(&self, request: &Request) -> std::result::Result<Url, String> {
+        let base = match &self.base_url {
+            Some(base) => base.clone(),
+            None => {
+                let servers = request.operation.servers.unwrap_or(self.servers);
+                let server = servers
+                    .get(self.server_index)
+                    .or_else(|| servers.first())
+                    .ok_or("no server is known for this operation: set a base url")?;
+                expand_server(server, &self.server_variables)?
+            }
+        };
+        let path = request.expand_path()?;
+        let separator = if path.starts_with('/') { "" } else { "/" };
+        let url = format!("{}{separator}{path}", base.trim_end_matches('/'));
+        Url::parse(&url).map_err(|e| format!("`{url}` is not a valid url: {e}"))
+    }
+}
+
+/// The URL of `server` with every `{variable}` replaced by its configured value or default.
+fn expand_server(
+    server: &Server,
+    variables: &BTreeMap<String, String>,
+) -> std::result::Result<String, String> {
+    let mut out = String::with_capacity(server.url.len());
+    let mut rest = server.url;
+    while let Some((before, after)) = rest.split_once('{') {
+        let Some((name, after)) = after.split_once('}') else {
+            break;
+        };
+        let value = variables
+            .get(name)
+            .map(String::as_str)
+            .or_else(|| {
+                server
+                    .variables
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| *v)
+            })
+            .ok_or_else(|| {
+                format!(
+                    "server url `{}` has a variable `{name}` with no value",
+                    server.url
+                )
+            })?;
+        out.push_str(before);
+        out.push_str(value);
+        rest = after;
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn check_url(url: &str, what: &str) -> std::result::Result<String, String> {
+    match Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(url.to_owned()),
+        Ok(_) => Err(format!("{what} `{url}` is not an http or https url")),
+        Err(e) => Err(format!("{what} `{url}` is not a valid url: {e}")),
+    }
+}
+
+/// The schemes to send for `operation`: those of the first alternative whose schemes all
+/// have credentials.
+fn select_security(
+    operation: &'static Operation,
+    has_credential: impl Fn(&str) -> bool,
+) -> Result<&'static [&'static SecurityScheme]> {
+    if operation.security.is_empty() {
+        return Ok(&[]);
+    }
+    if let Some(alternative) = operation
+        .security
+        .iter()
+        .find(|alternative| alternative.iter().all(|s| has_credential(s.name)))
+    {
+        return Ok(alternative);
+    }
+    let mut schemes: Vec<&'static str> = Vec::new();
+    for scheme in operation.security.iter().flat_map(|a| a.iter()) {
+        if !has_credential(scheme.name) && !schemes.contains(&scheme.name) {
+            schemes.push(scheme.name);
+        }
+    }
+    Err(Error::MissingCredentials {
+        operation: operation.id,
+        method: operation.method.clone(),
+        path: operation.path,
+        schemes,
+    })
+}
+
+fn multipart_form(parts: Vec<Part>) -> std::result::Result<reqwest::multipart::Form, String> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        form = match part {
+            Part::Text { name, value } => form.text(name, value),
+            Part::File {
+                name,
+                file_name,
+                content_type,
+                bytes,
+            } => {
+                let mut part = reqwest::multipart::Part::bytes(bytes).file_name(file_name);
+                if let Some(content_type) = content_type {
+                    part = part.mime_str(&content_type).map_err(|_| {
+                        format!("`{content_type}` is not a valid content type for part `{name}`")
+                    })?;
+                }
+                form.part(name, part)
+            }
+            Part::Invalid { message, .. } => return Err(message),
+        };
+    }
+    Ok(form)
+}
+
+fn transport_error(
+    operation: &'static Operation,
+    error: reqwest::Error,
+    started: Instant,
+) -> Error {
+    if error.is_timeout() {
+        Error::Timeout {
+            operation: operation.id,
+            method: operation.method.clone(),
+            path: operation.path,
+            elapsed: started.elapsed(),
+            source: error,
+        }
+    } else if error.is_builder() {
+        Error::InvalidRequest {
+            operation: Some(operation.id),
+            message: error.to_string(),
+        }
+    } else {
+        Error::Transport {
+            operation: operation.id,
+            method: operation.method.clone(),
+            path: operation.path,
+            sent: !error.is_connect(),
+            source: error,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::{Method, StatusCode};
+    use serde::Deserialize;
+    use serde_json::json;
+    use wiremock::matchers::{body_partial_json, header, method, path, query_param};
+    use wiremock::{Mock, MockServer, Request as Received, ResponseTemplate};
+
+    use super::*;
+    use crate::runtime::{RequestEnvelope, RequestOptions};
+
+    static TOKEN: SecurityScheme = SecurityScheme {
+        name: "XAuthToken",
+        kind: SchemeKind::ApiKeyHeader("X-Auth-Token"),
+    };
+    static BEARER: SecurityScheme = SecurityScheme {
+        name: "BearerAuth",
+        kind: SchemeKind::Bearer,
+    };
+    static BASIC: SecurityScheme = SecurityScheme {
+        name: "BasicAuth",
+        kind: SchemeKind::Basic,
+    };
+    static QUERY_KEY: SecurityScheme = SecurityScheme {
+        name: "QueryKey",
+        kind: SchemeKind::ApiKeyQuery("api_key"),
+    };
+    static COOKIE: SecurityScheme = SecurityScheme {
+        name: "Session",
+        kind: SchemeKind::ApiKeyCookie("session"),
+    };
+
+    static CREATE_ITEM: Operation = Operation {
+        id: "createItem",
+        method: Method::POST,
+        path: "/users/{id}/items",
+        servers: None,
+        security: &[&[&TOKEN]],
+    };
+
+    static ANY_AUTH: Operation = Operation {
+        id: "whoAmI",
+        method: Method::GET,
+        path: "/me",
+        servers: None,
+        security: &[&[&TOKEN, &COOKIE], &[&BEARER], &[&BASIC], &[&QUERY_KEY]],
+    };
+
+    static OPTIONAL_AUTH: Operation = Operation {
+        id: "listRates",
+        method: Method::GET,
+        path: "/rates",
+        servers: None,
+        security: &[&[&TOKEN], &[]],
+    };
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Item {
+        id: u64,
+        name: String,
+    }
+
+    fn client(server: &MockServer) -> ClientBuilder {
+        Client::builder().base_url(server.uri())
+    }
+
+    fn success(data: serde_json::Value) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_json(json!({
+            "success": true,
+            "data": data,
+            "metadata": {"request_id": "req-1", "timestamp": "2024-01-01T00:00:00Z", "processing_time_ms": 5},
+        }))
+    }
+
+    #[tokio::test]
+    async fn sends_parameters_credentials_and_the_request_envelope() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/users/a%2Fb/items"))
+            .and(query_param("tag", "x"))
+            .and(query_param("tag", "y z"))
+            .and(header("x-auth-token", "tok-1"))
+            .and(header("platform", "fincode"))
+            .and(header("content-type", "application/json"))
+            .and(header("accept", "application/json"))
+            .and(header("user-agent", DEFAULT_USER_AGENT))
+            .and(body_partial_json(json!({"data": {"name": "pen"}})))
+            .respond_with(success(json!({"id": 3, "name": "pen"})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client(&server)
+            .credential(&TOKEN, Credential::token("tok-1"))
+            .default_header("platform", "fincode")
+            .build()
+            .expect("client");
+        let mut request = Request::new(&CREATE_ITEM);
+        request
+            .path_param("id", &"a/b")
+            .query("tag", &["x", "y z"])
+            .query("none", &None::<u8>)
+            .json_body(&json!({"name": "pen"}), RequestEnvelope::Wrap);
+        let response = client
+            .execute::<Item>(request, ResponseShape::Success)
+            .await
+            .expect("success");
+        assert_eq!(
+            response.data(),
+            &Item {
+                id: 3,
+                name: "pen".into()
+            }
+        );
+        assert_eq!(response.request_id(), Some("req-1"));
+        assert_eq!(response.processing_time_ms(), Some(5));
+
+        let received = server.received_requests().await.unwrap_or_default();
+        let body: serde_json::Value = received
+            .first()
+            .and_then(|r| serde_json::from_slice(&r.body).ok())
+            .unwrap_or_default();
+        let request_id = body["metadata"]["request_id"].as_str().unwrap_or_default();
+        assert!(uuid::Uuid::parse_str(request_id).is_ok(), "{body}");
+    }
+
+    #[tokio::test]
+    async fn missing_credentials_fail_without_sending() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(success(json!(null)))
+            .expect(0)
+            .mount(&server)
+            .await;
+        let client = client(&server)
+            .credential(&TOKEN, Credential::token("t"))
+            .build()
+            .expect("client");
+        let mut request = Request::new(&ANY_AUTH);
+        request.query("x", &1);
+        let error = client
+            .execute::<()>(request, ResponseShape::Success)
+            .await
+            .expect_err("no credential for any alternative");
+        let Error::MissingCredentials { schemes, .. } = &error else {
+            panic!("unexpected error: {error:?}");
+        };
+        assert_eq!(schemes, &["Session", "BearerAuth", "BasicAuth", "QueryKey"]);
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn security_picks_the_first_satisfiable_alternative() {
+        let pick = |configured: &[&str], operation: &'static Operation| {
+            select_security(operation, |name| configured.contains(&name))
+                .map(|schemes| schemes.iter().map(|s| s.name).collect::<Vec<_>>())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            pick(&["BasicAuth", "QueryKey"], &ANY_AUTH),
+            Ok(vec!["BasicAuth"])
+        );
+        assert_eq!(
+            pick(&["QueryKey", "Session", "XAuthToken"], &ANY_AUTH),
+            Ok(vec!["XAuthToken", "Session"])
+        );
+        assert_eq!(pick(&[], &OPTIONAL_AUTH), Ok(vec![]));
+        assert_eq!(
+            pick(&["XAuthToken"], &OPTIONAL_AUTH),
+            Ok(vec!["XAuthToken"])
+        );
+        assert_eq!(
+            pick(&[], &CREATE_ITEM),
+            Err(
+                "createItem (POST /users/{id}/items): missing credentials: configure a \
+                 credential for security scheme `XAuthToken`"
+                    .to_owned()
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn each_scheme_kind_sends_its_credential() {
+        let server = MockServer::start().await;
+        Mock::given(path("/me"))
+            .respond_with(success(json!(null)))
+            .mount(&server)
+            .await;
+        let cases = [
+            (&BEARER, Credential::token("b-tok")),
+            (&BASIC, Credential::basic("alice", "pw")),
+            (&QUERY_KEY, Credential::token("q-tok")),
+        ];
+        for (scheme, credential) in cases {
+            let client = client(&server)
+                .credential(scheme, credential)
+                .build()
+                .expect("client");
+            let sent = client
+                .execute::<()>(Request::new(&ANY_AUTH), ResponseShape::Success)
+                .await;
+            assert!(sent.is_ok(), "{sent:?}");
+        }
+        let client = client(&server)
+            .credential(&TOKEN, Credential::token("h-tok"))
+            .credential(&COOKIE, Credential::token("c-tok"))
+            .build()
+            .expect("client");
+        let mut options = RequestOptions::new().header("cookie", "theme=dark");
+        options = options.header("x-extra", "1");
+        let mut request = Request::new(&ANY_AUTH);
+        request.options(options);
+        let sent = client.execute::<()>(request, ResponseShape::Success).await;
+        assert!(sent.is_ok(), "{sent:?}");
+
+        let received = server.received_requests().await.unwrap_or_default();
+        let seen = |r: &Received, name: &str| {
+            r.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(received.len(), 4);
+        assert_eq!(seen(&received[0], "authorization"), "Bearer b-tok");
+        assert_eq!(seen(&received[1], "authorization"), "Basic YWxpY2U6cHc=");
+        assert_eq!(received[2].url.query(), Some("api_key=q-tok"));
+        assert_eq!(seen(&received[3], "x-auth-token"), "h-tok");
+        assert_eq!(seen(&received[3], "cookie"), "theme=dark");
+        assert_eq!(seen(&received[3], "x-extra"), "1");
+    }
+
+    /// Hands out `t1`, `t2`, ... and fails once past `limit`.
+    #[derive(Debug)]
+    struct Counting {
+        calls: std::sync::atomic::AtomicUsize,
+        limit: usize,
+    }
+
+    impl crate::runtime::TokenSource for Counting {
+        fn token(&self) -> crate::runtime::TokenFuture<'_> {
+            let n = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            let limit = self.limit;
+            Box::pin(async move {
+                if n > limit {
+                    return Err(Error::InvalidRequest {
+                        operation: None,
+                        message: "session expired".into(),
+                    });
+                }
+                Ok(crate::runtime::Secret::new(format!("t{n}")))
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn token_sources_are_asked_on_every_request() {
+        let server = MockServer::start().await;
+        for token in ["Bearer t1", "Bearer t2"] {
+            Mock::given(path("/me"))
+                .and(header("authorization", token))
+                .respond_with(success(json!(null)))
+                .expect(1)
+                .mount(&server)
+                .await;
+        }
+        let source = Counting {
+            calls: Default::default(),
+            limit: 2,
+        };
+        let client = client(&server)
+            .credential(&BEARER, Credential::token_source(source))
+            .build()
+            .expect("client");
+        for _ in 0..2 {
+            let sent = client
+                .execute::<()>(Request::new(&ANY_AUTH), ResponseShape::Success)
+                .await;
+            assert!(sent.is_ok(), "{sent:?}");
+        }
+        let error = client
+            .execute::<()>(Request::new(&ANY_AUTH), ResponseShape::Success)
+            .await
+            .expect_err("the source fails");
+        assert_eq!(
+            error.to_string(),
+            "invalid client configuration: session expired"
+        );
+    }
+
+    #[tokio::test]
+    async fn cookies_of_several_schemes_and_parameters_are_combined() {
+        let server = MockServer::start().await;
+        Mock::given(path("/me"))
+            .and(header("cookie", "lang=en; session=c-tok"))
+            .respond_with(success(json!(null)))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client(&server)
+            .credential(&TOKEN, Credential::token("h-tok"))
+            .credential(&COOKIE, Credential::token("c-tok"))
+            .build()
+            .expect("client");
+        let mut request = Request::new(&ANY_AUTH);
+        request.header("cookie", &"lang=en");
+        let sent = client.execute::<()>(request, ResponseShape::Success).await;
+        assert!(sent.is_ok(), "{sent:?}");
+    }
+
+    #[tokio::test]
+    async fn api_errors_and_unexpected_statuses_come_from_real_responses() {
+        let server = MockServer::start().await;
+        Mock::given(path("/rates"))
+            .and(query_param("case", "api"))
+            .respond_with(
+                ResponseTemplate::new(422)
+                    .insert_header("x-request-id", "hdr-7")
+                    .set_body_json(json!({
+                        "success": false,
+                        "error": {"code": "VALIDATION_ERROR", "message": "bad currency", "field": "currency"},
+                    })),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(path("/rates"))
+            .and(query_param("case", "html"))
+            .respond_with(
+                ResponseTemplate::new(502).set_body_raw("<html>Bad Gateway</html>", "text/html"),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(path("/rates"))
+            .and(query_param("case", "truncated"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(r#"{"success": true, "da"#, "application/json"),
+            )
+            .mount(&server)
+            .await;
+        let client = client(&server).build().expect("client");
+        let call = |case: &'static str| {
+            let client = client.clone();
+            async move {
+                let mut request = Request::new(&OPTIONAL_AUTH);
+                request.query("case", &case);
+                client
+                    .execute::<Item>(request, ResponseShape::Success)
+                    .await
+            }
+        };
+
+        let error = call("api").await.expect_err("api error");
+        let api = error.api_error().expect("api error");
+        assert_eq!(
+            api.code.as_ref().map(|c| c.to_string()).as_deref(),
+            Some("VALIDATION_ERROR")
+        );
+        assert_eq!(api.field.as_deref(), Some("currency"));
+        assert_eq!(error.request_id(), Some("hdr-7"));
+        assert_eq!(error.status(), Some(StatusCode::UNPROCESSABLE_ENTITY));
+
+        let error = call("html").await.expect_err("unexpected status");
+        assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
+        assert_eq!(
+            error.body_text().as_deref(),
+            Some("<html>Bad Gateway</html>")
+        );
+        assert!(error.is_retryable());
+
+        let error = call("truncated").await.expect_err("decode error");
+        assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+        assert_eq!(
+            error.body_text().as_deref(),
+            Some(r#"{"success": true, "da"#)
+        );
+        assert!(error.to_string().contains("at line 1 column"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_was_not_sent() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let client = Client::builder()
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .build()
+            .expect("client");
+        let error = client
+            .execute::<()>(Request::new(&OPTIONAL_AUTH), ResponseShape::Empty)
+            .await
+            .expect_err("nothing listens");
+        assert!(
+            matches!(error, Error::Transport { sent: false, .. }),
+            "{error:?}"
+        );
+        assert!(error.is_retryable());
+        assert_eq!(
+            error.to_string(),
+            "listRates (GET /rates): transport error, the request was not sent"
+        );
+    }
+
+    #[tokio::test]
+    async fn slow_responses_time_out() {
+        let server = MockServer::start().await;
+        Mock::given(path("/rates"))
+            .respond_with(success(json!(null)).set_delay(Duration::from_secs(5)))
+            .mount(&server)
+            .await;
+        let client = client(&server)
+            .timeout(Duration::from_millis(200))
+            .build()
+            .expect("client");
+        let error = client
+            .execute::<()>(Request::new(&OPTIONAL_AUTH), ResponseShape::Success)
+            .await
+            .expect_err("times out");
+        assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+        assert!(error.is_retryable());
+
+        let client = client_with_long_timeout(&server);
+        let mut request = Request::new(&OPTIONAL_AUTH);
+        request.options(RequestOptions::new().timeout(Duration::from_millis(100)));
+        let error = client
+            .execute::<()>(request, ResponseShape::Success)
+            .await
+            .expect_err("times out");
+        assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    }
+
+    fn client_with_long_timeout(server: &MockServer) -> Client {
+        client(server).build().expect("client")
+    }
+
+    static SERVERS: &[Server] = &[
+        Server {
+            url: "http://{host}:{port}/sandbox/",
+            variables: &[("host", "127.0.0.1"), ("port", "1")],
+        },
+        Server {
+            url: "http://{host}:{port}/live",
+            variables: &[("host", "127.0.0.1"), ("port", "1")],
+        },
+    ];
+    static OWN_SERVERS: &[Server] = &[Server {
+        url: "http://127.0.0.1:{port}/lending",
+        variables: &[("port", "1")],
+    }];
+    static ON_ROOT: Operation = Operation {
+        id: "ping",
+        method: Method::GET,
+        path: "/ping",
+        servers: None,
+        security: &[],
+    };
+    static ON_OWN: Operation = Operation {
+        id: "loans",
+        method: Method::GET,
+        path: "/loans",
+        servers: Some(OWN_SERVERS),
+        security: &[],
+    };
+
+    #[tokio::test]
+    async fn servers_are_selected_and_their_variables_filled() {
+        let server = MockServer::start().await;
+        for route in ["/live/ping", "/lending/loans"] {
+            Mock::given(path(route))
+                .respond_with(ResponseTemplate::new(200).set_body_string("pong"))
+                .expect(1)
+                .mount(&server)
+                .await;
+        }
+        let port = server.address().port().to_string();
+        let client = Client::builder()
+            .root_servers(SERVERS)
+            .server(1)
+            .server_variable("port", port)
+            .build()
+            .expect("client");
+        for operation in [&ON_ROOT, &ON_OWN] {
+            let text = client
+                .execute::<String>(Request::new(operation), ResponseShape::Text)
+                .await
+                .map(Response::into_data);
+            assert_eq!(text.ok().as_deref(), Some("pong"));
+        }
+        let url = |client: &Client, operation| {
+            client.inner.url(&Request::new(operation)).map(String::from)
+        };
+        let default = Client::builder()
+            .root_servers(SERVERS)
+            .build()
+            .expect("client");
+        assert_eq!(
+            url(&default, &ON_ROOT).as_deref(),
+            Ok("http://127.0.0.1:1/sandbox/ping")
+        );
+        let overridden = Client::builder()
+            .root_servers(SERVERS)
+            .base_url("http://localhost:9/base/")
+            .build()
+            .expect("client");
+        assert_eq!(
+            url(&overridden, &ON_OWN).as_deref(),
+            Ok("http://localhost:9/base/loans")
+        );
+    }
+
+    #[tokio::test]
+    async fn multipart_and_raw_bodies_are_sent() {
+        let server = MockServer::start().await;
+        Mock::given(path("/rates"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        let client = client(&server).build().expect("client");
+        let mut request = Request::new(&OPTIONAL_AUTH);
+        request.multipart_body(vec![
+            Part::text("kind", "passport"),
+            Part::file("document", b"PNGDATA".to_vec()).with_content_type("image/png"),
+        ]);
+        let sent = client.execute::<()>(request, ResponseShape::Empty).await;
+        assert!(sent.is_ok(), "{sent:?}");
+        let mut request = Request::new(&OPTIONAL_AUTH);
+        request.text_body("a,b\n".to_owned(), "text/csv");
+        let sent = client.execute::<()>(request, ResponseShape::Empty).await;
+        assert!(sent.is_ok(), "{sent:?}");
+
+        let received = server.received_requests().await.unwrap_or_default();
+        let content_type = |r: &Received| {
+            r.headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let multipart = String::from_utf8_lossy(&received[0].body).to_lowercase();
+        assert!(content_type(&received[0]).starts_with("multipart/form-data; boundary="));
+        assert!(
+            multipart.contains("name=\"kind\"\r\n\r\npassport"),
+            "{multipart}"
+        );
+        assert!(multipart.contains("filename=\"document\""), "{multipart}");
+        assert!(multipart.contains("content-type: image/png"), "{multipart}");
+        assert_eq!(content_type(&received[1]), "text/csv");
+        assert_eq!(received[1].body, b"a,b\n");
+    }
+
+    #[tokio::test]
+    async fn invalid_requests_fail_without_sending() {
+        let server = MockServer::start().await;
+        Mock::given(path("/rates"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(0)
+            .mount(&server)
+            .await;
+        let client = client(&server).build().expect("client");
+        let mut request = Request::new(&OPTIONAL_AUTH);
+        request.header("bad header", &"x");
+        let error = client.execute::<()>(request, ResponseShape::Empty).await;
+        assert_eq!(
+            error.map(|_| ()).map_err(|e| e.to_string()),
+            Err("invalid request for listRates: `bad header` is not a valid header name".into())
+        );
+        let mut request = Request::new(&CREATE_ITEM);
+        request.query("x", &1);
+        let client = client.clone();
+        let error = Client::builder()
+            .base_url(server.uri())
+            .credential(&TOKEN, Credential::token("t"))
+            .build()
+            .expect("client")
+            .execute::<()>(request, ResponseShape::Empty)
+            .await;
+        assert_eq!(
+            error.map(|_| ()).map_err(|e| e.to_string()),
+            Err("invalid request for createItem: path parameter `id` is not set".into())
+        );
+        drop(client);
+    }
+
+    #[test]
+    fn invalid_configurations_are_reported_by_build() {
+        let error = |builder: ClientBuilder| builder.build().map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(
+            error(Client::builder().base_url("localhost:8080")),
+            Err("invalid client configuration: base url `localhost:8080` is not an http or https url".into())
+        );
+        assert!(error(Client::builder().base_url("http://exa mple.com"))
+            .is_err_and(|e| e.starts_with(
+                "invalid client configuration: base url `http://exa mple.com` is not a valid url: "
+            )));
+        assert_eq!(
+            error(Client::builder().root_servers(SERVERS).server(2)),
+            Err("invalid client configuration: server index 2 is out of range: the API has 2 servers".into())
+        );
+        assert_eq!(
+            error(Client::builder().default_header("x-ok", "a\nb")),
+            Err("invalid client configuration: the value of header `x-ok` is not a valid header value".into())
+        );
+        assert_eq!(
+            error(Client::builder().credential(&BASIC, Credential::token("t"))),
+            Err("invalid client configuration: security scheme `BasicAuth` takes a user name and password as its credential".into())
+        );
+        assert_eq!(
+            error(Client::builder().user_agent("bad\u{7f}")),
+            Err("invalid client configuration: `bad\u{7f}` is not a valid user agent".into())
+        );
+        assert_eq!(error(Client::builder()), Ok(()));
+    }
+
+    #[test]
+    fn debug_output_hides_credentials_and_header_values() {
+        let client = Client::builder()
+            .credential(&TOKEN, Credential::token("tok-secret"))
+            .credential(&BASIC, Credential::basic("alice", "pw-secret"))
+            .default_header("x-api-key", "hdr-secret")
+            .build()
+            .expect("client");
+        let printed = format!(
+            "{client:?} {:?}",
+            Client::builder().default_header("x-api-key", "hdr-secret")
+        );
+        for secret in ["tok-secret", "pw-secret", "hdr-secret"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+    }
+
+    #[test]
+    fn client_and_execute_are_send_and_sync() {
+        fn assert_send<T: Send>(_: &T) {}
+        fn assert_sync<T: Send + Sync>() {}
+        assert_sync::<Client>();
+        assert_sync::<Error>();
+        let client = Client::builder().build().expect("client");
+        let future = client.execute::<()>(Request::new(&ON_ROOT), ResponseShape::Empty);
+        assert_send(&future);
+    }
+}

@@ -1,0 +1,568 @@
+//! Successful responses, and how a response body becomes a result or an error.
+
+use std::fmt;
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::de::value::{
+    Error as ValueError, SeqDeserializer, StringDeserializer, UnitDeserializer,
+};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::error::{ApiError, Error, Result};
+use super::request::{Operation, ResponseShape};
+
+/// A successful response: the decoded result with the status, headers and metadata
+/// that came with it.
+#[derive(Clone)]
+pub struct Response<T> {
+    data: T,
+    status: StatusCode,
+    headers: HeaderMap,
+    request_id: Option<String>,
+    processing_time_ms: Option<u64>,
+    message: Option<String>,
+}
+
+impl<T> Response<T> {
+    /// The result.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// The result, consuming the response.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The request id: the envelope's `metadata.request_id`, else the `x-request-id` header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The server's processing time from the envelope's metadata.
+    pub fn processing_time_ms(&self) -> Option<u64> {
+        self.processing_time_ms
+    }
+
+    /// The `message` of a `{status, responseCode, message, data}` body.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Transforms the result, keeping the rest.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            data: f(self.data),
+            status: self.status,
+            headers: self.headers,
+            request_id: self.request_id,
+            processing_time_ms: self.processing_time_ms,
+            message: self.message,
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values may be secrets (a session cookie): show their names only.
+        f.debug_struct("Response")
+            .field("data", &self.data)
+            .field("status", &self.status)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("request_id", &self.request_id)
+            .field("processing_time_ms", &self.processing_time_ms)
+            .field("message", &self.message)
+            .finish()
+    }
+}
+
+/// The members of a body that the runtime reads itself; `data` is kept raw and
+/// decoded into the result type afterwards.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    success: Option<Value>,
+    status: Option<Value>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+    error: Option<Value>,
+    metadata: Option<Value>,
+    message: Option<Value>,
+    code: Option<Value>,
+    #[serde(rename = "responseCode")]
+    response_code: Option<Value>,
+}
+
+impl Envelope<'_> {
+    /// Whether a 2xx body nevertheless reports a failure.
+    fn reports_failure(&self, shape: ResponseShape) -> bool {
+        let error = self.error.as_ref().is_some_and(|e| !e.is_null());
+        let unsuccessful = self.success == Some(Value::Bool(false));
+        let failed_status =
+            shape == ResponseShape::Status && self.status == Some(Value::Bool(false));
+        error || unsuccessful || failed_status
+    }
+
+    /// Whether a non-2xx body is an error the API describes.
+    fn is_error(&self) -> bool {
+        self.reports_failure(ResponseShape::Status)
+            || self.message.as_ref().is_some_and(Value::is_string)
+    }
+
+    fn metadata(&self, key: &str) -> Option<&Value> {
+        self.metadata.as_ref().and_then(|m| m.get(key))
+    }
+
+    fn request_id(&self) -> Option<String> {
+        self.metadata("request_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    }
+
+    fn processing_time_ms(&self) -> Option<u64> {
+        let value = self.metadata("processing_time_ms")?;
+        value.as_u64().or_else(|| {
+            value
+                .as_f64()
+                .filter(|ms| ms.is_finite() && *ms >= 0.0)
+                .map(|ms| ms.round() as u64)
+        })
+    }
+
+    fn into_api_error(
+        self,
+        operation: &'static Operation,
+        status: StatusCode,
+        headers: HeaderMap,
+    ) -> ApiError {
+        let request_id = self.request_id().or_else(|| header_request_id(&headers));
+        let (code, message, field, details) = match self.error {
+            Some(Value::Object(mut error)) => (
+                error.remove("code"),
+                error.remove("message").and_then(into_string),
+                error.remove("field").and_then(into_string),
+                error.remove("details").unwrap_or(Value::Null),
+            ),
+            Some(Value::String(message)) => (None, Some(message), None, Value::Null),
+            _ => (None, None, None, Value::Null),
+        };
+        let code = code
+            .or(self.code)
+            .or(self.response_code)
+            .and_then(|code| match code {
+                Value::Number(n) => Some(Value::String(n.to_string())),
+                Value::Null => None,
+                other => Some(other),
+            })
+            .and_then(|code| serde_json::from_value(code).ok());
+        ApiError {
+            operation: operation.id,
+            method: operation.method.clone(),
+            path: operation.path,
+            status,
+            code,
+            message: message
+                .or_else(|| self.message.and_then(into_string))
+                .unwrap_or_default(),
+            field,
+            details,
+            request_id,
+            headers,
+        }
+    }
+}
+
+fn into_string(value: Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// The error's message with its position given in `body` rather than in `part`, a slice of it.
+fn locate(error: &serde_json::Error, body: &[u8], part: &str) -> String {
+    let text = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    let (Some(message), Some(offset)) = (
+        text.strip_suffix(&suffix),
+        (part.as_ptr() as usize).checked_sub(body.as_ptr() as usize),
+    ) else {
+        return text;
+    };
+    let Some(before) = body.get(..offset) else {
+        return text;
+    };
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let start_line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let start_column = offset - line_start + 1;
+    let (line, column) = if error.line() == 1 {
+        (start_line, start_column + error.column() - 1)
+    } else {
+        (start_line + error.line() - 1, error.column())
+    };
+    format!("{message} at line {line} column {column}")
+}
+
+fn is_blank(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
+}
+
+fn header_request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Turns a received response into the call's result.
+pub(crate) fn decode<T: DeserializeOwned>(
+    operation: &'static Operation,
+    shape: ResponseShape,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+) -> Result<Response<T>> {
+    let decode_error = |message: String, headers: HeaderMap, body: Vec<u8>| Error::Decode {
+        operation: operation.id,
+        method: operation.method.clone(),
+        path: operation.path,
+        status,
+        message,
+        headers: Box::new(headers),
+        body,
+    };
+
+    if !status.is_success() {
+        return Err(match serde_json::from_slice::<Envelope>(&body) {
+            Ok(envelope) if envelope.is_error() => Error::Api(Box::new(
+                envelope.into_api_error(operation, status, headers),
+            )),
+            _ => Error::UnexpectedStatus {
+                operation: operation.id,
+                method: operation.method.clone(),
+                path: operation.path,
+                status,
+                headers: Box::new(headers),
+                body,
+            },
+        });
+    }
+
+    let response = |data: T, headers: HeaderMap| Response {
+        data,
+        status,
+        request_id: header_request_id(&headers),
+        headers,
+        processing_time_ms: None,
+        message: None,
+    };
+
+    match shape {
+        ResponseShape::Success | ResponseShape::Status if is_blank(&body) => {
+            // No envelope at all (a 204, say): the result must accept `null`.
+            match serde_json::from_str::<T>("null") {
+                Ok(data) => Ok(response(data, headers)),
+                Err(e) => Err(decode_error(
+                    format!("the body is empty: {e}"),
+                    headers,
+                    body,
+                )),
+            }
+        }
+        ResponseShape::Success | ResponseShape::Status => {
+            let envelope = match serde_json::from_slice::<Envelope>(&body) {
+                Ok(envelope) => envelope,
+                Err(e) => {
+                    let message = format!("the body is not a response envelope: {e}");
+                    return Err(decode_error(message, headers, body));
+                }
+            };
+            if envelope.reports_failure(shape) {
+                let api = envelope.into_api_error(operation, status, headers);
+                return Err(Error::Api(Box::new(api)));
+            }
+            let raw = envelope.data.map_or("null", RawValue::get);
+            let data = match serde_json::from_str::<T>(raw) {
+                Ok(data) => data,
+                Err(e) => {
+                    let message = format!("in member `data`: {}", locate(&e, &body, raw));
+                    return Err(decode_error(message, headers, body));
+                }
+            };
+            let request_id = envelope
+                .request_id()
+                .or_else(|| header_request_id(&headers));
+            Ok(Response {
+                data,
+                status,
+                headers,
+                request_id,
+                processing_time_ms: envelope.processing_time_ms(),
+                message: envelope.message.and_then(into_string),
+            })
+        }
+        ResponseShape::Json => {
+            let text: &[u8] = if is_blank(&body) { b"null" } else { &body };
+            match serde_json::from_slice::<T>(text) {
+                Ok(data) => Ok(response(data, headers)),
+                Err(e) => match serde_json::from_slice::<Envelope>(&body) {
+                    Ok(envelope) if envelope.reports_failure(ResponseShape::Success) => {
+                        Err(Error::Api(Box::new(
+                            envelope.into_api_error(operation, status, headers),
+                        )))
+                    }
+                    _ => Err(decode_error(e.to_string(), headers, body)),
+                },
+            }
+        }
+        ResponseShape::Text => {
+            let decoded = std::str::from_utf8(&body)
+                .map_err(|e| format!("the body is not UTF-8 text: {e}"))
+                .and_then(|text| {
+                    T::deserialize(StringDeserializer::<ValueError>::new(text.to_owned()))
+                        .map_err(|e| e.to_string())
+                });
+            match decoded {
+                Ok(data) => Ok(response(data, headers)),
+                Err(message) => Err(decode_error(message, headers, body)),
+            }
+        }
+        ResponseShape::Bytes => {
+            match T::deserialize(SeqDeserializer::<_, ValueError>::new(body.iter().copied())) {
+                Ok(data) => Ok(response(data, headers)),
+                Err(e) => Err(decode_error(e.to_string(), headers, body)),
+            }
+        }
+        ResponseShape::Empty => match T::deserialize(UnitDeserializer::<ValueError>::new()) {
+            Ok(data) => Ok(response(data, headers)),
+            Err(e) => Err(decode_error(e.to_string(), headers, body)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+    use reqwest::Method;
+    use serde_json::json;
+
+    use super::*;
+
+    static OP: Operation = Operation {
+        id: "getUser",
+        method: Method::GET,
+        path: "/users/{id}",
+        servers: None,
+        security: &[],
+    };
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct User {
+        id: u64,
+        name: String,
+    }
+
+    fn run<T: DeserializeOwned>(
+        shape: ResponseShape,
+        status: u16,
+        body: &str,
+    ) -> Result<Response<T>> {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_static("hdr-1"));
+        let status = StatusCode::from_u16(status).expect("valid status");
+        decode(&OP, shape, status, headers, body.as_bytes().to_vec())
+    }
+
+    fn code(error: &ApiError) -> Option<String> {
+        error.code.as_ref().map(|c| c.to_string())
+    }
+
+    #[test]
+    fn success_envelope_yields_data_and_metadata() {
+        let body = r#"{"success": true, "data": {"id": 7, "name": "Ada"},
+            "metadata": {"request_id": "req-9", "timestamp": "2024-01-01T00:00:00Z", "processing_time_ms": 12}}"#;
+        let response = run::<User>(ResponseShape::Success, 200, body).expect("decodes");
+        assert_eq!(
+            response.data(),
+            &User {
+                id: 7,
+                name: "Ada".into()
+            }
+        );
+        assert_eq!(response.request_id(), Some("req-9"));
+        assert_eq!(response.processing_time_ms(), Some(12));
+        assert_eq!(response.status(), StatusCode::OK);
+        let response = response.map(|user| user.id);
+        assert_eq!(response.into_data(), 7);
+    }
+
+    #[test]
+    fn missing_data_decodes_from_null() {
+        let response = run::<()>(ResponseShape::Success, 200, r#"{"success": true}"#);
+        assert!(response.is_ok());
+        let response = run::<Option<User>>(
+            ResponseShape::Success,
+            200,
+            r#"{"success": true, "data": null}"#,
+        );
+        assert_eq!(response.ok().map(Response::into_data), Some(None));
+        // Without metadata the request id comes from the header.
+        let response = run::<()>(ResponseShape::Success, 200, r#"{"success": true}"#);
+        assert_eq!(
+            response.ok().as_ref().and_then(Response::request_id),
+            Some("hdr-1")
+        );
+    }
+
+    #[test]
+    fn status_envelope_yields_data_and_message() {
+        let body = r#"{"status": true, "responseCode": "00", "message": "Account resolved",
+            "data": {"id": 1, "name": "VICTOR ADEBIYI"}}"#;
+        let response = run::<User>(ResponseShape::Status, 200, body).expect("decodes");
+        assert_eq!(response.data().name, "VICTOR ADEBIYI");
+        assert_eq!(response.message(), Some("Account resolved"));
+        assert_eq!(response.request_id(), Some("hdr-1"));
+
+        let failed = r#"{"status": false, "responseCode": "25", "message": "Invalid account"}"#;
+        let error = run::<User>(ResponseShape::Status, 200, failed).expect_err("fails");
+        let api = error.api_error().expect("api error");
+        assert_eq!(api.message, "Invalid account");
+        assert_eq!(code(api).as_deref(), Some("25"));
+    }
+
+    #[test]
+    fn json_text_bytes_and_empty_shapes() {
+        let users = run::<Vec<User>>(ResponseShape::Json, 200, r#"[{"id": 1, "name": "A"}]"#);
+        assert_eq!(
+            users.map(Response::into_data).ok().map(|u| u.len()),
+            Some(1)
+        );
+        let empty = run::<Option<User>>(ResponseShape::Json, 204, "");
+        assert_eq!(empty.ok().map(Response::into_data), Some(None));
+        let text = run::<String>(ResponseShape::Text, 200, "plain é");
+        assert_eq!(
+            text.ok().map(Response::into_data).as_deref(),
+            Some("plain é")
+        );
+        let bytes = run::<Vec<u8>>(ResponseShape::Bytes, 200, "\u{1}\u{2}");
+        assert_eq!(bytes.ok().map(Response::into_data), Some(vec![1, 2]));
+        let unit = run::<()>(ResponseShape::Empty, 204, "ignored");
+        assert!(unit.is_ok());
+        let unit = run::<()>(ResponseShape::Success, 204, "");
+        assert!(unit.is_ok());
+        let error = run::<User>(ResponseShape::Success, 204, "").expect_err("fails");
+        assert!(
+            error.to_string().ends_with(
+                "the body is empty: invalid type: null, expected struct User at line 1 column 4"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_2xx_with_success_false_is_an_api_error() {
+        let body = r#"{"success": false, "error": {"code": "VALIDATION_ERROR",
+            "message": "amount is required", "field": "amount", "details": {"min": 1}},
+            "metadata": {"request_id": "req-2"}}"#;
+        let error = run::<User>(ResponseShape::Success, 200, body).expect_err("fails");
+        let api = error.api_error().expect("api error");
+        assert_eq!(api.status, StatusCode::OK);
+        assert_eq!(code(api).as_deref(), Some("VALIDATION_ERROR"));
+        assert_eq!(api.field.as_deref(), Some("amount"));
+        assert_eq!(api.details, json!({"min": 1}));
+        assert_eq!(error.request_id(), Some("req-2"));
+        assert!(!error.is_retryable());
+
+        // A bare JSON result that turns out to be the error envelope.
+        let error = run::<User>(ResponseShape::Json, 200, body).expect_err("fails");
+        assert!(error.api_error().is_some(), "{error}");
+    }
+
+    #[test]
+    fn a_non_2xx_error_envelope_is_an_api_error() {
+        let body = r#"{"success": false, "error": {"code": "RATE_LIMIT_EXCEEDED", "message": "slow down"}}"#;
+        let error = run::<User>(ResponseShape::Success, 429, body).expect_err("fails");
+        let api = error.api_error().expect("api error");
+        assert_eq!(code(api).as_deref(), Some("RATE_LIMIT_EXCEEDED"));
+        assert_eq!(api.message, "slow down");
+        assert_eq!(api.details, Value::Null);
+        assert_eq!(error.request_id(), Some("hdr-1"));
+        assert_eq!(error.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+        assert!(error.is_retryable());
+        assert_eq!(
+            error.to_string(),
+            "getUser (GET /users/{id}): api error 429 Too Many Requests RATE_LIMIT_EXCEEDED: \
+             slow down [request id hdr-1]"
+        );
+    }
+
+    #[test]
+    fn an_html_502_page_is_an_unexpected_status() {
+        let body = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+        let error = run::<User>(ResponseShape::Success, 502, body).expect_err("fails");
+        assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
+        assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
+        assert_eq!(error.body_text().as_deref(), Some(body));
+        assert!(error.is_retryable());
+        let error = run::<User>(ResponseShape::Json, 404, "").expect_err("fails");
+        assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
+        let error =
+            run::<User>(ResponseShape::Json, 400, r#"{"unrelated": 1}"#).expect_err("fails");
+        assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn truncated_json_is_a_decode_error_keeping_the_body() {
+        let body = r#"{"success": true, "data": {"id": 7, "na"#;
+        let error = run::<User>(ResponseShape::Success, 200, body).expect_err("fails");
+        let Error::Decode { message, .. } = &error else {
+            panic!("not a decode error: {error:?}");
+        };
+        assert_eq!(
+            message,
+            "the body is not a response envelope: EOF while parsing a string at line 1 column 39"
+        );
+        assert_eq!(error.body_text().as_deref(), Some(body));
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn a_wrong_data_member_is_a_decode_error_naming_it() {
+        let body = r#"{"success": true, "data": {"id": "seven", "name": "Ada"}}"#;
+        let error = run::<User>(ResponseShape::Success, 200, body).expect_err("fails");
+        assert_eq!(
+            error.to_string(),
+            "getUser (GET /users/{id}): cannot decode the 200 OK response: in member `data`: \
+             invalid type: string \"seven\", expected u64 at line 1 column 40"
+        );
+        let body = "{\n  \"success\": true,\n  \"data\": {\n    \"id\": \"x\"\n  }\n}";
+        let error = run::<User>(ResponseShape::Success, 200, body).expect_err("fails");
+        assert!(
+            error.to_string().ends_with(
+                "in member `data`: invalid type: string \"x\", expected u64 at line 4 column 13"
+            ),
+            "{error}"
+        );
+        let error = run::<User>(ResponseShape::Json, 200, r#"{"id": 1}"#).expect_err("fails");
+        assert!(
+            matches!(&error, Error::Decode { message, .. } if message == "missing field `name` at line 1 column 9"),
+            "{error:?}"
+        );
+    }
+}

@@ -1,0 +1,421 @@
+//! `src/operations/`: one module per tag, one request builder per operation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::tokens::{doc, ident, ty, Site};
+use crate::ir::{Api, Body, BodyKind, Operation, Param, ParamIn, Shape, Ty};
+
+/// `src/operations/mod.rs`: the group modules and the client's accessors.
+pub fn module(api: &Api) -> TokenStream {
+    let mods = api.groups.iter().map(|g| {
+        let module = ident(&g.module);
+        let text = doc(&g.doc);
+        quote! {
+            #text
+            pub mod #module;
+        }
+    });
+    let accessors = api.groups.iter().map(|g| {
+        let module = ident(&g.module);
+        let method = ident(&g.method);
+        let strukt = ident(&g.struct_name);
+        let text = doc(&g.doc);
+        quote! {
+            #text
+            pub fn #method(&self) -> #module::#strukt<'_> {
+                #module::#strukt::new(self)
+            }
+        }
+    });
+    let reexports = api.groups.iter().map(|g| {
+        let module = ident(&g.module);
+        let strukt = ident(&g.struct_name);
+        quote!(pub use #module::#strukt;)
+    });
+    quote! {
+        //! The API's operations, grouped by tag: `client.<group>().<operation>(...)`.
+        //!
+        //! Each operation returns a request builder. Required parameters are the method's arguments;
+        //! optional ones are set on the builder. `.await` the builder (or call `send`) to run it.
+        #(#mods)*
+        #(#reexports)*
+
+        impl crate::Client {
+            #(#accessors)*
+        }
+    }
+}
+
+/// `src/operations/<group>.rs`.
+pub fn group(api: &Api, index: usize) -> TokenStream {
+    let Some(g) = api.groups.get(index) else {
+        return quote!();
+    };
+    let strukt = ident(&g.struct_name);
+    let text = doc(&g.doc);
+    let ops: Vec<&Operation> = api.operations.iter().filter(|o| o.group == index).collect();
+    let methods = ops.iter().map(|op| entry_method(op));
+    let builders = ops.iter().map(|op| builder(api, op));
+    let module_doc = format!(" Operations tagged `{}`.", g.tag);
+    quote! {
+        #![doc = #module_doc]
+
+        #text
+        #[derive(Debug, Clone, Copy)]
+        pub struct #strukt<'a> {
+            client: &'a crate::Client,
+        }
+
+        impl<'a> #strukt<'a> {
+            pub(crate) fn new(client: &'a crate::Client) -> Self {
+                Self { client }
+            }
+
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+/// The argument type of a parameter or body: `impl Into<String>` for strings.
+fn arg_ty(t: &Ty) -> TokenStream {
+    match t {
+        Ty::String => quote!(impl Into<String>),
+        other => ty(other, Site::Outside),
+    }
+}
+
+fn arg_value(name: &syn::Ident, t: &Ty) -> TokenStream {
+    match t {
+        Ty::String => quote!(#name.into()),
+        _ => quote!(#name),
+    }
+}
+
+/// `name` (shorthand), or `name: name.into()` for strings.
+fn field_init(name: &syn::Ident, t: &Ty) -> TokenStream {
+    match t {
+        Ty::String => quote!(#name: #name.into()),
+        _ => quote!(#name),
+    }
+}
+
+fn required_params(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| p.required)
+}
+
+fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| !p.required)
+}
+
+fn body_required(op: &Operation) -> Option<&Body> {
+    op.body.as_ref().filter(|b| b.required)
+}
+
+/// The method on the group struct that starts a request.
+fn entry_method(op: &Operation) -> TokenStream {
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder);
+    let mut text = op.doc.clone();
+    let args_doc: Vec<String> = required_params(op)
+        .map(|p| {
+            format!(
+                "- `{}`: {}",
+                crate::ir::names::bare(&p.name),
+                first_line(&p.doc)
+            )
+        })
+        .chain(body_required(op).map(|b| format!("- `body`: {}", first_line(&b.doc))))
+        .collect();
+    if !args_doc.is_empty() {
+        text.push_str("\n\n# Arguments\n\n");
+        text.push_str(&args_doc.join("\n"));
+    }
+    let docs = doc(&text);
+    let deprecated = if op.deprecated {
+        quote!(#[deprecated(note = "the API marks this operation deprecated")])
+    } else {
+        quote!()
+    };
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in required_params(op) {
+        let name = ident(&p.name);
+        let t = arg_ty(&p.ty);
+        args.push(quote!(#name: #t));
+        inits.push(field_init(&name, &p.ty));
+    }
+    for p in optional_params(op) {
+        let name = ident(&p.name);
+        inits.push(quote!(#name: None));
+    }
+    if let Some(body) = &op.body {
+        if body.required {
+            let t = arg_ty(&body.ty);
+            args.push(quote!(body: #t));
+            inits.push(field_init(&format_ident!("body"), &body.ty));
+        } else {
+            inits.push(quote!(body: None));
+        }
+    }
+    quote! {
+        #docs
+        #deprecated
+        pub fn #method(&self, #(#args),*) -> #builder<'a> {
+            #builder {
+                client: self.client,
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or("").trim().to_owned()
+}
+
+fn builder(api: &Api, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder);
+    let constant = ident(&op.constant);
+    let method_name = crate::ir::names::bare(&op.method_name);
+    let group = api
+        .groups
+        .get(op.group)
+        .map(|g| g.struct_name.as_str())
+        .unwrap_or("");
+    let builder_doc = doc(&format!(
+        "The request of [`{group}::{method_name}`](super::{group}::{method_name}) (`{} {}`): set optional parameters, then `.await` it or call [`send`](Self::send).",
+        op.http_method, op.path
+    ));
+    let mut fields = vec![quote!(client: &'a crate::Client)];
+    for p in &op.params {
+        let name = ident(&p.name);
+        let t = ty(&p.ty, Site::Outside);
+        fields.push(if p.required {
+            quote!(#name: #t)
+        } else {
+            quote!(#name: Option<#t>)
+        });
+    }
+    if let Some(body) = &op.body {
+        let t = ty(&body.ty, Site::Outside);
+        fields.push(if body.required {
+            quote!(body: #t)
+        } else {
+            quote!(body: Option<#t>)
+        });
+    }
+    let setters = optional_params(op).map(|p| {
+        let name = ident(&p.name);
+        let t = arg_ty(&p.ty);
+        let value = arg_value(&format_ident!("value"), &p.ty);
+        let text = doc(&p.doc);
+        quote! {
+            #text
+            pub fn #name(mut self, value: #t) -> Self {
+                self.#name = Some(#value);
+                self
+            }
+        }
+    });
+    let body_setter = match &op.body {
+        Some(body) if !body.required => {
+            let t = arg_ty(&body.ty);
+            let value = arg_value(&format_ident!("value"), &body.ty);
+            let text = doc(&body.doc);
+            quote! {
+                #text
+                pub fn body(mut self, value: #t) -> Self {
+                    self.body = Some(#value);
+                    self
+                }
+            }
+        }
+        _ => quote!(),
+    };
+    let mutability = if op.params.is_empty() && op.body.is_none() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
+    let param_stmts = op.params.iter().map(param_stmt);
+    let body_stmt = op.body.as_ref().map(body_stmt).unwrap_or_default();
+    let shape = match op.response.shape {
+        Shape::Success => quote!(Success),
+        Shape::Status => quote!(Status),
+        Shape::Json => quote!(Json),
+        Shape::Text => quote!(Text),
+        Shape::Bytes => quote!(Bytes),
+        Shape::Empty => quote!(Empty),
+    };
+    let output = ty(&op.response.ty, Site::Outside);
+    let method = format_ident!("{}", op.http_method);
+    let id = &op.id;
+    let path = &op.path;
+    let servers = match &op.servers {
+        None => quote!(None),
+        Some(list) => {
+            let items = list.iter().map(super::crate_files::server);
+            quote!(Some(&[#(#items),*]))
+        }
+    };
+    let alternatives = op.security.iter().map(|alt| {
+        let schemes = alt.iter().filter_map(|i| api.schemes.get(*i)).map(|s| {
+            let c = ident(&s.constant);
+            quote!(&crate::security::#c)
+        });
+        quote!(&[#(#schemes),*])
+    });
+    let constant_doc = format!(" `{} {}`.", op.http_method, op.path);
+    quote! {
+        #builder_doc
+        #[must_use = "a request does nothing until it is sent or awaited"]
+        #[derive(Debug)]
+        pub struct #builder<'a> {
+            #(#fields,)*
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #body_setter
+
+            /// Sends the request and reads the response.
+            pub async fn send(self) -> crate::Result<crate::Response<#output>> {
+                let #mutability request = crate::runtime::Request::new(&#constant);
+                #(#param_stmts)*
+                #body_stmt
+                self.client
+                    .execute(request, crate::runtime::ResponseShape::#shape)
+                    .await
+            }
+        }
+
+        impl<'a> std::future::IntoFuture for #builder<'a> {
+            type Output = crate::Result<crate::Response<#output>>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+
+        #[doc = #constant_doc]
+        static #constant: crate::runtime::Operation = crate::runtime::Operation {
+            id: #id,
+            method: reqwest::Method::#method,
+            path: #path,
+            servers: #servers,
+            security: &[#(#alternatives),*],
+        };
+    }
+}
+
+fn param_stmt(p: &Param) -> TokenStream {
+    let name = ident(&p.name);
+    let wire = &p.wire;
+    let call = match p.location {
+        ParamIn::Path => quote!(path_param),
+        ParamIn::Query => quote!(query),
+        ParamIn::Header => quote!(header),
+        ParamIn::Cookie => quote!(cookie),
+    };
+    match (p.required, &p.default) {
+        (true, _) => quote!(request.#call(#wire, &self.#name);),
+        (false, Some(default)) => quote! {
+            match &self.#name {
+                Some(value) => request.#call(#wire, value),
+                None => request.#call(#wire, &#default),
+            };
+        },
+        (false, None) => quote! {
+            if let Some(value) = &self.#name {
+                request.#call(#wire, value);
+            }
+        },
+    }
+}
+
+fn body_stmt(body: &Body) -> TokenStream {
+    let media = &body.media_type;
+    // `body` is a reference to the value, except for text and raw bodies, which are moved.
+    let encode = match body.kind {
+        BodyKind::Json => quote!(request.json_body(body, crate::runtime::RequestEnvelope::None);),
+        BodyKind::JsonEnvelope => {
+            quote!(request.json_body(body, crate::runtime::RequestEnvelope::Wrap);)
+        }
+        BodyKind::Form => quote!(request.form_body(body);),
+        BodyKind::Text => quote!(request.text_body(body, #media);),
+        BodyKind::Raw => quote!(request.raw_body(body, #media);),
+        BodyKind::Multipart => {
+            let parts = body.parts.iter().map(|f| {
+                let fname = ident(&f.name);
+                let wire = &f.wire;
+                let part = |v: TokenStream| {
+                    if is_bytes(&f.ty) {
+                        quote!(crate::runtime::Part::file(#wire, Clone::clone(#v)))
+                    } else {
+                        quote!(crate::runtime::Part::text(#wire, #v))
+                    }
+                };
+                match &f.ty {
+                    Ty::Option(_) => {
+                        let p = part(quote!(value));
+                        quote! {
+                            if let Some(value) = &body.#fname {
+                                parts.push(#p);
+                            }
+                        }
+                    }
+                    Ty::Vec(_) => {
+                        let p = part(quote!(value));
+                        quote! {
+                            for value in &body.#fname {
+                                parts.push(#p);
+                            }
+                        }
+                    }
+                    _ => {
+                        let p = part(quote!(&body.#fname));
+                        quote!(parts.push(#p);)
+                    }
+                }
+            });
+            quote! {
+                let mut parts = Vec::new();
+                #(#parts)*
+                request.multipart_body(parts);
+            }
+        }
+    };
+    let moved = matches!(body.kind, BodyKind::Text | BodyKind::Raw);
+    match (body.required, moved) {
+        (true, true) => quote! {
+            let body = self.body;
+            #encode
+        },
+        (true, false) => quote! {
+            let body = &self.body;
+            #encode
+        },
+        (false, true) => quote! {
+            if let Some(body) = self.body {
+                #encode
+            }
+        },
+        (false, false) => quote! {
+            if let Some(body) = &self.body {
+                #encode
+            }
+        },
+    }
+}
+
+fn is_bytes(t: &Ty) -> bool {
+    match t {
+        Ty::Bytes => true,
+        Ty::Option(inner) => is_bytes(inner),
+        _ => false,
+    }
+}

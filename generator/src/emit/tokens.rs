@@ -1,0 +1,103 @@
+//! Small token builders shared by the emitters.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+
+use super::docs;
+use crate::ir::{DateKind, Ty};
+
+/// An identifier from a name the IR decided (`r#type` becomes a raw identifier).
+pub fn ident(name: &str) -> syn::Ident {
+    syn::parse_str::<syn::Ident>(name)
+        .unwrap_or_else(|_| syn::Ident::new("invalid_name", Span::call_site()))
+}
+
+/// `#[doc = "..."]` attributes for a documentation text.
+pub fn doc(text: &str) -> TokenStream {
+    let text = docs::sanitize(text);
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Where a type is written: inside `types.rs` (bare names) or elsewhere (`crate::types::Name`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    /// Inside the types module.
+    Types,
+    /// Anywhere else.
+    Outside,
+}
+
+/// The Rust type.
+pub fn ty(t: &Ty, site: Site) -> TokenStream {
+    match t {
+        Ty::String => quote!(String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F32 => quote!(f32),
+        Ty::F64 => quote!(f64),
+        Ty::Decimal { .. } => quote!(rust_decimal::Decimal),
+        Ty::DateTime => quote!(time::OffsetDateTime),
+        Ty::Date => quote!(time::Date),
+        Ty::Formatted(f) => match f.kind {
+            DateKind::Date => quote!(time::Date),
+            DateKind::DateTime => quote!(time::PrimitiveDateTime),
+        },
+        Ty::Uuid => quote!(uuid::Uuid),
+        Ty::Bytes => quote!(Vec<u8>),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::Unit => quote!(()),
+        Ty::Named(name) => {
+            let name = ident(name);
+            match site {
+                Site::Types => quote!(#name),
+                Site::Outside => quote!(crate::types::#name),
+            }
+        }
+        Ty::Vec(inner) => {
+            let inner = ty(inner, site);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty(inner, site);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Option(inner) => {
+            let inner = ty(inner, site);
+            quote!(Option<#inner>)
+        }
+        Ty::Boxed(inner) => {
+            let inner = ty(inner, site);
+            quote!(Box<#inner>)
+        }
+    }
+}
+
+/// The serde helper module a field of this type needs (`with = "..."`), if any.
+pub fn serde_with(t: &Ty) -> Option<String> {
+    let (inner, optional) = match t {
+        Ty::Option(inner) => (&**inner, true),
+        other => (other, false),
+    };
+    let base = match inner {
+        Ty::Decimal { number: true } => "crate::runtime::serde::decimal_number".to_owned(),
+        Ty::DateTime => "time::serde::rfc3339".to_owned(),
+        Ty::Date => "crate::runtime::serde::date".to_owned(),
+        Ty::Bytes => "crate::runtime::serde::base64_bytes".to_owned(),
+        Ty::Formatted(f) => format!("formats::{}", f.module),
+        _ => return None,
+    };
+    Some(match (optional, inner) {
+        (false, _) => base,
+        (true, Ty::DateTime | Ty::Formatted(_)) => format!("{base}::option"),
+        (true, _) => format!("{base}_option"),
+    })
+}

@@ -1,0 +1,347 @@
+//! `src/types.rs`: one Rust type per named or hoisted schema.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::tokens::{doc, ident, serde_with, ty, Site};
+use crate::ir::{Api, DateKind, Field, Ty, TypeDef, TypeKind};
+
+/// The whole `types` module.
+pub fn types(api: &Api) -> TokenStream {
+    let defs = api.types.iter().map(type_def);
+    let formats = if api.formats.is_empty() {
+        quote!()
+    } else {
+        let decls = api.formats.iter().map(|f| {
+            let module = ident(&f.module);
+            let kind = match f.kind {
+                DateKind::Date => quote!(Date),
+                DateKind::DateTime => quote!(PrimitiveDateTime),
+            };
+            let description = &f.description;
+            let text = doc(&format!(
+                "Reads and writes the spec's `{}` format.",
+                f.pattern
+            ));
+            quote! {
+                #text
+                pub mod #module {
+                    time::serde::format_description!(pub(crate) format, #kind, #description);
+                    pub(crate) use format::*;
+                }
+            }
+        });
+        quote! {
+            /// Serde helpers for the spec's custom date formats (`x-fincode-date-format`).
+            mod formats {
+                #(#decls)*
+            }
+        }
+    };
+    quote! {
+        //! The API's data types, one per schema of the spec.
+        //!
+        //! Structs are `#[non_exhaustive]`: build them with `new`, which takes the required members,
+        //! then set the optional ones. Enums are open: a value this version does not know deserializes
+        //! into their `Unknown` variant instead of failing.
+        #formats
+        #(#defs)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc(&def.doc);
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => structure(def, fields, additional.as_ref()),
+        TypeKind::Enum { variants, unknown } => {
+            let unknown = ident(unknown);
+            let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+            let wires: Vec<_> = variants.iter().map(|v| v.wire.as_str()).collect();
+            let variant_docs = variants.iter().map(|v| doc(&format!("`{}`", v.wire)));
+            quote! {
+                #docs
+                #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variant_docs #idents,)*
+                    /// A value this version of the client does not know, kept as sent.
+                    #unknown(String),
+                }
+
+                impl #name {
+                    /// The value as the API sends it.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(Self::#idents => #wires,)*
+                            Self::#unknown(value) => value,
+                        }
+                    }
+                }
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        match value {
+                            #(#wires => Self::#idents,)*
+                            other => Self::#unknown(other.to_owned()),
+                        }
+                    }
+                }
+
+                impl std::str::FromStr for #name {
+                    type Err = std::convert::Infallible;
+                    fn from_str(value: &str) -> Result<Self, Self::Err> {
+                        Ok(Self::from(value))
+                    }
+                }
+
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                        Ok(Self::from(value.as_ref()))
+                    }
+                }
+            }
+        }
+        TypeKind::Tagged {
+            property,
+            variants,
+            unknown,
+        } => {
+            let unknown = ident(unknown);
+            let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+            let tags: Vec<_> = variants.iter().map(|v| v.tag.as_str()).collect();
+            let tys: Vec<_> = variants.iter().map(|v| ty(&v.ty, Site::Types)).collect();
+            let variant_docs = variants
+                .iter()
+                .map(|v| doc(&format!("`{property}` is `{}`.", v.tag)));
+            let unknown_doc = doc(&format!(
+                "An object whose `{property}` this version of the client does not know, kept whole."
+            ));
+            quote! {
+                #docs
+                #[derive(Clone, Debug, PartialEq)]
+                #[non_exhaustive]
+                // Variants hold whole schemas; boxing them all would cost every user an allocation.
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #(#variant_docs #idents(#tys),)*
+                    #unknown_doc
+                    #unknown(serde_json::Value),
+                }
+
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        match self {
+                            #(Self::#idents(value) => value.serialize(serializer),)*
+                            Self::#unknown(value) => value.serialize(serializer),
+                        }
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = serde_json::Value::deserialize(deserializer)?;
+                        match value.get(#property).and_then(serde_json::Value::as_str) {
+                            #(Some(#tags) => serde_json::from_value(value).map(Self::#idents).map_err(serde::de::Error::custom),)*
+                            _ => Ok(Self::#unknown(value)),
+                        }
+                    }
+                }
+            }
+        }
+        TypeKind::Untagged { variants, other } => {
+            let other = ident(other);
+            let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+            let tys: Vec<_> = variants.iter().map(|v| ty(&v.ty, Site::Types)).collect();
+            let variant_docs = variants.iter().enumerate().map(|(i, _)| {
+                doc(&format!(
+                    "The schema's variant {} (tried in the spec's order).",
+                    i + 1
+                ))
+            });
+            quote! {
+                #docs
+                ///
+                /// Deserialization tries the variants in the order the spec lists them; a value none of them
+                /// accepts is kept in `Other`.
+                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                #[non_exhaustive]
+                // Variants hold whole schemas; boxing them all would cost every user an allocation.
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #(#variant_docs #idents(#tys),)*
+                    /// A value no variant accepts, kept as sent.
+                    #other(serde_json::Value),
+                }
+            }
+        }
+        TypeKind::Alias(t) => {
+            let t = ty(t, Site::Types);
+            quote! {
+                #docs
+                pub type #name = #t;
+            }
+        }
+        TypeKind::Newtype(t) => {
+            let t = ty(t, Site::Types);
+            quote! {
+                #docs
+                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(
+                    /// The wrapped value.
+                    pub #t,
+                );
+            }
+        }
+    }
+}
+
+fn structure(def: &TypeDef, fields: &[Field], additional: Option<&Field>) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc(&def.doc);
+    let all: Vec<&Field> = fields.iter().chain(additional).collect();
+    let decls = all.iter().map(|f| {
+        let fname = ident(&f.name);
+        let fdoc = doc(&f.doc);
+        let fty = ty(&f.ty, Site::Types);
+        let mut attrs = Vec::new();
+        if f.wire.is_empty() {
+            attrs.push(quote!(flatten));
+        } else if f.wire != crate::ir::names::bare(&f.name) {
+            let wire = &f.wire;
+            attrs.push(quote!(rename = #wire));
+        }
+        if matches!(f.ty, Ty::Option(_)) {
+            attrs.push(quote!(default));
+            if !f.required {
+                attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+            }
+        }
+        if matches!(f.ty, Ty::Map(_)) && f.wire.is_empty() {
+            attrs.push(quote!(
+                skip_serializing_if = "std::collections::BTreeMap::is_empty"
+            ));
+        }
+        if let Some(with) = serde_with(&f.ty) {
+            attrs.push(quote!(with = #with));
+        }
+        let serde = if attrs.is_empty() {
+            quote!()
+        } else {
+            quote!(#[serde(#(#attrs),*)])
+        };
+        quote! {
+            #fdoc
+            #serde
+            pub #fname: #fty,
+        }
+    });
+    // `new` takes what must be there: required members that are not optional, and flattened unions.
+    let takes = |f: &&Field| f.required && !matches!(f.ty, Ty::Map(_) if f.wire.is_empty());
+    let args: Vec<&Field> = all.iter().copied().filter(takes).collect();
+    let arg_decls = args.iter().map(|f| {
+        let fname = ident(&f.name);
+        let fty = ty(&f.ty, Site::Types);
+        quote!(#fname: #fty)
+    });
+    let inits = all.iter().map(|f| {
+        let fname = ident(&f.name);
+        if takes(f) {
+            quote!(#fname)
+        } else if matches!(f.ty, Ty::Map(_)) {
+            quote!(#fname: std::collections::BTreeMap::new())
+        } else {
+            quote!(#fname: None)
+        }
+    });
+    let sensitive = all.iter().any(|f| f.sensitive);
+    let derives = match (args.is_empty(), sensitive) {
+        (true, false) => {
+            quote!(#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)])
+        }
+        (true, true) => {
+            quote!(#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)])
+        }
+        (false, false) => {
+            quote!(#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)])
+        }
+        (false, true) => quote!(#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]),
+    };
+    let too_many = if args.len() > 7 {
+        quote! {
+            // One argument per required member: the compiler checks that none is missing.
+            #[allow(clippy::too_many_arguments)]
+        }
+    } else {
+        quote!()
+    };
+    let constructor = if args.is_empty() {
+        quote! {
+            /// An empty value: every member is optional.
+            pub fn new() -> Self {
+                Self::default()
+            }
+        }
+    } else {
+        quote! {
+            /// A value with the required members; the optional ones start empty.
+            #too_many
+            pub fn new(#(#arg_decls),*) -> Self {
+                Self { #(#inits,)* }
+            }
+        }
+    };
+    let debug = if sensitive {
+        let entries = all.iter().map(|f| {
+            let fname = ident(&f.name);
+            let label = crate::ir::names::bare(&f.name);
+            match (f.sensitive, &f.ty) {
+                (false, _) => quote!(.field(#label, &self.#fname)),
+                (true, Ty::Option(_)) => {
+                    quote!(.field(#label, &self.#fname.as_ref().map(|_| "<redacted>")))
+                }
+                (true, _) => quote!(.field(#label, &"<redacted>")),
+            }
+        });
+        let label = crate::ir::names::bare(&def.name);
+        quote! {
+            /// Prints every member but the secrets, which show as `<redacted>`.
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#label) #(#entries)* .finish()
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #docs
+        #derives
+        #[non_exhaustive]
+        pub struct #name {
+            #(#decls)*
+        }
+
+        impl #name {
+            #constructor
+        }
+
+        #debug
+    }
+}

@@ -1,0 +1,44 @@
+//! The workspace's shared settings, used by `cargo xtask` and by the tests: where the spec and the
+//! generated crate live, and how the crate is generated.
+//!
+//! `cargo xtask codegen` and the drift test (`tests/tests/codegen_drift.rs`) both generate through
+//! [`fincode_config`], so they cannot disagree about what `generated/` should hold.
+//!
+//! ```
+//! let config = xtask::fincode_config();
+//! assert_eq!(config.name(), "fincode");
+//! assert!(xtask::root().join(xtask::SPEC).is_file());
+//! ```
+
+use std::path::PathBuf;
+
+/// The spec, relative to the workspace root; also the name diagnostics print.
+pub const SPEC: &str = "spec/fincode.yaml";
+
+/// The generated `fincode` crate, relative to the workspace root.
+pub const OUT: &str = "generated";
+
+/// What to say when `generated/` does not match the spec, with the fix.
+pub const OUT_OF_DATE: &str =
+    "generated/ is out of date with spec/fincode.yaml: run `cargo xtask codegen`";
+
+/// The workspace root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    let xtask = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    xtask.parent().map(PathBuf::from).unwrap_or(xtask)
+}
+
+/// How the `fincode` crate is generated from [`SPEC`] into [`OUT`].
+pub fn fincode_config() -> generator::Config {
+    let mut config = generator::Config::new("fincode");
+    config
+        .crate_version("0.1.0")
+        .command("cargo xtask codegen")
+        .description(
+            "Typed async client for the FinCode API \
+             (remittance, wallets and payments, KYC, lending, investment)",
+        )
+        .repository("https://github.com/fincode-rs/fincode-rs")
+        .license("MIT OR Apache-2.0");
+    config
+}
