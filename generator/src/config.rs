@@ -16,6 +16,7 @@ pub struct Config {
     pub(crate) repository: Option<String>,
     pub(crate) license: String,
     pub(crate) manifest: bool,
+    pub(crate) single_file: bool,
 }
 
 impl Config {
@@ -29,6 +30,7 @@ impl Config {
             repository: None,
             license: "MIT OR Apache-2.0".to_owned(),
             manifest: true,
+            single_file: false,
         }
     }
 
@@ -68,11 +70,18 @@ impl Config {
     }
 
     /// Whether to emit `Cargo.toml` and `README.md` (default `true`).
-    ///
-    /// A `build.rs` that includes the generated sources into its own crate turns this off and
-    /// includes `src/lib.rs` through `include!`-free module paths; see the crate documentation.
     pub fn manifest(&mut self, emit: bool) -> &mut Self {
         self.manifest = emit;
+        self
+    }
+
+    /// Emits the whole crate as one file, `<crate_name>.rs`, for a `build.rs` (default `false`).
+    ///
+    /// The file is meant for `include!` at the root of a crate (its `lib.rs`), which must depend on what the
+    /// generated `Cargo.toml` lists. Modules are inline; crate-level attributes and the runtime's unit tests
+    /// are left out; no `Cargo.toml` or `README.md` is emitted.
+    pub fn single_file(&mut self, single: bool) -> &mut Self {
+        self.single_file = single;
         self
     }
 }

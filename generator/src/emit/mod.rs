@@ -12,6 +12,8 @@ mod runtime;
 mod tokens;
 mod types;
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 
 use crate::diagnostic::{Diagnostic, Location, Rule};
@@ -24,52 +26,78 @@ pub fn emit(api: &Api, file: &str, config: &Config) -> Result<Vec<GeneratedFile>
         command: config.command.clone(),
         spec: file.to_owned(),
     };
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let mut rust =
-        |path: &str, tokens: TokenStream, errors: &mut Vec<Diagnostic>| match format(tokens) {
-            Ok(text) => files.push(GeneratedFile {
-                path: path.to_owned(),
-                contents: header.rust(&text),
-            }),
-            Err(message) => errors.push(Diagnostic {
-                rule: Rule::CodegenUnsupported,
-                pointer: String::new(),
-                location: Location { line: 1, column: 1 },
-                message: format!("the generated `{path}` does not parse as Rust: {message}"),
-            }),
-        };
-    rust("src/lib.rs", crate_files::lib_rs(api, config), &mut errors);
-    rust("src/security.rs", crate_files::security(api), &mut errors);
-    rust("src/servers.rs", crate_files::servers(api), &mut errors);
-    rust("src/types.rs", types::types(api), &mut errors);
-    rust(
-        "src/operations/mod.rs",
-        operations::module(api),
-        &mut errors,
-    );
+    let mut modules: Vec<(String, TokenStream)> = vec![
+        ("src/lib.rs".to_owned(), crate_files::lib_rs(api, config)),
+        ("src/security.rs".to_owned(), crate_files::security(api)),
+        ("src/servers.rs".to_owned(), crate_files::servers(api)),
+        ("src/types.rs".to_owned(), types::types(api)),
+        ("src/operations/mod.rs".to_owned(), operations::module(api)),
+    ];
     for (index, group) in api.groups.iter().enumerate() {
         let path = format!(
             "src/operations/{}.rs",
             crate::ir::names::bare(&group.module)
         );
-        rust(&path, operations::group(api, index), &mut errors);
+        modules.push((path, operations::group(api, index)));
     }
-    for (name, text) in runtime::FILES {
-        files.push(GeneratedFile {
-            path: format!("src/runtime/{name}"),
-            contents: header.rust(text),
-        });
+    let mut errors = Vec::new();
+    let mut parsed: BTreeMap<String, syn::File> = BTreeMap::new();
+    for (path, tokens) in modules {
+        match syn::parse2::<syn::File>(tokens) {
+            Ok(file) => {
+                parsed.insert(path, file);
+            }
+            Err(e) => errors.push(internal(format!(
+                "the generated `{path}` does not parse as Rust: {e}"
+            ))),
+        }
     }
-    if config.manifest {
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut files = Vec::new();
+    if config.single_file {
+        for (name, text) in runtime::FILES {
+            match syn::parse_file(text) {
+                Ok(file) => {
+                    parsed.insert(format!("src/runtime/{name}"), file);
+                }
+                Err(e) => errors.push(internal(format!(
+                    "the runtime's `{name}` does not parse: {e}"
+                ))),
+            }
+        }
+        let Some(root) = parsed.remove("src/lib.rs") else {
+            return Err(vec![internal("no crate root was generated".to_owned())]);
+        };
+        let combined = inline_modules(root, "src/", &mut parsed);
         files.push(GeneratedFile {
-            path: "Cargo.toml".to_owned(),
-            contents: header.hash(&crate_files::cargo_toml(api, config)),
+            path: format!("{}.rs", config.crate_name.replace('-', "_")),
+            contents: header.rust(&prettyplease::unparse(&combined)),
         });
-        files.push(GeneratedFile {
-            path: "README.md".to_owned(),
-            contents: header.markdown(&crate_files::readme(api, config)),
-        });
+    } else {
+        for (path, file) in &parsed {
+            files.push(GeneratedFile {
+                path: path.clone(),
+                contents: header.rust(&prettyplease::unparse(file)),
+            });
+        }
+        for (name, text) in runtime::FILES {
+            files.push(GeneratedFile {
+                path: format!("src/runtime/{name}"),
+                contents: header.rust(text),
+            });
+        }
+        if config.manifest {
+            files.push(GeneratedFile {
+                path: "Cargo.toml".to_owned(),
+                contents: header.hash(&crate_files::cargo_toml(api, config)),
+            });
+            files.push(GeneratedFile {
+                path: "README.md".to_owned(),
+                contents: header.markdown(&crate_files::readme(api, config)),
+            });
+        }
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -78,10 +106,67 @@ pub fn emit(api: &Api, file: &str, config: &Config) -> Result<Vec<GeneratedFile>
     Ok(files)
 }
 
-/// Parses and pretty-prints a module.
-fn format(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
-    Ok(prettyplease::unparse(&file))
+fn internal(message: String) -> Diagnostic {
+    Diagnostic {
+        rule: Rule::CodegenUnsupported,
+        pointer: String::new(),
+        location: Location { line: 1, column: 1 },
+        message,
+    }
+}
+
+/// One file for `include!` at a crate root: every `mod x;` replaced by its contents, crate-level attributes
+/// and unit tests left out.
+fn inline_modules(
+    mut file: syn::File,
+    dir: &str,
+    files: &mut BTreeMap<String, syn::File>,
+) -> syn::File {
+    file.attrs.clear();
+    file.items = inline_items(std::mem::take(&mut file.items), dir, files);
+    file
+}
+
+fn inline_items(
+    items: Vec<syn::Item>,
+    dir: &str,
+    files: &mut BTreeMap<String, syn::File>,
+) -> Vec<syn::Item> {
+    items
+        .into_iter()
+        .filter(|item| !is_test_module(item))
+        .map(|item| match item {
+            syn::Item::Mod(mut m) if m.content.is_none() => {
+                let name = m.ident.to_string();
+                let name = name.trim_start_matches("r#").to_owned();
+                let child_dir = format!("{dir}{name}/");
+                let found = files
+                    .remove(&format!("{dir}{name}.rs"))
+                    .or_else(|| files.remove(&format!("{dir}{name}/mod.rs")));
+                if let Some(f) = found {
+                    // The file's inner attributes (`//!` docs) join the declaration's outer ones.
+                    m.attrs.extend(f.attrs.into_iter().map(|mut a| {
+                        a.style = syn::AttrStyle::Outer;
+                        a
+                    }));
+                    let items = inline_items(f.items, &child_dir, files);
+                    m.content = Some((syn::token::Brace::default(), items));
+                    m.semi = None;
+                }
+                syn::Item::Mod(m)
+            }
+            other => other,
+        })
+        .collect()
+}
+
+fn is_test_module(item: &syn::Item) -> bool {
+    let syn::Item::Mod(m) = item else {
+        return false;
+    };
+    m.attrs.iter().any(|a| {
+        a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
+    })
 }
 
 /// The `@generated` line every file starts with.

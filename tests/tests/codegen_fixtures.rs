@@ -1,0 +1,298 @@
+//! The generator on small specs written to exercise one feature each, and on real-world specs nobody here wrote.
+//!
+//! - `fixtures/codegen/<case>/spec.yaml` generates exactly the files under `expected/` beside it (the runtime,
+//!   copied verbatim, is left out), or, for specs the generator refuses, exactly the report in `expected.txt`.
+//! - The real-world corpus (`target/corpus`, downloaded by `cargo xtask test`) generates exactly the outcomes in
+//!   `fixtures/corpus/expected.txt`: counts for the specs it handles, diagnostics for those it refuses.
+//! - Every crate generated from a fixture or a corpus spec then compiles, all in one `cargo check`.
+//!
+//! `UPDATE_EXPECT=1 cargo test --test codegen_fixtures` rewrites the expectations.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fincode_tests::{check_file, root, update_expect};
+use generator::{generate, Config, GeneratedFile, Generation};
+
+fn fixture_cases() -> Vec<PathBuf> {
+    let dir = root().join("tests/fixtures/codegen");
+    let mut cases: Vec<_> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.join("spec.yaml").is_file())
+        .collect();
+    cases.sort();
+    cases
+}
+
+fn case_name(case: &Path) -> String {
+    case.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn config(name: &str) -> Config {
+    let mut config = Config::new(name);
+    config.command("cargo test --test codegen_fixtures");
+    config
+}
+
+fn run(case: &Path) -> Result<Generation, generator::Report> {
+    let text = fs::read_to_string(case.join("spec.yaml")).expect("fixture spec");
+    generate(
+        "spec.yaml",
+        &text,
+        &config(&format!("fixture-{}", case_name(case))),
+    )
+}
+
+/// The files a fixture's expectation holds: what the spec decides, not the verbatim runtime or the manifest.
+fn spec_derived(files: &[GeneratedFile]) -> BTreeMap<String, String> {
+    files
+        .iter()
+        .filter(|f| f.path.starts_with("src/") && !f.path.starts_with("src/runtime/"))
+        .map(|f| (f.path.clone(), f.contents.clone()))
+        .collect()
+}
+
+fn files_under(dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(dir) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                out.insert(rel, fs::read_to_string(&path).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+/// Compares one fixture with its expectation (or rewrites it).
+fn check(case: &Path) -> Result<(), String> {
+    let name = case_name(case);
+    match run(case) {
+        Err(report) => check_file(&case.join("expected.txt"), &format!("{report}\n")),
+        Ok(generation) => {
+            let want_dir = case.join("expected");
+            let got = spec_derived(&generation.files);
+            if update_expect() {
+                let _ = fs::remove_dir_all(&want_dir);
+                for (path, contents) in &got {
+                    let target = want_dir.join(path);
+                    if let Some(parent) = target.parent() {
+                        fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+                    }
+                    fs::write(&target, contents).map_err(|e| e.to_string())?;
+                }
+                return Ok(());
+            }
+            if case.join("expected.txt").exists() {
+                return Err(format!(
+                    "{name}: expected a refusal (expected.txt), but the spec generated"
+                ));
+            }
+            let want = files_under(&want_dir);
+            let mut problems = Vec::new();
+            for (path, contents) in &got {
+                match want.get(path) {
+                    None => problems.push(format!("{name}: {path} is generated but not expected")),
+                    Some(w) if w != contents => problems.push(format!(
+                        "{name}: {path} differs from expected/{path}\n{}",
+                        first_difference(w, contents)
+                    )),
+                    Some(_) => {}
+                }
+            }
+            for path in want.keys().filter(|p| !got.contains_key(*p)) {
+                problems.push(format!("{name}: expected/{path} is no longer generated"));
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems.join("\n"))
+            }
+        }
+    }
+}
+
+fn first_difference(want: &str, got: &str) -> String {
+    for (i, (w, g)) in want.lines().zip(got.lines()).enumerate() {
+        if w != g {
+            return format!("  line {}:\n  - expected: {w}\n  - actual:   {g}", i + 1);
+        }
+    }
+    format!(
+        "  lengths differ: {} vs {} lines",
+        want.lines().count(),
+        got.lines().count()
+    )
+}
+
+#[test]
+fn every_fixture_generates_exactly_its_expected_output() {
+    let cases = fixture_cases();
+    assert!(
+        cases.len() >= 8,
+        "expected the fixture folders, found {}",
+        cases.len()
+    );
+    let failures: Vec<String> = cases.iter().filter_map(|c| check(c).err()).collect();
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) differ (UPDATE_EXPECT=1 rewrites them):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    for case in fixture_cases() {
+        let (a, b) = (run(&case), run(&case));
+        assert_eq!(a.map(|g| g.files), b.map(|g| g.files), "{}", case.display());
+    }
+}
+
+/// The corpus specs, `(name as reported, path)`, or why they are missing.
+fn corpus() -> Result<Vec<(String, PathBuf)>, String> {
+    let dir = root().join("target/corpus");
+    if !dir.join("SHA256SUMS").is_file() {
+        return Err(format!(
+            "the real-world corpus is missing from {}: run `cargo xtask test`, which downloads it",
+            dir.display()
+        ));
+    }
+    let mut specs = Vec::new();
+    for version in ["3.0", "3.1"] {
+        let entries = fs::read_dir(dir.join(version)).map_err(|e| e.to_string())?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_file() {
+                let name = format!("{version}/{}", case_name(&path));
+                specs.push((name, path));
+            }
+        }
+    }
+    specs.sort();
+    Ok(specs)
+}
+
+/// A crate directory name for a spec name (`3.0/github.json` is `github-json`).
+fn crate_dir(name: &str) -> String {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    file.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn write_crate(dir: &Path, files: &[GeneratedFile]) {
+    let _ = fs::remove_dir_all(dir);
+    for f in files {
+        let target = dir.join(&f.path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).expect("creating a crate directory");
+        }
+        fs::write(&target, &f.contents).expect("writing a generated file");
+    }
+}
+
+#[test]
+fn corpus_and_fixture_crates_generate_as_expected_and_compile() {
+    let corpus = corpus().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        corpus.len() >= 30,
+        "expected the whole corpus, found {} specs",
+        corpus.len()
+    );
+    let work = root().join("target/codegen-check");
+    fs::create_dir_all(&work).expect("creating target/codegen-check");
+    let mut members = Vec::new();
+    let mut outcomes = String::new();
+    for (name, path) in &corpus {
+        let text = fs::read(path).expect("reading a corpus spec");
+        let text = String::from_utf8_lossy(&text);
+        let dir = crate_dir(name);
+        match generate(name, &text, &config(&format!("corpus-{dir}"))) {
+            Ok(generation) => {
+                let _ = writeln!(
+                    outcomes,
+                    "{name}: generated {} operations, {} types",
+                    generation.stats.operations, generation.stats.types
+                );
+                write_crate(&work.join(&dir), &generation.files);
+                members.push(dir);
+            }
+            Err(report) => {
+                let _ = writeln!(outcomes, "{report}");
+            }
+        }
+    }
+    let expected = root().join("tests/fixtures/corpus/expected.txt");
+    if let Err(difference) = check_file(&expected, &outcomes) {
+        panic!("the corpus outcomes changed:\n{difference}");
+    }
+    for case in fixture_cases() {
+        if let Ok(generation) = run(&case) {
+            let dir = format!("fixture-{}", case_name(&case));
+            write_crate(&work.join(&dir), &generation.files);
+            members.push(dir);
+        }
+    }
+    // One workspace, one target directory: the dependencies build once. The lock file of this workspace pins
+    // the same versions, so nothing is downloaded.
+    let list: Vec<String> = members.iter().map(|m| format!("    {m:?},")).collect();
+    fs::write(
+        work.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n",
+            list.join("\n")
+        ),
+    )
+    .expect("writing the check workspace");
+    fs::copy(root().join("Cargo.lock"), work.join("Cargo.lock")).expect("copying Cargo.lock");
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--offline",
+            "--workspace",
+            "--keep-going",
+            "--quiet",
+            "--message-format",
+            "short",
+        ])
+        .current_dir(&work)
+        .env("CARGO_TARGET_DIR", work.join("target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("running cargo check");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let problems: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(": error") || l.contains(": warning"))
+        .collect();
+    assert!(
+        output.status.success() && problems.is_empty(),
+        "{} generated crates; cargo check found {} problem(s):\n{}\n{}",
+        members.len(),
+        problems.len(),
+        problems.join("\n"),
+        if problems.is_empty() { &stderr } else { "" }
+    );
+}
