@@ -16,6 +16,6 @@ pub static SERVERS: &[crate::runtime::Server] = &[
     },
 ];
 /// `https://{domain}.fincode.software/api/v6/services` (Sandbox): select it with [`ClientBuilder::server`](crate::ClientBuilder::server).
-pub const SANDBOX: usize = 0usize;
+pub const SANDBOX: usize = 0;
 /// `https://{domain}.fincode.tech/api/v6/services` (Production): select it with [`ClientBuilder::server`](crate::ClientBuilder::server).
-pub const PRODUCTION: usize = 1usize;
+pub const PRODUCTION: usize = 1;

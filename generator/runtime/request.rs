@@ -525,6 +525,13 @@ fn scalar(value: &Value) -> Option<String> {
     match value {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
+        // A whole `number` is written as an integer: `10`, not `10.0`.
+        Value::Number(n) => Some(match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => {
+                format!("{f:.0}")
+            }
+            _ => n.to_string(),
+        }),
         other => Some(other.to_string()),
     }
 }
@@ -628,6 +635,12 @@ mod tests {
             path_of(&uuid::Uuid::nil(), &rust_decimal::Decimal::new(1050, 2)).as_deref(),
             Ok("/users/00000000-0000-0000-0000-000000000000/items/10.50")
         );
+    }
+
+    #[test]
+    fn whole_numbers_are_written_without_a_fraction() {
+        assert_eq!(path_of(&10.0_f64, &2.5_f64).as_deref(), Ok("/users/10/items/2.5"));
+        assert_eq!(path_of(&-3.0_f64, &1e300_f64).as_deref(), Ok("/users/-3/items/1e300"));
     }
 
     #[test]

@@ -62,6 +62,11 @@ pub fn load(text: &str) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
         }
     }
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        // A document of another version is reported as such, even where the YAML reader gives up on it
+        // (OpenAI's 3.1 description has integers beyond 64 bits).
+        if let Some(d) = other_version(text) {
+            return vec![d];
+        }
         let location = e
             .location()
             .map(|l| Location {
@@ -102,6 +107,29 @@ fn finish(mut spec: Spec) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
         }
     }
     Ok((spec, findings))
+}
+
+/// The finding for a top-level `openapi: 3.1...` (or other non-3.0) line, read from the text alone.
+fn other_version(text: &str) -> Option<Diagnostic> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.strip_prefix("openapi:")?;
+        let version = rest.trim().trim_matches(|c| c == '\'' || c == '"');
+        if version.starts_with("3.0.") {
+            return None;
+        }
+        let column = line.len() - rest.trim_start().len() + 1;
+        Some(Diagnostic {
+            rule: Rule::OpenapiVersion,
+            pointer: "/openapi".to_owned(),
+            location: Location {
+                line: i + 1,
+                column,
+            },
+            message: format!(
+                "OpenAPI {version} is not supported yet: only OpenAPI 3.0.x documents can be read"
+            ),
+        })
+    })
 }
 
 fn check_version(spec: &Spec) -> Result<(), Diagnostic> {
@@ -269,6 +297,19 @@ mod tests {
             vec![(Rule::OpenapiVersion, "/swagger".into(), 1)]
         );
         assert_eq!(rules("- 1\n")[0].0, Rule::OpenapiStructure);
+    }
+
+    #[test]
+    fn a_31_document_the_yaml_reader_rejects_is_still_refused_for_its_version() {
+        let text =
+            "openapi: '3.1.0'\ninfo: {title: t, version: '1'}\nx-big: -92233720368547760000\n";
+        assert_eq!(
+            rules(text),
+            vec![(Rule::OpenapiVersion, "/openapi".into(), 1)]
+        );
+        // A 3.0 document the reader rejects keeps the reader's reason.
+        let text = "openapi: 3.0.3\nx-big: -92233720368547760000\n";
+        assert_eq!(rules(text)[0].0, Rule::YamlSyntax);
     }
 
     #[test]

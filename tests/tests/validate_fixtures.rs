@@ -56,9 +56,10 @@ fn every_rule_has_a_fixture_that_triggers_it() {
                 .map(|d| d.rule),
         );
     }
+    // `codegen-unsupported` comes from the generator, not from `validate`: its fixtures are the codegen ones.
     let missing: Vec<&str> = Rule::ALL
         .iter()
-        .filter(|r| !seen.contains(r))
+        .filter(|r| **r != Rule::CodegenUnsupported && !seen.contains(r))
         .map(|r| r.as_str())
         .collect();
     assert!(missing.is_empty(), "rules without a fixture: {missing:?}");

@@ -22,7 +22,7 @@ enum Task {
     Codegen(codegen::Args),
     /// Check spec/fincode.yaml (or another spec) against the project's rules; exit 1 on any finding.
     Validate(validate::Args),
-    /// Install the pinned external tools (Spectral, Redocly, Prism, openapi-spec-validator) under tools/.
+    /// Install the pinned external tools (Spectral, Redocly, Prism, openapi-spec-validator) under tools/, and fetch the OpenAPI corpus into target/corpus.
     Tools,
     /// Install the tools, then run the whole test suite (`cargo test --workspace`).
     Test(test::Args),

@@ -251,7 +251,11 @@ impl<'a> SubmitKycDocuments<'a> {
         let mut parts = Vec::new();
         parts.push(crate::runtime::Part::text("customerCode", &body.customer_code));
         parts.push(crate::runtime::Part::text("documentType", &body.document_type));
-        parts.push(crate::runtime::Part::file("document", Clone::clone(&body.document)));
+        parts
+            .push(
+                crate::runtime::Part::file("document", Clone::clone(&body.document))
+                    .with_content_type("application/pdf"),
+            );
         if let Some(value) = &body.kyc_rule_id {
             parts.push(crate::runtime::Part::text("kycRuleId", value));
         }

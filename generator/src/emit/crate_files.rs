@@ -234,6 +234,7 @@ pub fn servers(api: &Api) -> TokenStream {
             s.url,
             s.description.as_deref().map(|d| format!(" ({})", d.trim())).unwrap_or_default()
         ));
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
             quote! {
                 #text
                 pub const #c: usize = #i;

@@ -354,7 +354,12 @@ fn body_stmt(body: &Body) -> TokenStream {
                 let wire = &f.wire;
                 let part = |v: TokenStream| {
                     if is_bytes(&f.ty) {
-                        quote!(crate::runtime::Part::file(#wire, Clone::clone(#v)))
+                        match body.part_types.get(&f.wire) {
+                            Some(content_type) => quote! {
+                                crate::runtime::Part::file(#wire, Clone::clone(#v)).with_content_type(#content_type)
+                            },
+                            None => quote!(crate::runtime::Part::file(#wire, Clone::clone(#v))),
+                        }
                     } else {
                         quote!(crate::runtime::Part::text(#wire, #v))
                     }

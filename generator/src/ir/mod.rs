@@ -337,6 +337,8 @@ pub struct Body {
     pub doc: String,
     /// For multipart bodies of a generated struct: its fields, to become parts.
     pub parts: Vec<Field>,
+    /// For multipart bodies: the content type of a file part, by member (the first the spec's `encoding` lists).
+    pub part_types: std::collections::BTreeMap<String, String>,
 }
 
 /// How a success response is read.

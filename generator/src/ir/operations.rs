@@ -570,6 +570,15 @@ impl Builder<'_, '_> {
             .map(str::trim)
             .filter(|d| !d.is_empty())
             .map_or_else(|| "The request body.".to_owned(), str::to_owned);
+        let part_types = media
+            .encoding
+            .iter()
+            .filter_map(|(member, encoding)| {
+                let first = encoding.content_type.as_deref()?.split(',').next()?.trim();
+                (!first.is_empty() && !first.contains('*'))
+                    .then(|| (member.clone(), first.to_owned()))
+            })
+            .collect();
         Some(Body {
             kind,
             media_type,
@@ -577,6 +586,7 @@ impl Builder<'_, '_> {
             required: body.required,
             doc,
             parts,
+            part_types,
         })
     }
 
