@@ -157,6 +157,23 @@ fn every_fixture_generates_exactly_its_expected_output() {
 }
 
 #[test]
+fn the_generator_rule_has_a_refusal_fixture() {
+    let refused: Vec<String> = fixture_cases()
+        .iter()
+        .filter_map(|c| run(c).err())
+        .flat_map(|r| {
+            r.diagnostics
+                .into_iter()
+                .map(|d| d.rule.as_str().to_owned())
+        })
+        .collect();
+    assert!(
+        refused.iter().any(|r| r == "codegen-unsupported"),
+        "no fixture triggers codegen-unsupported: {refused:?}"
+    );
+}
+
+#[test]
 fn generation_is_deterministic() {
     for case in fixture_cases() {
         let (a, b) = (run(&case), run(&case));
