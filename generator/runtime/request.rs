@@ -639,8 +639,14 @@ mod tests {
 
     #[test]
     fn whole_numbers_are_written_without_a_fraction() {
-        assert_eq!(path_of(&10.0_f64, &2.5_f64).as_deref(), Ok("/users/10/items/2.5"));
-        assert_eq!(path_of(&-3.0_f64, &1e300_f64).as_deref(), Ok("/users/-3/items/1e%2B300"));
+        assert_eq!(
+            path_of(&10.0_f64, &2.5_f64).as_deref(),
+            Ok("/users/10/items/2.5")
+        );
+        assert_eq!(
+            path_of(&-3.0_f64, &1e300_f64).as_deref(),
+            Ok("/users/-3/items/1e%2B300")
+        );
     }
 
     #[test]
