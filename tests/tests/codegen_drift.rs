@@ -46,3 +46,50 @@ fn generating_twice_gives_the_same_bytes() {
         "the files are not sorted by path, or a path repeats"
     );
 }
+
+/// Every operation of the spec is a method of the generated crate, and every named schema a documented type.
+#[test]
+fn every_operation_and_named_schema_is_in_the_generated_crate() {
+    let spec: serde_json::Value = {
+        let text = std::fs::read_to_string(fincode_tests::spec_path()).expect("the spec");
+        let (spec, _) = generator::load(&text).unwrap_or_else(|d| panic!("{d:?}"));
+        spec.value
+    };
+    let out = xtask::root().join(xtask::OUT);
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_default();
+    let operations: String = std::fs::read_dir(out.join("src/operations"))
+        .expect("generated/src/operations")
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    let types = read("src/types.rs");
+    let mut missing = Vec::new();
+    let paths = spec["paths"].as_object().expect("paths");
+    let ids: Vec<&str> = paths
+        .values()
+        .flat_map(|item| item.as_object().into_iter().flatten())
+        .filter_map(|(_, op)| op.get("operationId").and_then(|v| v.as_str()))
+        .collect();
+    assert_eq!(ids.len(), 68, "operations in the spec");
+    for id in &ids {
+        // The operationIds are snake_case already, so the method has the same name.
+        let documented = operations
+            .split(&format!("pub fn {id}("))
+            .next()
+            .and_then(|before| before.trim_end().lines().last())
+            .is_some_and(|line| line.trim_start().starts_with("///") || line.contains('#'));
+        if !operations.contains(&format!("pub fn {id}(")) || !documented {
+            missing.push(format!("operation {id}"));
+        }
+    }
+    let schemas = spec["components"]["schemas"].as_object().expect("schemas");
+    for name in schemas.keys() {
+        let declared = ["struct", "enum", "type"]
+            .iter()
+            .any(|kind| types.contains(&format!("pub {kind} {name} ")) || types.contains(&format!("pub {kind} {name}(")));
+        if !declared {
+            missing.push(format!("schema {name}"));
+        }
+    }
+    assert!(missing.is_empty(), "not in generated/: {missing:?}");
+}
