@@ -8,7 +8,7 @@
 /// Songhai Exchange OAuth2 (password grant). Get a token from `POST /oauth/token` on the Songhai host and send it as `Authorization: Bearer <access_token>`.
 ///
 /// Sent as `Authorization: Bearer <token>`.
-pub static SONGHAI_O_AUTH: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
+pub static SONGHAI_OAUTH: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "SonghaiOAuth",
     kind: crate::runtime::SchemeKind::Bearer,
 };
@@ -23,8 +23,8 @@ pub static X_AUTH_TOKEN: crate::runtime::SecurityScheme = crate::runtime::Securi
 };
 impl crate::ClientBuilder {
     /// A fixed token for the `SonghaiOAuth` scheme; use [`credential`](Self::credential) with a [`TokenSource`](crate::TokenSource) for tokens that change.
-    pub fn songhai_o_auth(self, token: impl Into<String>) -> Self {
-        self.credential(&SONGHAI_O_AUTH, crate::runtime::Credential::token(token.into()))
+    pub fn songhai_oauth(self, token: impl Into<String>) -> Self {
+        self.credential(&SONGHAI_OAUTH, crate::runtime::Credential::token(token.into()))
     }
     /// A fixed token for the `XAuthToken` scheme; use [`credential`](Self::credential) with a [`TokenSource`](crate::TokenSource) for tokens that change.
     pub fn x_auth_token(self, token: impl Into<String>) -> Self {

@@ -59,6 +59,115 @@ pub mod decimal_number_option {
     }
 }
 
+/// A decimal read and written by [`decimal_number`], for the elements of lists and maps.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct Exact(#[serde(with = "decimal_number")] Decimal);
+
+/// A borrowed decimal written by [`decimal_number`].
+struct ExactRef<'a>(&'a Decimal);
+
+impl Serialize for ExactRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        decimal_number::serialize(self.0, serializer)
+    }
+}
+
+/// `Vec<Decimal>` as JSON numbers with exactly their digits; reads numbers or strings.
+pub mod decimal_number_list {
+    use super::*;
+
+    /// Writes each decimal as a JSON number.
+    pub fn serialize<S: Serializer>(value: &[Decimal], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(value.iter().map(ExactRef))
+    }
+
+    /// Reads a list of decimals, each a JSON number or a string.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Decimal>, D::Error> {
+        Ok(Vec::<Exact>::deserialize(deserializer)?
+            .into_iter()
+            .map(|e| e.0)
+            .collect())
+    }
+}
+
+/// `Option<Vec<Decimal>>` as JSON numbers or `null`.
+pub mod decimal_number_list_option {
+    use super::*;
+
+    /// Writes each decimal as a JSON number, or `null`.
+    pub fn serialize<S: Serializer>(
+        value: &Option<Vec<Decimal>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(list) => decimal_number_list::serialize(list, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads a list of decimals, or `None` from `null`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<Decimal>>, D::Error> {
+        Ok(Option::<Vec<Exact>>::deserialize(deserializer)?
+            .map(|list| list.into_iter().map(|e| e.0).collect()))
+    }
+}
+
+/// `BTreeMap<String, Decimal>` with JSON numbers as values.
+pub mod decimal_number_map {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Writes each value as a JSON number.
+    pub fn serialize<S: Serializer>(
+        value: &BTreeMap<String, Decimal>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(value.iter().map(|(k, v)| (k, ExactRef(v))))
+    }
+
+    /// Reads a map whose values are JSON numbers or strings.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, Decimal>, D::Error> {
+        Ok(BTreeMap::<String, Exact>::deserialize(deserializer)?
+            .into_iter()
+            .map(|(k, e)| (k, e.0))
+            .collect())
+    }
+}
+
+/// `Option<BTreeMap<String, Decimal>>` with JSON numbers as values, or `null`.
+pub mod decimal_number_map_option {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Writes each value as a JSON number, or `null`.
+    pub fn serialize<S: Serializer>(
+        value: &Option<BTreeMap<String, Decimal>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(map) => decimal_number_map::serialize(map, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads a map of decimals, or `None` from `null`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<BTreeMap<String, Decimal>>, D::Error> {
+        Ok(
+            Option::<BTreeMap<String, Exact>>::deserialize(deserializer)?
+                .map(|map| map.into_iter().map(|(k, e)| (k, e.0)).collect()),
+        )
+    }
+}
+
 /// `Vec<u8>` as a standard base64 string (padding optional when reading).
 pub mod base64_bytes {
     use super::*;
@@ -352,5 +461,26 @@ mod tests {
         assert_eq!(serde_json::from_str::<Dates>(&text).ok(), Some(dates));
         let bad = serde_json::from_str::<Dates>(r#"{"day":"2023-02-29","at":"x"}"#);
         assert!(bad.is_err_and(|e| e.to_string().starts_with("invalid date `2023-02-29`")));
+    }
+
+    #[test]
+    fn decimal_lists_and_maps_are_json_numbers_with_their_digits() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Rates {
+            #[serde(with = "super::decimal_number_list")]
+            list: Vec<Decimal>,
+            #[serde(with = "super::decimal_number_map")]
+            map: std::collections::BTreeMap<String, Decimal>,
+            #[serde(default, with = "super::decimal_number_list_option")]
+            maybe: Option<Vec<Decimal>>,
+        }
+        let text = r#"{"list":[1.10,"2.000"],"map":{"GBP":100.50},"maybe":null}"#;
+        let rates: Rates = serde_json::from_str(text).expect("rates");
+        assert_eq!(rates.list[0].to_string(), "1.10");
+        assert_eq!(rates.list[1].to_string(), "2.000");
+        assert_eq!(
+            serde_json::to_string(&rates).expect("json"),
+            r#"{"list":[1.10,2.000],"map":{"GBP":100.50},"maybe":null}"#
+        );
     }
 }

@@ -1,13 +1,66 @@
-//! Reads an OpenAPI 3.0 description and checks it.
+//! Reads an OpenAPI 3.0 description, checks it, and generates a typed async Rust client crate from it.
 //!
-//! The pipeline is `load -> validate -> IR -> emit -> format -> files`; this crate holds its first stages:
+//! The pipeline is `load -> validate -> IR -> emit -> format -> files`:
 //!
 //! - [`load`] parses YAML or JSON into both a raw JSON tree and a typed [`openapiv3::OpenAPI`],
 //!   keeping a [`SourceMap`] so that every finding can name `file:LINE:COL` and a JSON pointer;
 //! - [`lint`] checks a loaded document against the project's spec rules (`cargo xtask validate`),
-//!   collecting every finding before it reports.
+//!   collecting every finding before it reports;
+//! - [`generate`] builds the intermediate representation (every type and operation resolved and named)
+//!   and emits the crate's files, or fails with every problem found, each located in the spec.
 //!
-//! The core does no file IO: callers pass the text and a display name.
+//! The core does no file IO: callers pass the text and a display name, and get files back.
+//! [`sync`] writes them to a directory, changing only what differs.
+//!
+//! # Generating a crate
+//!
+//! ```
+//! let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+//! let generation = generator::generate("spec.yaml", text, &generator::Config::new("t")).unwrap();
+//! assert!(generation.files.iter().any(|f| f.path == "Cargo.toml"));
+//! ```
+//!
+//! The `fincode-generator` binary does the same from the command line:
+//! `fincode-generator --spec petstore.yaml --out petstore --crate-name petstore [--check]`.
+//!
+//! # From a build script
+//!
+//! [`Config::single_file`] gives one file, `<crate_name>.rs`, to `include!` at the root of a crate:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     println!("cargo::rerun-if-changed=petstore.yaml");
+//!     let text = std::fs::read_to_string("petstore.yaml").unwrap();
+//!     let mut config = generator::Config::new("petstore");
+//!     config.single_file(true);
+//!     match generator::generate("petstore.yaml", &text, &config) {
+//!         Ok(generation) => {
+//!             let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
+//!             for file in &generation.files {
+//!                 std::fs::write(out.join(&file.path), &file.contents).unwrap();
+//!             }
+//!         }
+//!         Err(report) => {
+//!             for line in report.to_string().lines() {
+//!                 println!("cargo::error={line}");
+//!             }
+//!             std::process::exit(1);
+//!         }
+//!     }
+//! }
+//! ```
+//!
+//! ```text
+//! // src/lib.rs
+//! include!(concat!(env!("OUT_DIR"), "/petstore.rs"));
+//! ```
+//!
+//! The crate needs the dependencies the generated `Cargo.toml` lists (reqwest, serde, serde_json, time,
+//! uuid, rust_decimal, thiserror, tokio, base64, percent-encoding, serde_urlencoded);
+//! `tests/build-script` in this repository is a complete example.
+//!
+//! # Checking a spec
 //!
 //! ```
 //! let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";

@@ -94,7 +94,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         let elapsed = start.elapsed().as_secs_f64();
         let summary = format!(
-            "{counts}; {} files up to date in {elapsed:.2}s\n",
+            "{counts}; files: {} up to date in {elapsed:.2}s\n",
             plan.unchanged
         );
         print(io::stdout(), &summary)?;
@@ -105,7 +105,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("writing the generated crate to {}", out.display()))?;
     let elapsed = start.elapsed().as_secs_f64();
     let summary = format!(
-        "{counts}; {} files written, {} removed, {} unchanged in {elapsed:.2}s\n",
+        "{counts}; files: {} written, {} removed, {} unchanged in {elapsed:.2}s\n",
         plan.writes(),
         plan.removals(),
         plan.unchanged

@@ -106,7 +106,7 @@ fn generates_then_checks_then_notices_every_change() {
     assert!(
         stdout.starts_with("pets: 1 operations, ")
             && stdout.contains(&format!(
-                "; {} files written, 0 removed, 0 unchanged in ",
+                "; files: {} written, 0 removed, 0 unchanged in ",
                 written.len()
             )),
         "{stdout}"
@@ -119,12 +119,12 @@ fn generates_then_checks_then_notices_every_change() {
 
     let output = check(&tmp.0);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert!(text(&output.stdout).contains(&format!("{} files up to date", written.len())));
+    assert!(text(&output.stdout).contains(&format!("files: {} up to date", written.len())));
 
     // A second run has nothing to write.
     let output = run(&tmp.0, &GENERATE);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    let unchanged = format!("0 files written, 0 removed, {} unchanged", written.len());
+    let unchanged = format!("files: 0 written, 0 removed, {} unchanged", written.len());
     assert!(
         text(&output.stdout).contains(&unchanged),
         "{}",
@@ -158,7 +158,7 @@ fn generates_then_checks_then_notices_every_change() {
     let output = run(&tmp.0, &GENERATE);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(
-        text(&output.stdout).contains("2 files written, 1 removed"),
+        text(&output.stdout).contains("files: 2 written, 1 removed"),
         "{}",
         text(&output.stdout)
     );

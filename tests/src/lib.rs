@@ -37,3 +37,8 @@ pub fn check_file(expected: &Path, actual: &str) -> Result<(), String> {
         ))
     }
 }
+
+/// The README's Rust examples, compiled as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

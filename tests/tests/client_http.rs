@@ -98,7 +98,7 @@ fn client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.uri())
         .x_auth_token(TOKEN)
-        .songhai_o_auth(SONGHAI_TOKEN)
+        .songhai_oauth(SONGHAI_TOKEN)
         .build()
         .expect("the client builds")
 }

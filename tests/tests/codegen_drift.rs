@@ -84,9 +84,10 @@ fn every_operation_and_named_schema_is_in_the_generated_crate() {
     }
     let schemas = spec["components"]["schemas"].as_object().expect("schemas");
     for name in schemas.keys() {
-        let declared = ["struct", "enum", "type"]
-            .iter()
-            .any(|kind| types.contains(&format!("pub {kind} {name} ")) || types.contains(&format!("pub {kind} {name}(")));
+        let declared = ["struct", "enum", "type"].iter().any(|kind| {
+            types.contains(&format!("pub {kind} {name} "))
+                || types.contains(&format!("pub {kind} {name}("))
+        });
         if !declared {
             missing.push(format!("schema {name}"));
         }

@@ -43,7 +43,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
         let elapsed = start.elapsed().as_secs_f64();
         let summary = format!(
-            "codegen --check: {counts}; {} files up to date in {elapsed:.2}s\n",
+            "codegen --check: {counts}; files: {} up to date in {elapsed:.2}s\n",
             plan.unchanged
         );
         return print(std::io::stdout(), &summary);
@@ -59,7 +59,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .with_context(|| format!("writing the generated crate to {OUT}/"))?;
     let elapsed = start.elapsed().as_secs_f64();
     let summary = format!(
-        "codegen: {counts}; {} files written, {} removed, {} unchanged in {elapsed:.2}s\n",
+        "codegen: {counts}; files: {} written, {} removed, {} unchanged in {elapsed:.2}s\n",
         plan.writes(),
         plan.removals(),
         plan.unchanged

@@ -247,17 +247,17 @@ impl<'a> SubmitKycDocuments<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
-        let body = &self.body;
+        let body = self.body;
         let mut parts = Vec::new();
         parts.push(crate::runtime::Part::text("customerCode", &body.customer_code));
         parts.push(crate::runtime::Part::text("documentType", &body.document_type));
         parts
             .push(
-                crate::runtime::Part::file("document", Clone::clone(&body.document))
+                crate::runtime::Part::file("document", body.document)
                     .with_content_type("application/pdf"),
             );
-        if let Some(value) = &body.kyc_rule_id {
-            parts.push(crate::runtime::Part::text("kycRuleId", value));
+        if let Some(value) = body.kyc_rule_id {
+            parts.push(crate::runtime::Part::text("kycRuleId", &value));
         }
         request.multipart_body(parts);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await

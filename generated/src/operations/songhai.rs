@@ -101,7 +101,7 @@ impl<'a> Songhai<'a> {
         }
     }
 }
-/// The request of [`Songhai::generate_songhai_token`](super::Songhai::generate_songhai_token) (`POST /oauth/token`): set optional parameters, then `.await` it or call [`send`](Self::send).
+/// The request of [`Songhai::generate_songhai_token`](super::Songhai::generate_songhai_token) (`POST /oauth/token`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct GenerateSonghaiToken<'a> {
@@ -143,7 +143,7 @@ static GENERATE_SONGHAI_TOKEN: crate::runtime::Operation = crate::runtime::Opera
     ),
     security: &[],
 };
-/// The request of [`Songhai::create_songhai_transaction`](super::Songhai::create_songhai_transaction) (`POST /gateway/transaction/banktransfers`): set optional parameters, then `.await` it or call [`send`](Self::send).
+/// The request of [`Songhai::create_songhai_transaction`](super::Songhai::create_songhai_transaction) (`POST /gateway/transaction/banktransfers`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct CreateSonghaiTransaction<'a> {
@@ -185,9 +185,9 @@ static CREATE_SONGHAI_TRANSACTION: crate::runtime::Operation = crate::runtime::O
             },
         ],
     ),
-    security: &[&[&crate::security::SONGHAI_O_AUTH]],
+    security: &[&[&crate::security::SONGHAI_OAUTH]],
 };
-/// The request of [`Songhai::get_songhai_exchange_rate`](super::Songhai::get_songhai_exchange_rate) (`POST /gateway/quote`): set optional parameters, then `.await` it or call [`send`](Self::send).
+/// The request of [`Songhai::get_songhai_exchange_rate`](super::Songhai::get_songhai_exchange_rate) (`POST /gateway/quote`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct GetSonghaiExchangeRate<'a> {
@@ -227,9 +227,9 @@ static GET_SONGHAI_EXCHANGE_RATE: crate::runtime::Operation = crate::runtime::Op
             },
         ],
     ),
-    security: &[&[&crate::security::SONGHAI_O_AUTH]],
+    security: &[&[&crate::security::SONGHAI_OAUTH]],
 };
-/// The request of [`Songhai::validate_songhai_bank_account`](super::Songhai::validate_songhai_bank_account) (`POST /gateway/v2/account-number-validation`): set optional parameters, then `.await` it or call [`send`](Self::send).
+/// The request of [`Songhai::validate_songhai_bank_account`](super::Songhai::validate_songhai_bank_account) (`POST /gateway/v2/account-number-validation`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct ValidateSonghaiBankAccount<'a> {
@@ -273,9 +273,9 @@ static VALIDATE_SONGHAI_BANK_ACCOUNT: crate::runtime::Operation = crate::runtime
             },
         ],
     ),
-    security: &[&[&crate::security::SONGHAI_O_AUTH]],
+    security: &[&[&crate::security::SONGHAI_OAUTH]],
 };
-/// The request of [`Songhai::validate_songhai_mobile_money_wallet`](super::Songhai::validate_songhai_mobile_money_wallet) (`POST /gateway/account-number-validation`): set optional parameters, then `.await` it or call [`send`](Self::send).
+/// The request of [`Songhai::validate_songhai_mobile_money_wallet`](super::Songhai::validate_songhai_mobile_money_wallet) (`POST /gateway/account-number-validation`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct ValidateSonghaiMobileMoneyWallet<'a> {
@@ -321,5 +321,5 @@ static VALIDATE_SONGHAI_MOBILE_MONEY_WALLET: crate::runtime::Operation = crate::
             },
         ],
     ),
-    security: &[&[&crate::security::SONGHAI_O_AUTH]],
+    security: &[&[&crate::security::SONGHAI_OAUTH]],
 };

@@ -57,7 +57,11 @@ pub fn group(api: &Api, index: usize) -> TokenStream {
     let ops: Vec<&Operation> = api.operations.iter().filter(|o| o.group == index).collect();
     let methods = ops.iter().map(|op| entry_method(op));
     let builders = ops.iter().map(|op| builder(api, op));
-    let module_doc = format!(" Operations tagged `{}`.", g.tag);
+    let module_doc = if g.tag.is_empty() {
+        " Operations the spec gives no tag.".to_owned()
+    } else {
+        format!(" Operations tagged `{}`.", g.tag)
+    };
     quote! {
         #![doc = #module_doc]
 
@@ -186,8 +190,14 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         .map(|g| g.struct_name.as_str())
         .unwrap_or("");
     let builder_doc = doc(&format!(
-        "The request of [`{group}::{method_name}`](super::{group}::{method_name}) (`{} {}`): set optional parameters, then `.await` it or call [`send`](Self::send).",
-        op.http_method, op.path
+        "The request of [`{group}::{method_name}`](super::{group}::{method_name}) (`{} {}`): {}`.await` it or call [`send`](Self::send).",
+        op.http_method,
+        op.path,
+        if optional_params(op).next().is_some() || op.body.as_ref().is_some_and(|b| !b.required) {
+            "set optional parameters, then "
+        } else {
+            ""
+        }
     ));
     let mut fields = vec![quote!(client: &'a crate::Client)];
     for p in &op.params {
@@ -349,6 +359,7 @@ fn body_stmt(body: &Body) -> TokenStream {
         BodyKind::Text => quote!(request.text_body(body, #media);),
         BodyKind::Raw => quote!(request.raw_body(body, #media);),
         BodyKind::Multipart => {
+            // The body is owned here: file bytes move into their parts, other members are encoded as text.
             let parts = body.parts.iter().map(|f| {
                 let fname = ident(&f.name);
                 let wire = &f.wire;
@@ -356,33 +367,42 @@ fn body_stmt(body: &Body) -> TokenStream {
                     if is_bytes(&f.ty) {
                         match body.part_types.get(&f.wire) {
                             Some(content_type) => quote! {
-                                crate::runtime::Part::file(#wire, Clone::clone(#v)).with_content_type(#content_type)
+                                crate::runtime::Part::file(#wire, #v).with_content_type(#content_type)
                             },
-                            None => quote!(crate::runtime::Part::file(#wire, Clone::clone(#v))),
+                            None => quote!(crate::runtime::Part::file(#wire, #v)),
                         }
                     } else {
-                        quote!(crate::runtime::Part::text(#wire, #v))
+                        quote!(crate::runtime::Part::text(#wire, &#v))
+                    }
+                };
+                let each = |list: TokenStream| {
+                    let p = part(quote!(value));
+                    quote! {
+                        for value in #list {
+                            parts.push(#p);
+                        }
                     }
                 };
                 match &f.ty {
+                    Ty::Option(inner) if matches!(**inner, Ty::Vec(_)) => {
+                        let each = each(quote!(values));
+                        quote! {
+                            if let Some(values) = body.#fname {
+                                #each
+                            }
+                        }
+                    }
                     Ty::Option(_) => {
                         let p = part(quote!(value));
                         quote! {
-                            if let Some(value) = &body.#fname {
+                            if let Some(value) = body.#fname {
                                 parts.push(#p);
                             }
                         }
                     }
-                    Ty::Vec(_) => {
-                        let p = part(quote!(value));
-                        quote! {
-                            for value in &body.#fname {
-                                parts.push(#p);
-                            }
-                        }
-                    }
+                    Ty::Vec(_) => each(quote!(body.#fname)),
                     _ => {
-                        let p = part(quote!(&body.#fname));
+                        let p = part(quote!(body.#fname));
                         quote!(parts.push(#p);)
                     }
                 }
@@ -394,7 +414,10 @@ fn body_stmt(body: &Body) -> TokenStream {
             }
         }
     };
-    let moved = matches!(body.kind, BodyKind::Text | BodyKind::Raw);
+    let moved = matches!(
+        body.kind,
+        BodyKind::Text | BodyKind::Raw | BodyKind::Multipart
+    );
     match (body.required, moved) {
         (true, true) => quote! {
             let body = self.body;

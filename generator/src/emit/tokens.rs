@@ -89,6 +89,12 @@ pub fn serde_with(t: &Ty) -> Option<String> {
     };
     let base = match inner {
         Ty::Decimal { number: true } => "crate::runtime::serde::decimal_number".to_owned(),
+        Ty::Vec(element) if **element == (Ty::Decimal { number: true }) => {
+            "crate::runtime::serde::decimal_number_list".to_owned()
+        }
+        Ty::Map(element) if **element == (Ty::Decimal { number: true }) => {
+            "crate::runtime::serde::decimal_number_map".to_owned()
+        }
         Ty::DateTime => "time::serde::rfc3339".to_owned(),
         Ty::Date => "crate::runtime::serde::date".to_owned(),
         Ty::Bytes => "crate::runtime::serde::base64_bytes".to_owned(),

@@ -220,7 +220,7 @@ fn structure(def: &TypeDef, fields: &[Field], additional: Option<&Field>) -> Tok
         let fdoc = doc(&f.doc);
         let fty = ty(&f.ty, Site::Types);
         let mut attrs = Vec::new();
-        if f.wire.is_empty() {
+        if f.flatten {
             attrs.push(quote!(flatten));
         } else if f.wire != crate::ir::names::bare(&f.name) {
             let wire = &f.wire;
@@ -232,7 +232,7 @@ fn structure(def: &TypeDef, fields: &[Field], additional: Option<&Field>) -> Tok
                 attrs.push(quote!(skip_serializing_if = "Option::is_none"));
             }
         }
-        if matches!(f.ty, Ty::Map(_)) && f.wire.is_empty() {
+        if matches!(f.ty, Ty::Map(_)) && f.flatten {
             attrs.push(quote!(
                 skip_serializing_if = "std::collections::BTreeMap::is_empty"
             ));
@@ -252,7 +252,7 @@ fn structure(def: &TypeDef, fields: &[Field], additional: Option<&Field>) -> Tok
         }
     });
     // `new` takes what must be there: required members that are not optional, and flattened unions.
-    let takes = |f: &&Field| f.required && !matches!(f.ty, Ty::Map(_) if f.wire.is_empty());
+    let takes = |f: &&Field| f.required && !(f.flatten && matches!(f.ty, Ty::Map(_)));
     let args: Vec<&Field> = all.iter().copied().filter(takes).collect();
     let arg_decls = args.iter().map(|f| {
         let fname = ident(&f.name);

@@ -11,7 +11,7 @@ mod types;
 
 use serde_json::Value;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::Spec;
 
 /// The API as the emitters see it.
@@ -124,7 +124,18 @@ impl Ty {
             Ty::DateTime | Ty::Date | Ty::Formatted(_) | Ty::Bytes => Ty::String,
             Ty::Decimal { .. } => Ty::Decimal { number: false },
             Ty::Option(inner) => Ty::Option(Box::new(inner.in_container())),
+            Ty::Vec(inner) => Ty::Vec(Box::new(inner.in_container())),
+            Ty::Map(inner) => Ty::Map(Box::new(inner.in_container())),
             other => other,
+        }
+    }
+
+    /// The type as the element of a `Vec` or map field: like [`Ty::in_container`], except that a
+    /// number-written decimal stays one (the field's serde helper writes the elements as numbers).
+    pub fn element(self) -> Ty {
+        match self {
+            Ty::Decimal { number: true } => self,
+            other => other.in_container(),
         }
     }
 }
@@ -194,6 +205,9 @@ pub struct Field {
     pub doc: String,
     /// Whether the value is a secret that `Debug` must not print.
     pub sensitive: bool,
+    /// Whether the members of the value are the object's own (`#[serde(flatten)]`): unions of `allOf`
+    /// parts and `additionalProperties`.
+    pub flatten: bool,
 }
 
 /// A value of an open enum.
@@ -417,6 +431,15 @@ pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
     let Some(openapi) = spec.openapi.as_ref() else {
         return Err(diagnostics);
     };
+    // A path template and its parameters must agree, or a method could never build its URL.
+    let mut operation_rules = Vec::new();
+    crate::lint::operations::check(spec, &mut operation_rules);
+    diagnostics.extend(operation_rules.into_iter().filter(|d| {
+        matches!(
+            d.rule,
+            Rule::PathParamUndeclared | Rule::PathParamNotInTemplate
+        )
+    }));
     let mut ctx = types::Types::new(spec, openapi);
     let envelopes = operations::Envelopes::read(spec, &mut ctx);
     let ops = operations::build(spec, openapi, &mut ctx, &envelopes);

@@ -18,65 +18,19 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
-/// Type names the generated code uses unqualified; a schema may not take them.
+/// Names the generated types module uses unqualified (types, and tuple-struct constructors, which share the
+/// value namespace with `Some` and `Ok`); a schema may not take them.
 pub const RESERVED_TYPES: &[&str] = &[
-    "Option",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "String",
-    "Vec",
-    "Box",
-    "Self",
-    "Map",
-    "Value",
-    "Decimal",
-    "Date",
-    "OffsetDateTime",
-    "Uuid",
-    "BTreeMap",
-    "Serialize",
-    "Deserialize",
-    "Deserializer",
-    "Serializer",
-    "Default",
-    "Clone",
-    "Debug",
-    "PartialEq",
-    "Eq",
-    "Hash",
-    "Copy",
-    "Send",
-    "Sync",
-    "Sized",
-    "Drop",
-    "Fn",
-    "FnMut",
-    "FnOnce",
-    "Iterator",
-    "ToString",
-    "From",
-    "Into",
-    "AsRef",
-    "Display",
-    "Formatter",
-    "Infallible",
-    "FromStr",
-    "Client",
-    "Error",
-    "Response",
-    "Request",
-    "Future",
-    "IntoFuture",
-    "Pin",
-    "PhantomData",
-    "Arc",
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Self", "From",
 ];
+
+/// Further names the operation modules use unqualified; a request builder or group may not take them.
+pub const RESERVED_IN_OPERATIONS: &[&str] = &["Send", "Into", "Clone"];
 
 /// Splits a spec name into words, spelling out the symbols that carry meaning (`+1` is `plus_1`).
 fn words(name: &str) -> String {
+    // `OAuth` is one word, not `o_auth`.
+    let name = name.replace("OAuth", "Oauth");
     let mut out = String::with_capacity(name.len());
     for (i, c) in name.chars().enumerate() {
         match c {
@@ -218,6 +172,12 @@ mod tests {
     }
 
     #[test]
+    fn oauth_is_one_word() {
+        assert_eq!(snake("SonghaiOAuth"), "songhai_oauth");
+        assert_eq!(camel("OAuth2"), "Oauth2");
+    }
+
+    #[test]
     fn case_conversion_follows_word_boundaries() {
         assert_eq!(
             snake("paymentAccountNumbeCurrencyCode"),
@@ -235,6 +195,7 @@ mod tests {
         assert_eq!(ns.claim("Pet"), "Pet3");
         assert_eq!(ns.claim("Option"), "Option2");
         assert_eq!(ns.claim("String"), "String2");
+        assert_eq!(ns.claim("Error"), "Error");
     }
 
     #[test]

@@ -124,6 +124,9 @@ pub fn build<'a>(
     let mut groups = Vec::new();
     let mut group_methods = Namespace::with_reserved(CLIENT_METHODS);
     let mut type_names = Namespace::with_reserved(names::RESERVED_TYPES);
+    for name in names::RESERVED_IN_OPERATIONS {
+        type_names.claim(name);
+    }
     let mut modules = Namespace::with_reserved(&["mod"]);
     let mut constants = Namespace::default();
     let mut method_names: Vec<Namespace> = Vec::new();
@@ -141,15 +144,19 @@ pub fn build<'a>(
             return i;
         }
         let doc = docs.get(tag).copied().filter(|d| !d.trim().is_empty());
+        // Operations without a tag are grouped under `api()`.
+        let label = if tag.is_empty() { "api" } else { tag };
+        let fallback = if tag.is_empty() {
+            "Operations the spec gives no tag.".to_owned()
+        } else {
+            format!("Operations tagged `{tag}`.")
+        };
         groups.push(Group {
             tag: tag.to_owned(),
-            method: group_methods.claim(&snake(tag)),
-            struct_name: type_names.claim(&camel(tag)),
-            module: modules.claim(&snake(tag)),
-            doc: doc.map_or_else(
-                || format!("Operations tagged `{tag}`."),
-                |d| d.trim().to_owned(),
-            ),
+            method: group_methods.claim(&snake(label)),
+            struct_name: type_names.claim(&camel(label)),
+            module: modules.claim(&snake(label)),
+            doc: doc.map_or(fallback, |d| d.trim().to_owned()),
         });
         method_names.push(Namespace::default());
         group_index.insert(tag.to_owned(), groups.len() - 1);
@@ -171,7 +178,7 @@ pub fn build<'a>(
         };
         for (method, op) in item.iter() {
             let op_ptr = pointer::push(&item_ptr, method);
-            let tag = op.tags.first().map_or("default", String::as_str);
+            let tag = op.tags.first().map_or("", String::as_str);
             let group = add_group(tag, &mut groups, &mut method_names, &mut type_names);
             let id = op
                 .operation_id
@@ -549,9 +556,7 @@ impl Builder<'_, '_> {
         };
         let parts = match (&kind, &ty) {
             (BodyKind::Multipart, Ty::Named(name)) => match self.types.def(name).map(|d| &d.kind) {
-                Some(TypeKind::Struct { fields, .. })
-                    if fields.iter().all(|f| !f.wire.is_empty()) =>
-                {
+                Some(TypeKind::Struct { fields, .. }) if fields.iter().all(|f| !f.flatten) => {
                     fields.clone()
                 }
                 _ => Vec::new(),

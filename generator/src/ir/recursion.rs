@@ -5,7 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Ty, TypeDef, TypeKind};
 
 /// Boxes every by-value use of a type that lies on a cycle, and turns self-referential aliases into newtypes.
-pub fn break_cycles(defs: &mut BTreeMap<String, TypeDef>) {
+///
+/// Returns the aliases that are nothing but themselves (`A: {$ref: B}`, `B: {$ref: A}`): no value can have
+/// such a type, so the caller refuses them.
+pub fn break_cycles(defs: &mut BTreeMap<String, TypeDef>) -> Vec<String> {
+    let empty = empty_cycles(defs);
     newtype_recursive_aliases(defs);
     let edges: BTreeMap<String, BTreeSet<String>> = defs
         .iter()
@@ -27,6 +31,34 @@ pub fn break_cycles(defs: &mut BTreeMap<String, TypeDef>) {
             box_cycles(ty, &same);
         }
     }
+    empty
+}
+
+/// Aliases on a cycle of aliases that hold each other by value: types without any value.
+fn empty_cycles(defs: &BTreeMap<String, TypeDef>) -> Vec<String> {
+    let edges: BTreeMap<String, BTreeSet<String>> = defs
+        .iter()
+        .filter_map(|(name, def)| match &def.kind {
+            TypeKind::Alias(ty) => {
+                let mut out = BTreeSet::new();
+                by_value(ty, &mut out);
+                out.retain(|n| matches!(defs.get(n).map(|d| &d.kind), Some(TypeKind::Alias(_))));
+                Some((name.clone(), out))
+            }
+            _ => None,
+        })
+        .collect();
+    let component = components(&edges);
+    edges
+        .iter()
+        .filter(|(name, targets)| {
+            targets.contains(*name)
+                || targets
+                    .iter()
+                    .any(|t| t != *name && component.get(t) == component.get(*name))
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// The types a definition holds.
@@ -209,6 +241,7 @@ mod tests {
             required: true,
             doc: String::new(),
             sensitive: false,
+            flatten: false,
         }
     }
 
@@ -270,6 +303,18 @@ mod tests {
             panic!("not a struct")
         };
         assert_eq!(fields[0].ty, Ty::Boxed(Box::new(named("A"))));
+    }
+
+    #[test]
+    fn aliases_of_each_other_are_reported() {
+        let mut defs: BTreeMap<_, _> = [
+            def("A", TypeKind::Alias(Ty::Named("B".into()))),
+            def("B", TypeKind::Alias(Ty::Named("A".into()).optional())),
+            def("C", TypeKind::Alias(Ty::Named("A".into()))),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(break_cycles(&mut defs), ["A", "B"]);
     }
 
     #[test]

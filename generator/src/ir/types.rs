@@ -33,6 +33,8 @@ pub struct Types<'a> {
     defs: BTreeMap<String, TypeDef>,
     formats: BTreeMap<String, DateFormat>,
     format_names: Namespace,
+    /// Base schemas with a discriminator and children: Rust name -> `(tag, child's Rust name)`.
+    polymorphic: BTreeMap<String, Vec<(String, String)>>,
     diagnostics: Vec<Diagnostic>,
     depth: usize,
 }
@@ -59,6 +61,7 @@ impl<'a> Types<'a> {
             defs: BTreeMap::new(),
             formats: BTreeMap::new(),
             format_names: Namespace::default(),
+            polymorphic: BTreeMap::new(),
             diagnostics: Vec::new(),
             depth: 0,
         };
@@ -72,6 +75,7 @@ impl<'a> Types<'a> {
                 }
             }
         }
+        types.polymorphic = polymorphic(schemas, &types.components);
         for (key, schema) in schemas.into_iter().flatten() {
             let ptr = pointer::push("/components/schemas", key);
             let name = types.components[key].clone();
@@ -91,7 +95,18 @@ impl<'a> Types<'a> {
 
     /// The types and the problems found, recursive types boxed.
     pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
-        super::recursion::break_cycles(&mut self.defs);
+        for name in super::recursion::break_cycles(&mut self.defs) {
+            let key = self
+                .components
+                .iter()
+                .find(|(_, n)| **n == name)
+                .map(|(k, _)| k.clone());
+            let ptr = key.map_or_else(String::new, |k| pointer::push("/components/schemas", &k));
+            self.unsupported(
+                &ptr,
+                format!("`{name}` is only itself: its references go round without an object or array in between"),
+            );
+        }
         (self.defs.into_values().collect(), self.diagnostics)
     }
 
@@ -326,7 +341,7 @@ impl<'a> Types<'a> {
             }
             None => Ty::Json,
         };
-        Ty::Vec(Box::new(inner.in_container()))
+        Ty::Vec(Box::new(inner.element()))
     }
 
     fn map(&mut self, additional: Option<&AdditionalProperties>, ptr: &str, hint: &str) -> Ty {
@@ -338,7 +353,7 @@ impl<'a> Types<'a> {
             ),
             _ => Ty::Json,
         };
-        Ty::Map(Box::new(inner.in_container()))
+        Ty::Map(Box::new(inner.element()))
     }
 
     /// A custom date pattern (`dd/MM/yyyy`) as a `time` format description, when it names a whole date.
@@ -386,6 +401,27 @@ impl<'a> Types<'a> {
             doc = format!("The schema at `#{ptr}`.");
         }
         let kind = match &schema.schema_kind {
+            _ if self.polymorphic.contains_key(name) => {
+                let property = data
+                    .discriminator
+                    .as_ref()
+                    .map(|d| d.property_name.clone())
+                    .unwrap_or_default();
+                let mut names = Namespace::with_reserved(&["Unknown"]);
+                let variants = self.polymorphic[name]
+                    .iter()
+                    .map(|(tag, child)| TaggedVariant {
+                        name: names.claim(&camel(tag)),
+                        tag: tag.clone(),
+                        ty: Ty::Named(child.clone()),
+                    })
+                    .collect();
+                TypeKind::Tagged {
+                    property,
+                    variants,
+                    unknown: "Unknown".to_owned(),
+                }
+            }
             SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
                 let values: Vec<&str> =
                     s.enumeration.iter().flatten().map(String::as_str).collect();
@@ -468,7 +504,12 @@ impl<'a> Types<'a> {
             if variants.iter().any(|v| v.ty == ty) {
                 continue;
             }
-            let wanted = variant_name(&ty);
+            // A variant hoisted for this union is named for its position, not after the union again.
+            let hoisted = format!("{name}Variant{}", i + 1);
+            let wanted = match &ty {
+                Ty::Named(n) if *n == hoisted => format!("Variant{}", i + 1),
+                other => variant_name(other),
+            };
             variants.push(UntaggedVariant {
                 name: names.claim(&wanted),
                 ty,
@@ -544,6 +585,7 @@ impl<'a> Types<'a> {
                 required: is_required,
                 doc,
                 sensitive,
+                flatten: false,
             });
         }
         for (i, (part, at)) in unions.iter().enumerate() {
@@ -557,6 +599,7 @@ impl<'a> Types<'a> {
                     "The members of the `oneOf`/`anyOf` at `#{at}`, flattened into this object."
                 ),
                 sensitive: false,
+                flatten: true,
             });
         }
         let additional = match additional {
@@ -574,6 +617,7 @@ impl<'a> Types<'a> {
             required: false,
             doc: "Members beyond the named ones.".to_owned(),
             sensitive: false,
+            flatten: true,
         });
         TypeKind::Struct { fields, additional }
     }
@@ -602,8 +646,7 @@ impl<'a> Types<'a> {
         if parts.is_empty() {
             parts.push(format!("The `{wire}` member."));
         }
-        let sensitive = matches!(&s.schema_kind, SchemaKind::Type(Type::String(st)) if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password))
-            || data.extensions.get("x-fincode-sensitive") == Some(&Value::Bool(true));
+        let sensitive = is_secret(s);
         (parts.join("\n\n"), sensitive)
     }
 
@@ -704,6 +747,81 @@ pub fn component_key(reference: &str) -> Option<String> {
         return None;
     }
     Some(key.replace("~1", "/").replace("~0", "~"))
+}
+
+/// A secret: `format: password` or `x-fincode-sensitive`, or an array of them.
+fn is_secret(schema: &Schema) -> bool {
+    let marked =
+        schema.schema_data.extensions.get("x-fincode-sensitive") == Some(&Value::Bool(true));
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(st)) => {
+            marked || st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            marked || matches!(&a.items, Some(ReferenceOr::Item(items)) if is_secret(items))
+        }
+        _ => marked,
+    }
+}
+
+/// Base schemas that carry a discriminator and are extended by others (`allOf: [{$ref: Base}, ...]`, or named
+/// by the discriminator's mapping): a reference to the base means any of its children, chosen by the tag.
+fn polymorphic(
+    schemas: Option<&IndexMap<String, ReferenceOr<Schema>>>,
+    names: &BTreeMap<String, String>,
+) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut out = BTreeMap::new();
+    let Some(schemas) = schemas else { return out };
+    for (key, schema) in schemas {
+        let ReferenceOr::Item(base) = schema else {
+            continue;
+        };
+        let Some(d) = &base.schema_data.discriminator else {
+            continue;
+        };
+        if matches!(
+            base.schema_kind,
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
+        ) {
+            continue;
+        }
+        let reference = format!(
+            "#/components/schemas/{}",
+            key.replace('~', "~0").replace('/', "~1")
+        );
+        let mut children: Vec<(String, String)> = Vec::new();
+        for (tag, target) in &d.mapping {
+            if let Some(child) = component_key(target)
+                .or_else(|| Some(target.clone()).filter(|t| names.contains_key(t)))
+            {
+                if child != *key {
+                    children.push((tag.clone(), child));
+                }
+            }
+        }
+        for (child, schema) in schemas {
+            let ReferenceOr::Item(s) = schema else {
+                continue;
+            };
+            let extends = match &s.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of.iter().any(
+                    |p| matches!(p, ReferenceOr::Reference { reference: r } if *r == reference),
+                ),
+                _ => false,
+            };
+            if extends && !children.iter().any(|(_, c)| c == child) {
+                children.push((child.clone(), child.clone()));
+            }
+        }
+        let variants: Vec<(String, String)> = children
+            .into_iter()
+            .filter_map(|(tag, child)| names.get(&child).map(|rust| (tag, rust.clone())))
+            .collect();
+        if let (false, Some(base_name)) = (variants.is_empty(), names.get(key)) {
+            out.insert(base_name.clone(), variants);
+        }
+    }
+    out
 }
 
 /// An open enum from its string values.

@@ -6,7 +6,7 @@
 
 mod examples;
 mod money;
-mod operations;
+pub(crate) mod operations;
 pub(crate) mod refs;
 mod walk;
 

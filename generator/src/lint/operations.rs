@@ -10,7 +10,7 @@ use crate::load::Spec;
 use crate::pointer::{self, push};
 use crate::METHODS;
 
-pub(super) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     let mut ids: BTreeMap<&str, String> = BTreeMap::new();
     for (path, item) in entries(spec.value.get("paths")) {
         let item_at = push("/paths", path);
