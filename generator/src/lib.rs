@@ -28,25 +28,24 @@
 //! [`Config::single_file`] gives one file, `<crate_name>.rs`, to `include!` at the root of a crate:
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     println!("cargo::rerun-if-changed=petstore.yaml");
-//!     let text = std::fs::read_to_string("petstore.yaml").unwrap();
-//!     let mut config = generator::Config::new("petstore");
-//!     config.single_file(true);
-//!     match generator::generate("petstore.yaml", &text, &config) {
-//!         Ok(generation) => {
-//!             let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
-//!             for file in &generation.files {
-//!                 std::fs::write(out.join(&file.path), &file.contents).unwrap();
-//!             }
+//! // build.rs, in `fn main`
+//! println!("cargo::rerun-if-changed=petstore.yaml");
+//! let text = std::fs::read_to_string("petstore.yaml").unwrap();
+//! let mut config = generator::Config::new("petstore");
+//! config.single_file(true);
+//! match generator::generate("petstore.yaml", &text, &config) {
+//!     Ok(generation) => {
+//!         let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
+//!         for file in &generation.files {
+//!             std::fs::write(out.join(&file.path), &file.contents).unwrap();
 //!         }
-//!         Err(report) => {
-//!             for line in report.to_string().lines() {
-//!                 println!("cargo::error={line}");
-//!             }
-//!             std::process::exit(1);
+//!     }
+//!     Err(report) => {
+//!         // Every problem, with its line and column in the spec.
+//!         for line in report.to_string().lines() {
+//!             println!("cargo::error={line}");
 //!         }
+//!         std::process::exit(1);
 //!     }
 //! }
 //! ```
