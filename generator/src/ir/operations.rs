@@ -447,11 +447,11 @@ impl Builder<'_, '_> {
         let mut names = Namespace::with_reserved(BUILDER_FIELDS);
         let mut params = Vec::new();
         for (p, at) in all {
-            let (location, style_note) = match &p {
-                Parameter::Path { .. } => (ParamIn::Path, None),
-                Parameter::Query { .. } => (ParamIn::Query, None),
-                Parameter::Header { .. } => (ParamIn::Header, None),
-                Parameter::Cookie { .. } => (ParamIn::Cookie, None::<&str>),
+            let location = match &p {
+                Parameter::Path { .. } => ParamIn::Path,
+                Parameter::Query { .. } => ParamIn::Query,
+                Parameter::Header { .. } => ParamIn::Header,
+                Parameter::Cookie { .. } => ParamIn::Cookie,
             };
             let data = p.parameter_data_ref();
             if location == ParamIn::Header
@@ -483,7 +483,6 @@ impl Builder<'_, '_> {
             if let Some(d) = &default {
                 doc.push_str(&format!("\n\nDefaults to `{d}` when not set."));
             }
-            let _ = style_note;
             let required = location == ParamIn::Path || (data.required && default.is_none());
             params.push(Param {
                 wire: data.name.clone(),

@@ -249,7 +249,7 @@ impl<'a> Types<'a> {
     /// A type that needs no definition of its own.
     fn plain(&mut self, schema: &Schema, ptr: &str, hint: &str) -> Ty {
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => self.string(schema, &s.format, ptr),
+            SchemaKind::Type(Type::String(s)) => self.string(schema, &s.format),
             SchemaKind::Type(Type::Number(n)) => match &n.format {
                 VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => Ty::F32,
                 VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Double) => Ty::F64,
@@ -313,16 +313,10 @@ impl<'a> Types<'a> {
         }
     }
 
-    fn string(
-        &mut self,
-        schema: &Schema,
-        format: &VariantOrUnknownOrEmpty<StringFormat>,
-        ptr: &str,
-    ) -> Ty {
+    fn string(&mut self, schema: &Schema, format: &VariantOrUnknownOrEmpty<StringFormat>) -> Ty {
         if let Some(pattern) = str_of(schema.schema_data.extensions.get("x-fincode-date-format")) {
             return self.date_format(pattern).map_or(Ty::String, Ty::Formatted);
         }
-        let _ = ptr;
         match format {
             VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
             VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
@@ -484,7 +478,7 @@ impl<'a> Types<'a> {
         ptr: &str,
     ) -> TypeKind {
         if let Some(d) = discriminator {
-            if let Some(variants) = self.tagged(name, parts, d, ptr) {
+            if let Some(variants) = self.tagged(parts, d) {
                 return TypeKind::Tagged {
                     property: d.property_name.clone(),
                     variants,
@@ -523,16 +517,14 @@ impl<'a> Types<'a> {
 
     /// Variants chosen by the discriminator, when every part is a reference to a component.
     fn tagged(
-        &mut self,
-        _name: &str,
+        &self,
         parts: &[ReferenceOr<Schema>],
         d: &openapiv3::Discriminator,
-        ptr: &str,
     ) -> Option<Vec<TaggedVariant>> {
         let mut names = Namespace::with_reserved(&["Unknown"]);
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
-        for (i, part) in parts.iter().enumerate() {
+        for part in parts {
             let ReferenceOr::Reference { reference } = part else {
                 return None;
             };
@@ -545,7 +537,6 @@ impl<'a> Types<'a> {
                 .map(|(tag, _)| tag.clone())
                 .collect();
             let tags = if tags.is_empty() { vec![key] } else { tags };
-            let _ = pointer::push_index(ptr, i);
             for tag in tags {
                 if !seen.insert(tag.clone()) {
                     continue;
