@@ -468,18 +468,28 @@ impl Builder<'_, '_> {
                 }
                 ParameterSchemaOrContent::Content(_) => (Ty::Json, None),
             };
-            // Parameters are text on the wire: dates and bytes stay in their wire form.
+            // Parameters are text on the wire: dates and bytes stay in their wire form, which the docs give.
             let ty = match ty {
                 Ty::Option(inner) => *inner,
                 other => other,
-            }
-            .in_container();
+            };
+            let wire_form = match &ty {
+                Ty::DateTime => Some("an RFC 3339 date-time (`2024-05-01T12:00:00Z`)".to_owned()),
+                Ty::Date => Some("a date, `YYYY-MM-DD`".to_owned()),
+                Ty::Formatted(f) => Some(format!("a date in the format `{}`", f.pattern)),
+                Ty::Bytes => Some("base64".to_owned()),
+                _ => None,
+            };
+            let ty = ty.in_container();
             let mut doc = data
                 .description
                 .as_deref()
                 .map(str::trim)
                 .filter(|d| !d.is_empty())
                 .map_or_else(|| format!("The `{}` parameter.", data.name), str::to_owned);
+            if let Some(form) = wire_form {
+                doc.push_str(&format!("\n\nWritten as {form}."));
+            }
             if let Some(d) = &default {
                 doc.push_str(&format!("\n\nDefaults to `{d}` when not set."));
             }

@@ -394,6 +394,12 @@ impl<'a> Types<'a> {
         if doc.is_empty() {
             doc = format!("The schema at `#{ptr}`.");
         }
+        if let SchemaKind::Type(Type::Integer(i)) = &schema.schema_kind {
+            let values: Vec<String> = i.enumeration.iter().flatten().map(i64::to_string).collect();
+            if !values.is_empty() {
+                doc.push_str(&format!("\n\nOne of {}.", values.join(", ")));
+            }
+        }
         let kind = match &schema.schema_kind {
             _ if self.polymorphic.contains_key(name) => {
                 let property = data
