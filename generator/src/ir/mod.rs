@@ -117,6 +117,14 @@ impl Ty {
         }
     }
 
+    /// The type without its outer `Option`: where absence is handled elsewhere.
+    pub fn required(self) -> Ty {
+        match self {
+            Ty::Option(inner) => *inner,
+            other => other,
+        }
+    }
+
     /// The type as an element of a `Vec`, map or enum variant, where no field-level serde helper applies:
     /// dates and bytes stay in their wire form, a number-written decimal reads and writes as a string.
     pub fn in_container(self) -> Ty {
@@ -442,13 +450,12 @@ pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
     }));
     let mut ctx = types::Types::new(spec, openapi);
     let envelopes = operations::Envelopes::read(spec, &mut ctx);
-    let ops = operations::build(spec, openapi, &mut ctx, &envelopes);
+    let ops = operations::build(openapi, &mut ctx, &envelopes);
     let error_code = envelopes.error_code.clone();
     let formats = ctx.formats();
     let (types, mut found) = ctx.finish();
     diagnostics.append(&mut found);
-    let (groups, operations, schemes, mut found) = ops;
-    diagnostics.append(&mut found);
+    let (groups, operations, schemes) = ops;
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }

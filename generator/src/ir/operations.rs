@@ -13,10 +13,9 @@ use serde_json::Value;
 use super::names::{self, bare, camel, snake, Namespace};
 use super::types::{component_key, Types};
 use super::{
-    doc_join, str_of, Body, BodyKind, Diagnostic, Group, Operation, Param, ParamIn, ResponseDef,
-    Scheme, SchemeKind, Server, Shape, Ty, TypeKind,
+    doc_join, str_of, Body, BodyKind, Group, Operation, Param, ParamIn, ResponseDef, Scheme,
+    SchemeKind, Server, Shape, Ty, TypeKind,
 };
-use crate::diagnostic::Rule;
 use crate::load::Spec;
 use crate::pointer;
 
@@ -85,12 +84,10 @@ impl Envelopes {
 fn error_code(types: &Types, key: &str) -> Option<Ty> {
     let member = |type_name: &str, wire: &str| -> Option<Ty> {
         match &types.def(type_name)?.kind {
-            TypeKind::Struct { fields, .. } => {
-                fields.iter().find(|f| f.wire == wire).map(|f| match &f.ty {
-                    Ty::Option(inner) => (**inner).clone(),
-                    other => other.clone(),
-                })
-            }
+            TypeKind::Struct { fields, .. } => fields
+                .iter()
+                .find(|f| f.wire == wire)
+                .map(|f| f.ty.clone().required()),
             _ => None,
         }
     };
@@ -101,22 +98,15 @@ fn error_code(types: &Types, key: &str) -> Option<Ty> {
     member(&error, "code")
 }
 
-/// Operations, groups and security schemes, with the problems found.
-pub type Built = (Vec<Group>, Vec<Operation>, Vec<Scheme>, Vec<Diagnostic>);
+/// Operations, groups and security schemes; the problems found go to [`Types`].
+pub type Built = (Vec<Group>, Vec<Operation>, Vec<Scheme>);
 
 /// Builds every operation of `paths`.
-pub fn build<'a>(
-    spec: &'a Spec,
-    openapi: &'a OpenAPI,
-    types: &mut Types<'a>,
-    envelopes: &Envelopes,
-) -> Built {
+pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelopes) -> Built {
     let mut b = Builder {
-        spec,
         openapi,
         types,
         envelopes,
-        diagnostics: Vec::new(),
         schemes: Vec::new(),
     };
     b.schemes();
@@ -241,12 +231,8 @@ pub fn build<'a>(
         o.group = renumber[o.group];
     }
     operations.sort_by_key(|o| o.group);
-    let Builder {
-        diagnostics,
-        schemes,
-        ..
-    } = b;
-    (groups, operations, schemes, diagnostics)
+    let schemes = b.schemes;
+    (groups, operations, schemes)
 }
 
 fn operation_doc(op: &openapiv3::Operation, method: &str, path: &str) -> String {
@@ -287,35 +273,22 @@ pub fn servers(list: &[openapiv3::Server]) -> Vec<Server> {
 }
 
 struct Builder<'a, 't> {
-    spec: &'a Spec,
     openapi: &'a OpenAPI,
     types: &'t mut Types<'a>,
     envelopes: &'t Envelopes,
-    diagnostics: Vec<Diagnostic>,
     schemes: Vec<Scheme>,
 }
 
 impl Builder<'_, '_> {
     fn unsupported(&mut self, ptr: &str, message: impl Into<String>) {
-        let d = self
-            .spec
-            .diagnostic(Rule::CodegenUnsupported, ptr.to_owned(), message);
-        self.diagnostics.push(d);
+        self.types.unsupported(ptr, message);
     }
 
     /// Reads what a local reference points at as a `T`.
     fn deref<T: DeserializeOwned>(&mut self, reference: &str, at: &str) -> Option<T> {
-        let value = pointer::resolve(&self.spec.value, reference)?;
-        match serde_json::from_value::<T>(value.clone()) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                self.unsupported(
-                    at,
-                    format!("`{reference}` does not point at the right kind of object: {e}"),
-                );
-                None
-            }
-        }
+        self.types
+            .deref(reference, at, "does not point at the right kind of object")
+            .map(|(t, _)| t)
     }
 
     fn schemes(&mut self) {
@@ -469,10 +442,7 @@ impl Builder<'_, '_> {
                 ParameterSchemaOrContent::Content(_) => (Ty::Json, None),
             };
             // Parameters are text on the wire: dates and bytes stay in their wire form, which the docs give.
-            let ty = match ty {
-                Ty::Option(inner) => *inner,
-                other => other,
-            };
+            let ty = ty.required();
             let wire_form = match &ty {
                 Ty::DateTime => Some("an RFC 3339 date-time (`2024-05-01T12:00:00Z`)".to_owned()),
                 Ty::Date => Some("a date, `YYYY-MM-DD`".to_owned()),
@@ -559,10 +529,7 @@ impl Builder<'_, '_> {
             (BodyKind::Text, _) => (BodyKind::Text, Ty::String),
             (_, _) => (BodyKind::Raw, Ty::Bytes),
         };
-        let ty = match ty {
-            Ty::Option(inner) => *inner,
-            other => other,
-        };
+        let ty = ty.required();
         let parts = match (&kind, &ty) {
             (BodyKind::Multipart, Ty::Named(name)) => match self.types.def(name).map(|d| &d.kind) {
                 Some(TypeKind::Struct { fields, .. }) if fields.iter().all(|f| !f.flatten) => {

@@ -151,12 +151,23 @@ impl<'a> Types<'a> {
 
     /// The schema a local reference points at, with its pointer.
     pub fn resolve_schema(&mut self, reference: &str, at: &str) -> Option<(Schema, String)> {
+        self.deref(reference, at, "is not a schema")
+    }
+
+    /// What a local reference points at, read as a `T`, with its pointer; a finding at `at` saying
+    /// `` `reference` {what} `` when it is not a `T`.
+    pub fn deref<T: serde::de::DeserializeOwned>(
+        &mut self,
+        reference: &str,
+        at: &str,
+        what: &str,
+    ) -> Option<(T, String)> {
         let target = pointer::ref_pointer(reference)?;
         let value = self.spec.value.pointer(&target)?;
-        match serde_json::from_value::<Schema>(value.clone()) {
-            Ok(schema) => Some((schema, target)),
+        match serde_json::from_value::<T>(value.clone()) {
+            Ok(t) => Some((t, target)),
             Err(e) => {
-                self.unsupported(at, format!("`{reference}` is not a schema: {e}"));
+                self.unsupported(at, format!("`{reference}` {what}: {e}"));
                 None
             }
         }
@@ -496,11 +507,10 @@ impl<'a> Types<'a> {
         let mut variants: Vec<UntaggedVariant> = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let at = pointer::push_index(ptr, i);
-            let ty = match self.ty(part, &at, &format!("{name}Variant{}", i + 1)) {
-                Ty::Option(inner) => *inner,
-                other => other,
-            }
-            .in_container();
+            let ty = self
+                .ty(part, &at, &format!("{name}Variant{}", i + 1))
+                .required()
+                .in_container();
             if variants.iter().any(|v| v.ty == ty) {
                 continue;
             }
