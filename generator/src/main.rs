@@ -104,12 +104,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     sync::apply(out, &generation.files, &plan)
         .with_context(|| format!("writing the generated crate to {}", out.display()))?;
     let elapsed = start.elapsed().as_secs_f64();
-    let summary = format!(
-        "{counts}; files: {} written, {} removed, {} unchanged in {elapsed:.2}s\n",
-        plan.writes(),
-        plan.removals(),
-        plan.unchanged
-    );
+    let summary = format!("{counts}; {} in {elapsed:.2}s\n", plan.summary());
     print(io::stdout(), &summary)?;
     Ok(ExitCode::SUCCESS)
 }

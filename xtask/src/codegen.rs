@@ -4,9 +4,9 @@
 //! unchanged spec leaves `generated/` (and cargo's rebuilds) alone. `--check` writes nothing and fails,
 //! listing every stale, missing or extra file, when `generated/` is out of date.
 
-use std::io::{ErrorKind, Write};
 use std::time::Instant;
 
+use crate::output::print;
 use anyhow::{bail, Context};
 use generator::sync;
 use xtask::{fincode_config, OUT, OUT_OF_DATE, SPEC};
@@ -58,19 +58,6 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     sync::apply(&out, &generation.files, &plan)
         .with_context(|| format!("writing the generated crate to {OUT}/"))?;
     let elapsed = start.elapsed().as_secs_f64();
-    let summary = format!(
-        "codegen: {counts}; files: {} written, {} removed, {} unchanged in {elapsed:.2}s\n",
-        plan.writes(),
-        plan.removals(),
-        plan.unchanged
-    );
+    let summary = format!("codegen: {counts}; {} in {elapsed:.2}s\n", plan.summary());
     print(std::io::stdout(), &summary)
-}
-
-/// Writes `text`, ignoring a reader that went away (`| head`): the exit status still tells the result.
-fn print(mut out: impl Write, text: &str) -> anyhow::Result<()> {
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("printing"),
-    }
 }

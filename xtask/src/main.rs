@@ -3,6 +3,7 @@
 //! `main` only dispatches; each task lives in its own module.
 
 mod codegen;
+mod output;
 mod test;
 mod tools;
 mod validate;

@@ -1,9 +1,10 @@
 //! `cargo xtask validate`: checks a spec against the project's rules and prints every finding.
 
-use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+
+use crate::output::print;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -19,11 +20,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .with_context(|| format!("reading the spec {}", path.display()))?;
     let shown = display_path(&root, &path);
     let report = generator::lint::lint_source(&shown, &text);
-    match writeln!(std::io::stdout().lock(), "{report}") {
-        // A reader that went away (`| head`) has what it wanted; the exit status still tells the result.
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => {}
-        other => other.context("printing the report")?,
-    }
+    print(std::io::stdout(), &format!("{report}\n"))?;
     if report.is_clean() {
         Ok(())
     } else {
