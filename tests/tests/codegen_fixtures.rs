@@ -8,14 +8,13 @@
 //!
 //! `UPDATE_EXPECT=1 cargo test --test codegen_fixtures` rewrites the expectations.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use fincode_tests::{check_file, root, update_expect};
-use generator::{generate, Config, GeneratedFile, Generation};
+use generator::{generate, sync, Config, GeneratedFile, Generation};
 
 fn fixture_cases() -> Vec<PathBuf> {
     let dir = root().join("tests/fixtures/codegen");
@@ -50,32 +49,12 @@ fn run(case: &Path) -> Result<Generation, generator::Report> {
 }
 
 /// The files a fixture's expectation holds: what the spec decides, not the verbatim runtime or the manifest.
-fn spec_derived(files: &[GeneratedFile]) -> BTreeMap<String, String> {
+fn spec_derived(files: &[GeneratedFile]) -> Vec<GeneratedFile> {
     files
         .iter()
         .filter(|f| f.path.starts_with("src/") && !f.path.starts_with("src/runtime/"))
-        .map(|f| (f.path.clone(), f.contents.clone()))
+        .cloned()
         .collect()
-}
-
-fn files_under(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(rel) = path.strip_prefix(dir) {
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                out.insert(rel, fs::read_to_string(&path).unwrap_or_default());
-            }
-        }
-    }
-    out
 }
 
 /// Compares one fixture with its expectation (or rewrites it).
@@ -86,35 +65,31 @@ fn check(case: &Path) -> Result<(), String> {
         Ok(generation) => {
             let want_dir = case.join("expected");
             let got = spec_derived(&generation.files);
+            let plan = sync::plan(&want_dir, &got).map_err(|e| format!("{name}: {e}"))?;
             if update_expect() {
-                let _ = fs::remove_dir_all(&want_dir);
-                for (path, contents) in &got {
-                    let target = want_dir.join(path);
-                    if let Some(parent) = target.parent() {
-                        fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-                    }
-                    fs::write(&target, contents).map_err(|e| e.to_string())?;
-                }
-                return Ok(());
+                return sync::apply(&want_dir, &got, &plan).map_err(|e| format!("{name}: {e}"));
             }
             if case.join("expected.txt").exists() {
                 return Err(format!(
                     "{name}: expected a refusal (expected.txt), but the spec generated"
                 ));
             }
-            let want = files_under(&want_dir);
             let mut problems = Vec::new();
-            for (path, contents) in &got {
-                match want.get(path) {
-                    None => problems.push(format!("{name}: {path} is generated but not expected")),
-                    Some(w) if w != contents => problems.push(format!(
-                        "{name}: {path} differs from expected/{path}\n{}",
-                        first_difference(w, contents)
-                    )),
-                    Some(_) => {}
-                }
+            for path in &plan.missing {
+                problems.push(format!("{name}: {path} is generated but not expected"));
             }
-            for path in want.keys().filter(|p| !got.contains_key(*p)) {
+            for path in &plan.stale {
+                let want = fs::read_to_string(want_dir.join(path)).unwrap_or_default();
+                let contents = got
+                    .iter()
+                    .find(|f| f.path == *path)
+                    .map_or("", |f| f.contents.as_str());
+                problems.push(format!(
+                    "{name}: {path} differs from expected/{path}\n{}",
+                    first_difference(&want, contents)
+                ));
+            }
+            for path in &plan.extra {
                 problems.push(format!("{name}: expected/{path} is no longer generated"));
             }
             if problems.is_empty() {
@@ -219,15 +194,11 @@ fn crate_dir(name: &str) -> String {
         .collect()
 }
 
+/// Writes a crate, touching only the files that changed, so that a re-run checks only what changed.
 fn write_crate(dir: &Path, files: &[GeneratedFile]) {
-    let _ = fs::remove_dir_all(dir);
-    for f in files {
-        let target = dir.join(&f.path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).expect("creating a crate directory");
-        }
-        fs::write(&target, &f.contents).expect("writing a generated file");
-    }
+    let plan = sync::plan(dir, files)
+        .unwrap_or_else(|e| panic!("comparing {} with its generation: {e}", dir.display()));
+    sync::apply(dir, files, &plan).unwrap_or_else(|e| panic!("writing {}: {e}", dir.display()));
 }
 
 #[test]
