@@ -51,11 +51,16 @@ pub use runtime::ApiError;
 pub use runtime::Client;
 pub use runtime::ClientBuilder;
 pub use runtime::Credential;
+pub use runtime::EncryptionKey;
 pub use runtime::Error;
+pub use runtime::RequestOptions;
 pub use runtime::Response;
 pub use runtime::Result;
+pub use runtime::RetryPolicy;
 pub use runtime::Secret;
+pub use runtime::Session;
 pub use runtime::StaticToken;
 pub use runtime::TokenSource;
+pub use runtime::Tokens;
 /// The machine-readable code of the API's error envelope (open: unknown codes are kept).
 pub type ErrorCode = crate::types::ErrorCode;

@@ -31,3 +31,94 @@ impl crate::ClientBuilder {
         self.credential(&X_AUTH_TOKEN, crate::runtime::Credential::token(token.into()))
     }
 }
+/// The operations a [`Session`](crate::runtime::Session) of the `XAuthToken` scheme calls: `login` to log in, `refresh_token` to refresh, `logout` to log out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SessionOperations;
+impl crate::runtime::SessionApi for SessionOperations {
+    fn login<'a>(
+        &'a self,
+        client: &'a crate::Client,
+        username: &'a str,
+        password: &'a crate::Secret,
+    ) -> crate::runtime::TokensFuture<'a> {
+        Box::pin(async move {
+            let data = {
+                let body = crate::types::LoginRequest::new(
+                    username.to_owned(),
+                    password.expose().to_owned(),
+                );
+                client.auth().login(body).await?
+            }
+                .into_data();
+            Ok(
+                crate::runtime::Tokens::new(
+                    crate::Secret::new(data.access_token),
+                    Some(crate::Secret::new(data.refresh_token)),
+                ),
+            )
+        })
+    }
+    fn refresh<'a>(
+        &'a self,
+        client: &'a crate::Client,
+        refresh: &'a crate::Secret,
+    ) -> crate::runtime::TokensFuture<'a> {
+        Box::pin(async move {
+            let data = {
+                let body = crate::types::RefreshTokenRequest::new(
+                    refresh.expose().to_owned(),
+                );
+                client.auth().refresh_token(body).await?
+            }
+                .into_data();
+            Ok(
+                crate::runtime::Tokens::new(
+                    crate::Secret::new(data.access_token),
+                    Some(crate::Secret::new(data.refresh_token)),
+                ),
+            )
+        })
+    }
+    fn logout<'a>(
+        &'a self,
+        client: &'a crate::Client,
+        tokens: &'a crate::runtime::Tokens,
+    ) -> crate::runtime::LogoutFuture<'a> {
+        Box::pin(async move {
+            let client = client
+                .with_credential(
+                    &X_AUTH_TOKEN,
+                    crate::runtime::Credential::token(tokens.access.clone()),
+                )?;
+            {
+                let mut body = crate::types::LogoutRequest::new();
+                body.refresh_token = tokens
+                    .refresh
+                    .as_ref()
+                    .map(|t| t.expose().to_owned());
+                client.auth().logout(body).await?
+            };
+            Ok(())
+        })
+    }
+}
+impl crate::ClientBuilder {
+    /// Logs in as `username` with `password` through `login` on first use, sends the access token in the `XAuthToken` scheme, refreshes it through `refresh_token` shortly before it expires (or once after a `401`), and logs in again when the refresh token is refused; see [`Session`](crate::runtime::Session). [`Client::session`](crate::Client::session) returns the session, to log in early or log out.
+    pub fn login(
+        self,
+        username: impl Into<String>,
+        password: impl Into<crate::Secret>,
+    ) -> Self {
+        self.session(
+            &X_AUTH_TOKEN,
+            crate::runtime::Session::login_with(SessionOperations, username, password),
+        )
+    }
+    /// Resumes a session of the `XAuthToken` scheme from tokens kept from an earlier login; it ends when its refresh token is refused.
+    pub fn resume_session(self, tokens: crate::runtime::Tokens) -> Self {
+        self.session(
+            &X_AUTH_TOKEN,
+            crate::runtime::Session::from_tokens(SessionOperations, tokens),
+        )
+    }
+}

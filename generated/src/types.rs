@@ -469,6 +469,8 @@ impl CallQuoteRequest {
 #[non_exhaustive]
 pub struct ChangePasswordRequest {
     /// The current password, RSA-encrypted with the tenant's public key.
+    ///
+    /// Sent encrypted (RSA-OAEP) when the client has an encryption key; see `ClientBuilder::encryption_key`.
     #[serde(
         rename = "currentPassword",
         default,
@@ -476,6 +478,8 @@ pub struct ChangePasswordRequest {
     )]
     pub current_password: Option<String>,
     /// The new password, RSA-encrypted with the tenant's public key.
+    ///
+    /// Sent encrypted (RSA-OAEP) when the client has an encryption key; see `ClientBuilder::encryption_key`.
     #[serde(rename = "newPassword", default, skip_serializing_if = "Option::is_none")]
     pub new_password: Option<String>,
 }
@@ -2119,6 +2123,8 @@ pub struct LoanTransferFundsRequest {
     #[serde(rename = "accountName")]
     pub account_name: String,
     /// The customer's transaction PIN, confirming the transfer. A secret; never log it.
+    ///
+    /// Sent encrypted (RSA-OAEP) when the client has an encryption key; see `ClientBuilder::encryption_key`.
     #[serde(rename = "transactionPin", default, skip_serializing_if = "Option::is_none")]
     pub transaction_pin: Option<String>,
     /// A note for the transfer.
@@ -2275,6 +2281,8 @@ pub struct LoginRequest {
     /// The user's registered e-mail address.
     pub email: String,
     /// The user's password, at least 8 characters.
+    ///
+    /// Sent encrypted (RSA-OAEP) when the client has an encryption key; see `ClientBuilder::encryption_key`.
     #[serde(rename = "currentPassword")]
     pub current_password: String,
 }
@@ -3405,9 +3413,13 @@ pub struct RegisterCustomerRequest {
     )]
     pub dob: Option<time::Date>,
     /// The password: at least 8 characters with an upper-case letter, a lower-case letter, a digit and one of `!@#$%^&*`. RSA-encrypted when `payloadEncrypted` is `true`.
+    ///
+    /// Sent encrypted (RSA-OAEP) when the client has an encryption key; see `ClientBuilder::encryption_key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The password again; must match `password`. RSA-encrypted when `payloadEncrypted` is `true`.
+    ///
+    /// Sent encrypted (RSA-OAEP) when the client has an encryption key; see `ClientBuilder::encryption_key`.
     #[serde(
         rename = "confirmPassword",
         default,

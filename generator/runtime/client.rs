@@ -10,16 +10,22 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::Url;
 use serde::de::DeserializeOwned;
 
-use super::auth::Credential;
+use tracing::Instrument as _;
+
+use super::auth::{Credential, Secret, TokenSource};
+use super::encryption::EncryptionKey;
 use super::error::{Error, Result};
 use super::request::{
     header_pair, Body, Operation, Part, Request, ResponseShape, SchemeKind, SecurityScheme, Server,
 };
 use super::response::{decode, Response};
+use super::retry::{replay_safe, RetryPolicy};
+use super::session::Session;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// A client of the API. Cloning it is cheap: clones share the connection pool and
 /// the configuration.
@@ -28,6 +34,7 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     http: reqwest::Client,
     base_url: Option<String>,
@@ -35,7 +42,11 @@ struct Inner {
     server_index: usize,
     server_variables: BTreeMap<String, String>,
     credentials: BTreeMap<&'static str, Credential>,
+    session: Option<Session>,
     timeout: Duration,
+    retry: RetryPolicy,
+    max_response_bytes: u64,
+    encryption: Option<EncryptionKey>,
     user_agent: HeaderValue,
     default_headers: HeaderMap,
 }
@@ -50,6 +61,9 @@ impl fmt::Debug for Client {
             .field("server_variables", &inner.server_variables)
             .field("credentials", &inner.credentials)
             .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .field("max_response_bytes", &inner.max_response_bytes)
+            .field("encryption", &inner.encryption)
             .field("user_agent", &inner.user_agent)
             // Default headers may carry secrets: show their names only.
             .field(
@@ -67,8 +81,12 @@ pub struct ClientBuilder {
     server_index: usize,
     server_variables: BTreeMap<String, String>,
     credentials: BTreeMap<&'static str, Credential>,
+    session: Option<(&'static SecurityScheme, Session)>,
     timeout: Duration,
     connect_timeout: Duration,
+    retry: RetryPolicy,
+    max_response_bytes: u64,
+    encryption: Option<EncryptionKey>,
     user_agent: String,
     default_headers: HeaderMap,
     http: Option<reqwest::Client>,
@@ -84,6 +102,9 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("encryption", &self.encryption)
             .field("user_agent", &self.user_agent)
             .field(
                 "default_headers",
@@ -102,8 +123,12 @@ impl Default for ClientBuilder {
             server_index: 0,
             server_variables: BTreeMap::new(),
             credentials: BTreeMap::new(),
+            session: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            encryption: None,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             default_headers: HeaderMap::new(),
             http: None,
@@ -138,33 +163,47 @@ impl ClientBuilder {
     ///
     /// A basic scheme takes [`Credential::Basic`], every other scheme a token.
     pub fn credential(mut self, scheme: &'static SecurityScheme, credential: Credential) -> Self {
-        let fits = matches!(
-            (scheme.kind, &credential),
-            (SchemeKind::Basic, Credential::Basic { .. })
-                | (
-                    SchemeKind::ApiKeyHeader(_)
-                        | SchemeKind::ApiKeyQuery(_)
-                        | SchemeKind::ApiKeyCookie(_)
-                        | SchemeKind::Bearer,
-                    Credential::Token(_)
-                )
-        );
-        if fits {
-            self.credentials.insert(scheme.name, credential);
-        } else {
-            let wanted = match scheme.kind {
-                SchemeKind::Basic => "a user name and password",
-                _ => "a token",
-            };
-            self.fail(format!(
-                "security scheme `{}` takes {wanted} as its credential",
-                scheme.name
-            ));
+        match check_credential(scheme, &credential) {
+            Ok(()) => {
+                self.credentials.insert(scheme.name, credential);
+            }
+            Err(e) => self.fail(e),
         }
         self
     }
 
-    /// The timeout of a whole call, from sending to the end of the body (default 60 s).
+    /// Takes the tokens of a token scheme from a [`Session`], which logs in, refreshes and
+    /// logs out through the client being built; [`Client::session`] returns it.
+    pub fn session(mut self, scheme: &'static SecurityScheme, session: Session) -> Self {
+        self = self.credential(scheme, Credential::Token(Arc::new(session.clone())));
+        self.session = Some((scheme, session));
+        self
+    }
+
+    /// The retry policy of every call (default [`RetryPolicy::default`]: 2 retries);
+    /// [`RequestOptions::retry_policy`](super::RequestOptions::retry_policy) overrides it
+    /// for one call.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The longest response body read, in bytes (default 32 MiB); a longer one ends the
+    /// call with [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Encrypts, in every JSON request body, the members the API description marks as
+    /// encrypted (passwords, PINs), with the tenant's public key.
+    pub fn encryption_key(mut self, key: EncryptionKey) -> Self {
+        self.encryption = Some(key);
+        self
+    }
+
+    /// The timeout of each attempt of a call, from sending to the end of the body (default
+    /// 60 s); [`RequestOptions::timeout`](super::RequestOptions::timeout) overrides it for one call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -244,18 +283,32 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| invalid(format!("cannot create the http client: {e}")))?,
         };
+        let mut inner = Inner {
+            http,
+            base_url,
+            servers: self.servers,
+            server_index: self.server_index,
+            server_variables: self.server_variables,
+            credentials: self.credentials,
+            session: None,
+            timeout: self.timeout,
+            retry: self.retry,
+            max_response_bytes: self.max_response_bytes,
+            encryption: self.encryption,
+            user_agent,
+            default_headers: self.default_headers,
+        };
+        if let Some((scheme, session)) = self.session {
+            // The session calls the API through a client like this one but without itself.
+            let mut plain = inner.clone();
+            plain.credentials.remove(scheme.name);
+            session.attach(Client {
+                inner: Arc::new(plain),
+            });
+            inner.session = Some(session);
+        }
         Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                servers: self.servers,
-                server_index: self.server_index,
-                server_variables: self.server_variables,
-                credentials: self.credentials,
-                timeout: self.timeout,
-                user_agent,
-                default_headers: self.default_headers,
-            }),
+            inner: Arc::new(inner),
         })
     }
 }
@@ -266,7 +319,30 @@ impl Client {
         ClientBuilder::default().root_servers(crate::servers::SERVERS)
     }
 
-    /// Sends `request` and reads its response as `shape`; the operation methods call this.
+    /// The session configured with [`ClientBuilder::session`], to log in, refresh or log out.
+    pub fn session(&self) -> Option<&Session> {
+        self.inner.session.as_ref()
+    }
+
+    /// A client like this one (sharing its connection pool) with `credential` for `scheme`.
+    pub fn with_credential(
+        &self,
+        scheme: &'static SecurityScheme,
+        credential: Credential,
+    ) -> Result<Client> {
+        check_credential(scheme, &credential).map_err(|message| Error::InvalidRequest {
+            operation: None,
+            message,
+        })?;
+        let mut inner = (*self.inner).clone();
+        inner.credentials.insert(scheme.name, credential);
+        Ok(Client {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Sends `request` and reads its response as `shape`, retrying as the retry policy
+    /// says; the operation methods call this.
     #[doc(hidden)]
     pub async fn execute<T: DeserializeOwned>(
         &self,
@@ -274,39 +350,184 @@ impl Client {
         shape: ResponseShape,
     ) -> Result<Response<T>> {
         let operation = request.operation;
-        let request = self.prepare(request, shape).await?;
+        let span = tracing::info_span!(
+            "request",
+            operation = operation.id,
+            method = %operation.method,
+            path = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.run(request, shape).instrument(span).await
+    }
+
+    async fn run<T: DeserializeOwned>(
+        &self,
+        mut request: Request,
+        shape: ResponseShape,
+    ) -> Result<Response<T>> {
+        let operation = request.operation;
+        let span = tracing::Span::current();
+        let invalid = |message: String| invalid(operation, message);
+        if let Some(message) = request.error.as_ref().or(request.options.error.as_ref()) {
+            return Err(invalid(message.clone()));
+        }
+        let policy = request
+            .options
+            .retry
+            .clone()
+            .unwrap_or_else(|| self.inner.retry.clone());
+        let keyed = idempotency_key(&mut request);
+        self.encrypt(&mut request)?;
+        let url = self.inner.url(&request).map_err(invalid)?;
+        span.record("path", url.path());
+        let started = tokio::time::Instant::now();
+        let mut attempt = 0;
+        let mut retries = 0;
+        let mut renewed = false;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let (builder, tokens) = self.prepare(&request, url.clone(), shape).await?;
+            let outcome = self.attempt::<T>(operation, builder, shape).await;
+            let status = match &outcome {
+                Ok(response) => Some(response.status()),
+                Err(error) => error.status(),
+            };
+            if let Some(status) = status {
+                span.record("status", status.as_u16());
+            }
+            let request_id = match &outcome {
+                Ok(response) => response.request_id(),
+                Err(error) => error.request_id(),
+            };
+            if let Some(request_id) = request_id {
+                span.record("request_id", request_id);
+            }
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            let mut error = match outcome {
+                Ok(mut response) => {
+                    response.set_attempts(attempt);
+                    tracing::debug!(attempt, "succeeded");
+                    return Ok(response);
+                }
+                Err(error) => error,
+            };
+            error.set_attempts(attempt);
+            // A refused token: let its source renew it, and try once more.
+            if status == Some(reqwest::StatusCode::UNAUTHORIZED) && !renewed && !tokens.is_empty() {
+                renewed = true;
+                if renew_rejected(&tokens).await? {
+                    tracing::debug!(attempt, "retrying with a renewed token");
+                    continue;
+                }
+            }
+            let replayable = replay_safe(&operation.method, keyed) || !error.may_have_been_sent();
+            if retries < policy.retries() && error.is_retryable() && replayable {
+                if let Some(delay) = policy.delay(retries, error.headers()) {
+                    retries += 1;
+                    tracing::warn!(
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        error = %error,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+            }
+            tracing::debug!(attempt, error = %error, "failed");
+            return Err(error);
+        }
+    }
+
+    /// One attempt: send, read the body (up to the limit), decode.
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        operation: &'static Operation,
+        builder: reqwest::RequestBuilder,
+        shape: ResponseShape,
+    ) -> Result<Response<T>> {
         let started = Instant::now();
-        let response = request
+        let mut response = builder
             .send()
             .await
             .map_err(|e| transport_error(operation, e, started))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
+        let limit = self.inner.max_response_bytes;
+        let too_large = |headers: HeaderMap| Error::ResponseTooLarge {
+            operation: operation.id,
+            method: operation.method.clone(),
+            path: operation.path,
+            status,
+            limit,
+            headers: Box::new(headers),
+            attempts: 1,
+        };
+        if response.content_length().is_some_and(|len| len > limit) {
+            return Err(too_large(headers));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| transport_error(operation, e, started))?;
-        decode(operation, shape, status, headers, Vec::from(body))
+            .map_err(|e| transport_error(operation, e, started))?
+        {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large(headers));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        decode(operation, shape, status, headers, body)
     }
 
-    /// Turns `request` into an HTTP request: URL, credentials, headers and body.
+    /// Encrypts the members the operation marks as encrypted, once for every attempt.
+    fn encrypt(&self, request: &mut Request) -> Result<()> {
+        let operation = request.operation;
+        let (Some(key), Body::Json(bytes)) = (&self.inner.encryption, &request.body) else {
+            return Ok(());
+        };
+        if operation.encrypted.is_empty() {
+            return Ok(());
+        }
+        let prefix = if request.enveloped { "/data" } else { "" };
+        let pointers: Vec<String> = operation
+            .encrypted
+            .iter()
+            .map(|p| format!("{prefix}{p}"))
+            .collect();
+        let pointers: Vec<&str> = pointers.iter().map(String::as_str).collect();
+        let encrypted = key
+            .encrypt_json(bytes, &pointers)
+            .map_err(|e| invalid(operation, format!("cannot encrypt the body: {e}")))?;
+        request.body = Body::Json(encrypted);
+        Ok(())
+    }
+
+    /// Turns `request` into an HTTP request: URL, credentials, headers and body; returns
+    /// the tokens it sends with their sources.
     async fn prepare(
         &self,
-        request: Request,
+        request: &Request,
+        mut url: Url,
         shape: ResponseShape,
-    ) -> Result<reqwest::RequestBuilder> {
+    ) -> Result<(reqwest::RequestBuilder, Vec<SentToken>)> {
         let operation = request.operation;
         let invalid = |message: String| invalid(operation, message);
-        if let Some(message) = request.error.as_ref().or(request.options.error.as_ref()) {
-            return Err(invalid(message.clone()));
-        }
         let schemes = select_security(operation, |name| self.inner.credentials.contains_key(name))?;
-        let mut url = self.inner.url(&request).map_err(invalid)?;
-        let mut headers = request.headers;
-        let mut query = request.query;
+        let mut headers = request.headers.clone();
+        let mut query = request.query.clone();
+        let mut tokens = Vec::new();
         for scheme in schemes {
-            self.authenticate(operation, scheme, &mut headers, &mut query)
-                .await?;
+            if let Some(token) = self
+                .authenticate(operation, scheme, &mut headers, &mut query)
+                .await?
+            {
+                tokens.push(token);
+            }
         }
         for (name, value) in &request.options.headers {
             headers.insert(name, value.clone());
@@ -335,8 +556,8 @@ impl Client {
             .http
             .request(operation.method.clone(), url)
             .timeout(timeout);
-        let builder = attach_body(builder, &mut headers, request.body).map_err(invalid)?;
-        Ok(builder.headers(headers))
+        let builder = attach_body(builder, &mut headers, request.body.clone()).map_err(invalid)?;
+        Ok((builder.headers(headers), tokens))
     }
 
     /// Adds the credential of `scheme` to the request.
@@ -346,7 +567,7 @@ impl Client {
         scheme: &SecurityScheme,
         headers: &mut HeaderMap,
         query: &mut Vec<(String, String)>,
-    ) -> Result<()> {
+    ) -> Result<Option<SentToken>> {
         let invalid = |message: String| invalid(operation, message);
         let Some(credential) = self.inner.credentials.get(scheme.name) else {
             let message = format!("no credential for security scheme `{}`", scheme.name);
@@ -358,7 +579,7 @@ impl Client {
                     .encode(format!("{username}:{}", password.expose()));
                 let value = secret_header(&format!("Basic {encoded}"), scheme).map_err(invalid)?;
                 headers.insert(header::AUTHORIZATION, value);
-                return Ok(());
+                return Ok(None);
             }
             (SchemeKind::Basic, Credential::Token(_)) | (_, Credential::Basic { .. }) => {
                 let message = format!(
@@ -367,7 +588,12 @@ impl Client {
                 );
                 return Err(invalid(message));
             }
-            (_, Credential::Token(source)) => source.token().await?,
+            (_, Credential::Token(source)) => (source.clone(), source.token().await?),
+        };
+        let (source, token) = token;
+        let sent = SentToken {
+            source,
+            token: token.clone(),
         };
         let token = token.expose();
         match scheme.kind {
@@ -390,8 +616,64 @@ impl Client {
                 headers.insert(header::AUTHORIZATION, value);
             }
         }
-        Ok(())
+        Ok(Some(sent))
     }
+}
+
+/// A token sent with an attempt, and where it came from.
+struct SentToken {
+    source: Arc<dyn TokenSource>,
+    token: Secret,
+}
+
+/// Asks the sources of refused tokens for new ones; whether any gave one.
+async fn renew_rejected(tokens: &[SentToken]) -> Result<bool> {
+    let mut renewed = false;
+    for sent in tokens {
+        renewed |= sent.source.rejected(&sent.token).await?.is_some();
+    }
+    Ok(renewed)
+}
+
+/// Sends a fresh idempotency key where the operation takes one and the caller gave
+/// none; whether the request carries one.
+fn idempotency_key(request: &mut Request) -> bool {
+    let Some(name) = request.operation.idempotency_key else {
+        return false;
+    };
+    let given = request.headers.contains_key(name) || request.options.headers.contains_key(name);
+    if !given {
+        request.header(name, &uuid::Uuid::new_v4().to_string());
+    }
+    true
+}
+
+fn check_credential(
+    scheme: &'static SecurityScheme,
+    credential: &Credential,
+) -> std::result::Result<(), String> {
+    let fits = matches!(
+        (scheme.kind, credential),
+        (SchemeKind::Basic, Credential::Basic { .. })
+            | (
+                SchemeKind::ApiKeyHeader(_)
+                    | SchemeKind::ApiKeyQuery(_)
+                    | SchemeKind::ApiKeyCookie(_)
+                    | SchemeKind::Bearer,
+                Credential::Token(_)
+            )
+    );
+    if fits {
+        return Ok(());
+    }
+    let wanted = match scheme.kind {
+        SchemeKind::Basic => "a user name and password",
+        _ => "a token",
+    };
+    Err(format!(
+        "security scheme `{}` takes {wanted} as its credential",
+        scheme.name
+    ))
 }
 
 fn invalid(operation: &Operation, message: String) -> Error {
@@ -578,6 +860,7 @@ fn transport_error(
             path: operation.path,
             elapsed: started.elapsed(),
             source: error,
+            attempts: 1,
         }
     } else if error.is_builder() {
         Error::InvalidRequest {
@@ -591,6 +874,7 @@ fn transport_error(
             path: operation.path,
             sent: !error.is_connect(),
             source: error,
+            attempts: 1,
         }
     }
 }
@@ -633,6 +917,8 @@ mod tests {
         path: "/users/{id}/items",
         servers: None,
         security: &[&[&TOKEN]],
+        idempotency_key: None,
+        encrypted: &[],
     };
 
     static ANY_AUTH: Operation = Operation {
@@ -641,6 +927,8 @@ mod tests {
         path: "/me",
         servers: None,
         security: &[&[&TOKEN, &COOKIE], &[&BEARER], &[&BASIC], &[&QUERY_KEY]],
+        idempotency_key: None,
+        encrypted: &[],
     };
 
     static OPTIONAL_AUTH: Operation = Operation {
@@ -649,6 +937,8 @@ mod tests {
         path: "/rates",
         servers: None,
         security: &[&[&TOKEN], &[]],
+        idempotency_key: None,
+        encrypted: &[],
     };
 
     #[derive(Debug, Deserialize, PartialEq)]
@@ -1050,6 +1340,8 @@ mod tests {
         path: "/ping",
         servers: None,
         security: &[],
+        idempotency_key: None,
+        encrypted: &[],
     };
     static ON_OWN: Operation = Operation {
         id: "loans",
@@ -1057,6 +1349,8 @@ mod tests {
         path: "/loans",
         servers: Some(OWN_SERVERS),
         security: &[],
+        idempotency_key: None,
+        encrypted: &[],
     };
 
     #[tokio::test]

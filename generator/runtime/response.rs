@@ -25,6 +25,7 @@ pub struct Response<T> {
     request_id: Option<String>,
     processing_time_ms: Option<u64>,
     message: Option<String>,
+    attempts: u32,
 }
 
 impl<T> Response<T> {
@@ -63,6 +64,15 @@ impl<T> Response<T> {
         self.message.as_deref()
     }
 
+    /// The attempts the call took, retries included (1 when the first succeeded).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        self.attempts = attempts;
+    }
+
     /// Transforms the result, keeping the rest.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
         Response {
@@ -72,6 +82,7 @@ impl<T> Response<T> {
             request_id: self.request_id,
             processing_time_ms: self.processing_time_ms,
             message: self.message,
+            attempts: self.attempts,
         }
     }
 }
@@ -86,6 +97,7 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
             .field("request_id", &self.request_id)
             .field("processing_time_ms", &self.processing_time_ms)
             .field("message", &self.message)
+            .field("attempts", &self.attempts)
             .finish()
     }
 }
@@ -111,8 +123,15 @@ impl Envelope<'_> {
     fn reports_failure(&self, shape: ResponseShape) -> bool {
         let error = self.error.as_ref().is_some_and(|e| !e.is_null());
         let unsuccessful = self.success == Some(Value::Bool(false));
-        let failed_status =
-            shape == ResponseShape::Status && self.status == Some(Value::Bool(false));
+        // `status: false`, or a status word that names a failure (`ERROR` in the docs).
+        let failed_status = shape == ResponseShape::Status
+            && match &self.status {
+                Some(Value::Bool(false)) => true,
+                Some(Value::String(word)) => ["error", "failed", "failure"]
+                    .iter()
+                    .any(|w| word.eq_ignore_ascii_case(w)),
+                _ => false,
+            };
         error || unsuccessful || failed_status
     }
 
@@ -181,6 +200,7 @@ impl Envelope<'_> {
             details,
             request_id,
             headers,
+            attempts: 1,
         }
     }
 }
@@ -246,6 +266,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
         message,
         headers: Box::new(headers),
         body,
+        attempts: 1,
     };
 
     if !status.is_success() {
@@ -260,6 +281,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
                 status,
                 headers: Box::new(headers),
                 body,
+                attempts: 1,
             },
         });
     }
@@ -271,6 +293,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
         headers,
         processing_time_ms: None,
         message: None,
+        attempts: 1,
     };
 
     match shape {
@@ -315,6 +338,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
                 request_id,
                 processing_time_ms: envelope.processing_time_ms(),
                 message: envelope.message.and_then(into_string),
+                attempts: 1,
             })
         }
         ResponseShape::Json => {
@@ -370,6 +394,8 @@ mod tests {
         path: "/users/{id}",
         servers: None,
         security: &[],
+        idempotency_key: None,
+        encrypted: &[],
     };
 
     #[derive(Debug, Deserialize, PartialEq)]

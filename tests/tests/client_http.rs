@@ -750,13 +750,15 @@ async fn lending_request_loan_goes_to_the_base_url_and_sends_the_example() {
     // Money keeps its digits: the example's `150000.00` and `250000.00`, not `150000.0`.
     loan.loan_amount = Some(decimal("150000.00"));
     loan.monthly_income = Some(decimal("250000.00"));
-    let request = client.lending().request_loan(
-        "unique-key-12345",
-        "2024-01-15T10:30:00Z",
-        "192.168.1.1",
-        "interaction-12345",
-        loan,
-    );
+    let request = client
+        .lending()
+        .request_loan(
+            "2024-01-15T10:30:00Z",
+            "192.168.1.1",
+            "interaction-12345",
+            loan,
+        )
+        .x_idempotency_key("unique-key-12345");
     let response = ok(request.await, &server).await;
 
     // `loanAmount` and `monthlyIncome` are decimal numbers, sent digit for digit.
@@ -793,14 +795,16 @@ async fn investment_get_investment_quote_goes_to_the_base_url_with_both_path_par
 
     // The spec's examples: product `INV-PROD-1001`, `10` units.
     let client = client(&server);
-    let quote = client.investment().get_investment_quote(
-        "INV-PROD-1001",
-        10.0,
-        "unique-key-12345",
-        "2024-01-15T10:30:00Z",
-        "192.168.1.1",
-        "interaction-12345",
-    );
+    let quote = client
+        .investment()
+        .get_investment_quote(
+            "INV-PROD-1001",
+            10.0,
+            "2024-01-15T10:30:00Z",
+            "192.168.1.1",
+            "interaction-12345",
+        )
+        .x_idempotency_key("unique-key-12345");
     let response = ok(quote.await, &server).await;
 
     assert!(response.data().is_empty(), "{:?}", response.data());

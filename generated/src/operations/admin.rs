@@ -20,6 +20,7 @@ impl<'a> Admin<'a> {
             client: self.client,
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Activate a user account
@@ -42,6 +43,7 @@ impl<'a> Admin<'a> {
             id: id.into(),
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
 }
@@ -52,6 +54,7 @@ pub struct FetchOrganisationPreference<'a> {
     client: &'a crate::Client,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> FetchOrganisationPreference<'a> {
     /// The calling platform. Send `fincode`.
@@ -68,6 +71,11 @@ impl<'a> FetchOrganisationPreference<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -81,6 +89,7 @@ impl<'a> FetchOrganisationPreference<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -100,6 +109,8 @@ static FETCH_ORGANISATION_PREFERENCE: crate::runtime::Operation = crate::runtime
     path: "/admin/organisation-preference-management/fetch-organisaction-preference",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN], &[]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Admin::activate_user_account`](super::Admin::activate_user_account) (`GET /usermanagement/activate-user-account/{id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -109,6 +120,7 @@ pub struct ActivateUserAccount<'a> {
     id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ActivateUserAccount<'a> {
     /// The calling platform. Send `fincode`.
@@ -123,6 +135,11 @@ impl<'a> ActivateUserAccount<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -141,6 +158,7 @@ impl<'a> ActivateUserAccount<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -162,4 +180,6 @@ static ACTIVATE_USER_ACCOUNT: crate::runtime::Operation = crate::runtime::Operat
     path: "/usermanagement/activate-user-account/{id}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };

@@ -25,6 +25,7 @@ impl<'a> Auth<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Refresh the access token
@@ -45,6 +46,7 @@ impl<'a> Auth<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Log out
@@ -62,6 +64,7 @@ impl<'a> Auth<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Change the password
@@ -82,6 +85,7 @@ impl<'a> Auth<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Create a login PIN
@@ -104,6 +108,7 @@ impl<'a> Auth<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Send a one-time password by e-mail
@@ -123,6 +128,7 @@ impl<'a> Auth<'a> {
             email: email.into(),
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Verify a login one-time password
@@ -145,6 +151,7 @@ impl<'a> Auth<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Start a password reset
@@ -164,6 +171,7 @@ impl<'a> Auth<'a> {
             email: email.into(),
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
 }
@@ -175,6 +183,7 @@ pub struct Login<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::LoginRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> Login<'a> {
     /// The calling platform. Send `fincode`.
@@ -189,6 +198,11 @@ impl<'a> Login<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -206,6 +220,7 @@ impl<'a> Login<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -225,6 +240,8 @@ static LOGIN: crate::runtime::Operation = crate::runtime::Operation {
     path: "/securitymanagement/login",
     servers: None,
     security: &[],
+    idempotency_key: None,
+    encrypted: &["/currentPassword"],
 };
 /// The request of [`Auth::refresh_token`](super::Auth::refresh_token) (`PUT /securitymanagement/refresh-token`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -234,6 +251,7 @@ pub struct RefreshToken<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::RefreshTokenRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> RefreshToken<'a> {
     /// The calling platform. Send `fincode`.
@@ -248,6 +266,11 @@ impl<'a> RefreshToken<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -265,6 +288,7 @@ impl<'a> RefreshToken<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -284,6 +308,8 @@ static REFRESH_TOKEN: crate::runtime::Operation = crate::runtime::Operation {
     path: "/securitymanagement/refresh-token",
     servers: None,
     security: &[],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Auth::logout`](super::Auth::logout) (`PUT /securitymanagement/logout`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -293,6 +319,7 @@ pub struct Logout<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::LogoutRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> Logout<'a> {
     /// The calling platform. Send `fincode`.
@@ -307,6 +334,11 @@ impl<'a> Logout<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -324,6 +356,7 @@ impl<'a> Logout<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -343,6 +376,8 @@ static LOGOUT: crate::runtime::Operation = crate::runtime::Operation {
     path: "/securitymanagement/logout",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Auth::change_password`](super::Auth::change_password) (`PUT /securitymanagement/change-password`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -352,6 +387,7 @@ pub struct ChangePassword<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::ChangePasswordRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ChangePassword<'a> {
     /// The calling platform. Send `fincode`.
@@ -366,6 +402,11 @@ impl<'a> ChangePassword<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -385,6 +426,7 @@ impl<'a> ChangePassword<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -406,6 +448,8 @@ static CHANGE_PASSWORD: crate::runtime::Operation = crate::runtime::Operation {
     path: "/securitymanagement/change-password",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &["/currentPassword", "/newPassword"],
 };
 /// The request of [`Auth::create_user_pin`](super::Auth::create_user_pin) (`POST /securitymanagement/create-user-pin`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -415,6 +459,7 @@ pub struct CreateUserPin<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::CreateUserPinRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> CreateUserPin<'a> {
     /// The calling platform. Send `fincode`.
@@ -429,6 +474,11 @@ impl<'a> CreateUserPin<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -448,6 +498,7 @@ impl<'a> CreateUserPin<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -469,6 +520,8 @@ static CREATE_USER_PIN: crate::runtime::Operation = crate::runtime::Operation {
     path: "/securitymanagement/create-user-pin",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Auth::send_email_otp`](super::Auth::send_email_otp) (`GET /securitymanagement/generate-and-send-otp-toemail/{email}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -478,6 +531,7 @@ pub struct SendEmailOtp<'a> {
     email: String,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> SendEmailOtp<'a> {
     /// The calling platform. Send `fincode`.
@@ -492,6 +546,11 @@ impl<'a> SendEmailOtp<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -510,6 +569,7 @@ impl<'a> SendEmailOtp<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -531,6 +591,8 @@ static SEND_EMAIL_OTP: crate::runtime::Operation = crate::runtime::Operation {
     path: "/securitymanagement/generate-and-send-otp-toemail/{email}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Auth::verify_login_otp`](super::Auth::verify_login_otp) (`POST /securitymanagement/verify-login-otp`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -540,6 +602,7 @@ pub struct VerifyLoginOtp<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::VerifyLoginOtpRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> VerifyLoginOtp<'a> {
     /// The calling platform. Send `fincode`.
@@ -554,6 +617,11 @@ impl<'a> VerifyLoginOtp<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -573,6 +641,7 @@ impl<'a> VerifyLoginOtp<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -594,6 +663,8 @@ static VERIFY_LOGIN_OTP: crate::runtime::Operation = crate::runtime::Operation {
     path: "/securitymanagement/verify-login-otp",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Auth::reset_password`](super::Auth::reset_password) (`GET /securitymanagement/reset-password/{email}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -603,6 +674,7 @@ pub struct ResetPassword<'a> {
     email: String,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ResetPassword<'a> {
     /// The calling platform. Send `fincode`.
@@ -617,6 +689,11 @@ impl<'a> ResetPassword<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -635,6 +712,7 @@ impl<'a> ResetPassword<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -656,4 +734,6 @@ static RESET_PASSWORD: crate::runtime::Operation = crate::runtime::Operation {
     path: "/securitymanagement/reset-password/{email}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };

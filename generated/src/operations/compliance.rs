@@ -28,6 +28,7 @@ impl<'a> Compliance<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Submit a KYC document (multipart)
@@ -48,6 +49,7 @@ impl<'a> Compliance<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Submit a CRA form
@@ -65,6 +67,7 @@ impl<'a> Compliance<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// List outstanding compliance requirements
@@ -81,6 +84,7 @@ impl<'a> Compliance<'a> {
             client: self.client,
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Get KYC requirements for a country and trigger point
@@ -106,6 +110,7 @@ impl<'a> Compliance<'a> {
             trigger_point: trigger_point.into(),
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Start or continue verification
@@ -120,6 +125,7 @@ impl<'a> Compliance<'a> {
             client: self.client,
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Get the dynamic form fields of a process group
@@ -142,6 +148,7 @@ impl<'a> Compliance<'a> {
             process_group_code: process_group_code.into(),
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
 }
@@ -153,6 +160,7 @@ pub struct AttachDocuments<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::AttachDocumentsRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> AttachDocuments<'a> {
     /// The calling platform. Send `fincode`.
@@ -167,6 +175,11 @@ impl<'a> AttachDocuments<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -186,6 +199,7 @@ impl<'a> AttachDocuments<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -207,6 +221,8 @@ static ATTACH_DOCUMENTS: crate::runtime::Operation = crate::runtime::Operation {
     path: "/documentmanagement/attach-documents",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Compliance::submit_kyc_documents`](super::Compliance::submit_kyc_documents) (`POST /documentmanagement/attach-documents/`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -216,6 +232,7 @@ pub struct SubmitKycDocuments<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::SubmitKycDocumentsRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> SubmitKycDocuments<'a> {
     /// The calling platform. Send `fincode`.
@@ -230,6 +247,11 @@ impl<'a> SubmitKycDocuments<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -260,6 +282,7 @@ impl<'a> SubmitKycDocuments<'a> {
             parts.push(crate::runtime::Part::text("kycRuleId", &value));
         }
         request.multipart_body(parts);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -281,6 +304,8 @@ static SUBMIT_KYC_DOCUMENTS: crate::runtime::Operation = crate::runtime::Operati
     path: "/documentmanagement/attach-documents/",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Compliance::submit_cra`](super::Compliance::submit_cra) (`POST /admin/compliance/submit-cra`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -290,6 +315,7 @@ pub struct SubmitCra<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::SubmitCraRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> SubmitCra<'a> {
     /// The calling platform. Send `fincode`.
@@ -304,6 +330,11 @@ impl<'a> SubmitCra<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -323,6 +354,7 @@ impl<'a> SubmitCra<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -344,6 +376,8 @@ static SUBMIT_CRA: crate::runtime::Operation = crate::runtime::Operation {
     path: "/admin/compliance/submit-cra",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Compliance::list_awaiting_compliance_requirements`](super::Compliance::list_awaiting_compliance_requirements) (`GET /compliance/awaiting-compliance-requirements`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -352,6 +386,7 @@ pub struct ListAwaitingComplianceRequirements<'a> {
     client: &'a crate::Client,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ListAwaitingComplianceRequirements<'a> {
     /// The calling platform. Send `fincode`.
@@ -366,6 +401,11 @@ impl<'a> ListAwaitingComplianceRequirements<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -385,6 +425,7 @@ impl<'a> ListAwaitingComplianceRequirements<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -406,6 +447,8 @@ static LIST_AWAITING_COMPLIANCE_REQUIREMENTS: crate::runtime::Operation = crate:
     path: "/compliance/awaiting-compliance-requirements",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Compliance::get_kyc_requirements`](super::Compliance::get_kyc_requirements) (`GET /complaince/kyc-requirements-by-isocountry/{countryIso}/{triggerPoint}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -416,6 +459,7 @@ pub struct GetKycRequirements<'a> {
     trigger_point: String,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetKycRequirements<'a> {
     /// The calling platform. Send `fincode`.
@@ -430,6 +474,11 @@ impl<'a> GetKycRequirements<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -449,6 +498,7 @@ impl<'a> GetKycRequirements<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -470,6 +520,8 @@ static GET_KYC_REQUIREMENTS: crate::runtime::Operation = crate::runtime::Operati
     path: "/complaince/kyc-requirements-by-isocountry/{countryIso}/{triggerPoint}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Compliance::continue_enrolment`](super::Compliance::continue_enrolment) (`GET /admin/compliance/continue-enrolment`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -478,6 +530,7 @@ pub struct ContinueEnrolment<'a> {
     client: &'a crate::Client,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ContinueEnrolment<'a> {
     /// The calling platform. Send `fincode`.
@@ -492,6 +545,11 @@ impl<'a> ContinueEnrolment<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -509,6 +567,7 @@ impl<'a> ContinueEnrolment<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -530,6 +589,8 @@ static CONTINUE_ENROLMENT: crate::runtime::Operation = crate::runtime::Operation
     path: "/admin/compliance/continue-enrolment",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Compliance::get_dynamic_fields`](super::Compliance::get_dynamic_fields) (`GET /dynamicfields/dynamic-fields-group/{processGroupCode}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -539,6 +600,7 @@ pub struct GetDynamicFields<'a> {
     process_group_code: String,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetDynamicFields<'a> {
     /// The calling platform. Send `fincode`.
@@ -553,6 +615,11 @@ impl<'a> GetDynamicFields<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -571,6 +638,7 @@ impl<'a> GetDynamicFields<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -592,4 +660,6 @@ static GET_DYNAMIC_FIELDS: crate::runtime::Operation = crate::runtime::Operation
     path: "/dynamicfields/dynamic-fields-group/{processGroupCode}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };

@@ -28,6 +28,7 @@ impl<'a> Customers<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Get the caller's profile
@@ -42,6 +43,7 @@ impl<'a> Customers<'a> {
             client: self.client,
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Edit the caller's profile
@@ -64,6 +66,7 @@ impl<'a> Customers<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Create a transaction PIN
@@ -86,6 +89,7 @@ impl<'a> Customers<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
 }
@@ -97,6 +101,7 @@ pub struct RegisterCustomer<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::RegisterCustomerRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> RegisterCustomer<'a> {
     /// The calling platform. Send `fincode`.
@@ -111,6 +116,11 @@ impl<'a> RegisterCustomer<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -130,6 +140,7 @@ impl<'a> RegisterCustomer<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -151,6 +162,8 @@ static REGISTER_CUSTOMER: crate::runtime::Operation = crate::runtime::Operation 
     path: "/usermanagement/register-customer",
     servers: None,
     security: &[],
+    idempotency_key: None,
+    encrypted: &["/password", "/confirmPassword"],
 };
 /// The request of [`Customers::get_profile`](super::Customers::get_profile) (`GET /usermanagement/profile`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -159,6 +172,7 @@ pub struct GetProfile<'a> {
     client: &'a crate::Client,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetProfile<'a> {
     /// The calling platform. Send `fincode`.
@@ -173,6 +187,11 @@ impl<'a> GetProfile<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -190,6 +209,7 @@ impl<'a> GetProfile<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -211,6 +231,8 @@ static GET_PROFILE: crate::runtime::Operation = crate::runtime::Operation {
     path: "/usermanagement/profile",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Customers::update_profile`](super::Customers::update_profile) (`PUT /usermanagement/profile-edit`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -220,6 +242,7 @@ pub struct UpdateProfile<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::UpdateProfileRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> UpdateProfile<'a> {
     /// The calling platform. Send `fincode`.
@@ -234,6 +257,11 @@ impl<'a> UpdateProfile<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -253,6 +281,7 @@ impl<'a> UpdateProfile<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -274,6 +303,8 @@ static UPDATE_PROFILE: crate::runtime::Operation = crate::runtime::Operation {
     path: "/usermanagement/profile-edit",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Customers::create_transaction_pin`](super::Customers::create_transaction_pin) (`POST /usermanagement/create-transaction-pin`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -283,6 +314,7 @@ pub struct CreateTransactionPin<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::CreateTransactionPinRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> CreateTransactionPin<'a> {
     /// The calling platform. Send `fincode`.
@@ -297,6 +329,11 @@ impl<'a> CreateTransactionPin<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -316,6 +353,7 @@ impl<'a> CreateTransactionPin<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -337,4 +375,6 @@ static CREATE_TRANSACTION_PIN: crate::runtime::Operation = crate::runtime::Opera
     path: "/usermanagement/create-transaction-pin",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };

@@ -20,7 +20,6 @@ impl<'a> Investment<'a> {
     ///
     /// - `product_id`: The id of the investment product.
     /// - `number_of_units_to_purchase`: How many units of the product to buy.
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
@@ -28,7 +27,6 @@ impl<'a> Investment<'a> {
         &self,
         product_id: impl Into<String>,
         number_of_units_to_purchase: f64,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -37,12 +35,13 @@ impl<'a> Investment<'a> {
             client: self.client,
             product_id: product_id.into(),
             number_of_units_to_purchase,
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Apply for an investment product
@@ -53,14 +52,12 @@ impl<'a> Investment<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
     pub fn create_investment_application(
         &self,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -68,13 +65,14 @@ impl<'a> Investment<'a> {
     ) -> CreateInvestmentApplication<'a> {
         CreateInvestmentApplication {
             client: self.client,
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// List a customer's investment portfolios
@@ -86,14 +84,12 @@ impl<'a> Investment<'a> {
     /// # Arguments
     ///
     /// - `customer_id`: The id of the customer.
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_portfolios(
         &self,
         customer_id: impl Into<String>,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -101,14 +97,15 @@ impl<'a> Investment<'a> {
         ListPortfolios {
             client: self.client,
             customer_id: customer_id.into(),
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
             page: None,
             size: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Get a user's total investments
@@ -120,14 +117,12 @@ impl<'a> Investment<'a> {
     /// # Arguments
     ///
     /// - `user_id`: The id of the user.
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_total_investments(
         &self,
         user_id: impl Into<String>,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -135,12 +130,13 @@ impl<'a> Investment<'a> {
         GetTotalInvestments {
             client: self.client,
             user_id: user_id.into(),
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Fund an investment wallet
@@ -153,7 +149,6 @@ impl<'a> Investment<'a> {
     ///
     /// - `wallet_id`: The id of the wallet to fund.
     /// - `amount`: The amount to credit, as a decimal number.
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
@@ -161,7 +156,6 @@ impl<'a> Investment<'a> {
         &self,
         wallet_id: impl Into<String>,
         amount: rust_decimal::Decimal,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -170,12 +164,13 @@ impl<'a> Investment<'a> {
             client: self.client,
             wallet_id: wallet_id.into(),
             amount,
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
 }
@@ -186,12 +181,13 @@ pub struct GetInvestmentQuote<'a> {
     client: &'a crate::Client,
     product_id: String,
     number_of_units_to_purchase: f64,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetInvestmentQuote<'a> {
     /// The calling platform. Send `fincode`.
@@ -208,6 +204,18 @@ impl<'a> GetInvestmentQuote<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -221,7 +229,6 @@ impl<'a> GetInvestmentQuote<'a> {
                 "number-of-units-to-purchase",
                 &self.number_of_units_to_purchase,
             );
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -233,6 +240,10 @@ impl<'a> GetInvestmentQuote<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -261,19 +272,22 @@ static GET_INVESTMENT_QUOTE: crate::runtime::Operation = crate::runtime::Operati
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Investment::create_investment_application`](super::Investment::create_investment_application) (`POST /apply`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct CreateInvestmentApplication<'a> {
     client: &'a crate::Client,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
     body: crate::types::InvestmentApplicationRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> CreateInvestmentApplication<'a> {
     /// The calling platform. Send `fincode`.
@@ -290,6 +304,18 @@ impl<'a> CreateInvestmentApplication<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -297,7 +323,6 @@ impl<'a> CreateInvestmentApplication<'a> {
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
         let mut request = crate::runtime::Request::new(&CREATE_INVESTMENT_APPLICATION);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -309,8 +334,12 @@ impl<'a> CreateInvestmentApplication<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -339,6 +368,8 @@ static CREATE_INVESTMENT_APPLICATION: crate::runtime::Operation = crate::runtime
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Investment::list_portfolios`](super::Investment::list_portfolios) (`GET /portfolios/{customer-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -346,14 +377,15 @@ static CREATE_INVESTMENT_APPLICATION: crate::runtime::Operation = crate::runtime
 pub struct ListPortfolios<'a> {
     client: &'a crate::Client,
     customer_id: String,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
     page: Option<i32>,
     size: Option<i32>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ListPortfolios<'a> {
     /// The calling platform. Send `fincode`.
@@ -370,6 +402,13 @@ impl<'a> ListPortfolios<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
     /// The page number, starting at 1.
     ///
     /// Defaults to `1` when not set.
@@ -384,6 +423,11 @@ impl<'a> ListPortfolios<'a> {
         self.size = Some(value);
         self
     }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -392,7 +436,6 @@ impl<'a> ListPortfolios<'a> {
     > {
         let mut request = crate::runtime::Request::new(&LIST_PORTFOLIOS);
         request.path_param("customer-id", &self.customer_id);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -404,12 +447,16 @@ impl<'a> ListPortfolios<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
         if let Some(value) = &self.page {
             request.query("page", value);
         }
         if let Some(value) = &self.size {
             request.query("size", value);
         }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -438,6 +485,8 @@ static LIST_PORTFOLIOS: crate::runtime::Operation = crate::runtime::Operation {
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Investment::get_total_investments`](super::Investment::get_total_investments) (`GET /get-total/{user-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -445,12 +494,13 @@ static LIST_PORTFOLIOS: crate::runtime::Operation = crate::runtime::Operation {
 pub struct GetTotalInvestments<'a> {
     client: &'a crate::Client,
     user_id: String,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetTotalInvestments<'a> {
     /// The calling platform. Send `fincode`.
@@ -467,6 +517,18 @@ impl<'a> GetTotalInvestments<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -475,7 +537,6 @@ impl<'a> GetTotalInvestments<'a> {
     > {
         let mut request = crate::runtime::Request::new(&GET_TOTAL_INVESTMENTS);
         request.path_param("user-id", &self.user_id);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -487,6 +548,10 @@ impl<'a> GetTotalInvestments<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -515,6 +580,8 @@ static GET_TOTAL_INVESTMENTS: crate::runtime::Operation = crate::runtime::Operat
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Investment::fund_investment_wallet`](super::Investment::fund_investment_wallet) (`PUT /wallet/fund-wallet/{wallet-id}/{amount}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -523,12 +590,13 @@ pub struct FundInvestmentWallet<'a> {
     client: &'a crate::Client,
     wallet_id: String,
     amount: rust_decimal::Decimal,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> FundInvestmentWallet<'a> {
     /// The calling platform. Send `fincode`.
@@ -545,6 +613,18 @@ impl<'a> FundInvestmentWallet<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -554,7 +634,6 @@ impl<'a> FundInvestmentWallet<'a> {
         let mut request = crate::runtime::Request::new(&FUND_INVESTMENT_WALLET);
         request.path_param("wallet-id", &self.wallet_id);
         request.path_param("amount", &self.amount);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -566,6 +645,10 @@ impl<'a> FundInvestmentWallet<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -594,4 +677,6 @@ static FUND_INVESTMENT_WALLET: crate::runtime::Operation = crate::runtime::Opera
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };

@@ -37,6 +37,7 @@ impl<'a> Ledger<'a> {
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Change the permission of a ledger account
@@ -49,7 +50,6 @@ impl<'a> Ledger<'a> {
     ///
     /// - `id`: The id of the ledger account whose permission changes.
     /// - `permission`: The new permission, a value of the ledger's account-permission enumeration (for example `READ_ONLY`).
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
@@ -57,7 +57,6 @@ impl<'a> Ledger<'a> {
         &self,
         id: impl Into<String>,
         permission: impl Into<String>,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -66,12 +65,13 @@ impl<'a> Ledger<'a> {
             client: self.client,
             id: id.into(),
             permission: permission.into(),
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// List the ledger history of an account
@@ -107,6 +107,7 @@ impl<'a> Ledger<'a> {
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// List the ledger entries of an interaction
@@ -133,6 +134,7 @@ impl<'a> Ledger<'a> {
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Post instructions to ledger accounts
@@ -143,14 +145,12 @@ impl<'a> Ledger<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
     pub fn post_to_account(
         &self,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -158,13 +158,14 @@ impl<'a> Ledger<'a> {
     ) -> PostToAccount<'a> {
         PostToAccount {
             client: self.client,
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
 }
@@ -179,6 +180,7 @@ pub struct GetAccountBalance<'a> {
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetAccountBalance<'a> {
     /// The calling platform. Send `fincode`.
@@ -193,6 +195,11 @@ impl<'a> GetAccountBalance<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -214,6 +221,7 @@ impl<'a> GetAccountBalance<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -235,6 +243,8 @@ static GET_ACCOUNT_BALANCE: crate::runtime::Operation = crate::runtime::Operatio
     path: "/ledger/account-balance/{accountId}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Ledger::change_account_permission`](super::Ledger::change_account_permission) (`GET /account-maintenance/change-account-permission/{id}/{permission}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -243,12 +253,13 @@ pub struct ChangeAccountPermission<'a> {
     client: &'a crate::Client,
     id: String,
     permission: String,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ChangeAccountPermission<'a> {
     /// The calling platform. Send `fincode`.
@@ -265,6 +276,18 @@ impl<'a> ChangeAccountPermission<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -274,7 +297,6 @@ impl<'a> ChangeAccountPermission<'a> {
         let mut request = crate::runtime::Request::new(&CHANGE_ACCOUNT_PERMISSION);
         request.path_param("id", &self.id);
         request.path_param("permission", &self.permission);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -286,6 +308,10 @@ impl<'a> ChangeAccountPermission<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -307,6 +333,8 @@ static CHANGE_ACCOUNT_PERMISSION: crate::runtime::Operation = crate::runtime::Op
     path: "/account-maintenance/change-account-permission/{id}/{permission}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Ledger::list_ledger_history`](super::Ledger::list_ledger_history) (`GET /ledger/account-ledger-history/{account_id}/{page}/{size}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -321,6 +349,7 @@ pub struct ListLedgerHistory<'a> {
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ListLedgerHistory<'a> {
     /// The calling platform. Send `fincode`.
@@ -335,6 +364,11 @@ impl<'a> ListLedgerHistory<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -358,6 +392,7 @@ impl<'a> ListLedgerHistory<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -379,6 +414,8 @@ static LIST_LEDGER_HISTORY: crate::runtime::Operation = crate::runtime::Operatio
     path: "/ledger/account-ledger-history/{account_id}/{page}/{size}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Ledger::list_ledger_history_by_interaction_id`](super::Ledger::list_ledger_history_by_interaction_id) (`GET /ledger/account-ledger-history-interaction-id`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -390,6 +427,7 @@ pub struct ListLedgerHistoryByInteractionId<'a> {
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ListLedgerHistoryByInteractionId<'a> {
     /// The calling platform. Send `fincode`.
@@ -404,6 +442,11 @@ impl<'a> ListLedgerHistoryByInteractionId<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -426,6 +469,7 @@ impl<'a> ListLedgerHistoryByInteractionId<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -447,19 +491,22 @@ static LIST_LEDGER_HISTORY_BY_INTERACTION_ID: crate::runtime::Operation = crate:
     path: "/ledger/account-ledger-history-interaction-id",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Ledger::post_to_account`](super::Ledger::post_to_account) (`POST /gateway/post-account`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct PostToAccount<'a> {
     client: &'a crate::Client,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
     body: crate::types::LedgerPostAccountRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> PostToAccount<'a> {
     /// The calling platform. Send `fincode`.
@@ -476,6 +523,18 @@ impl<'a> PostToAccount<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -483,7 +542,6 @@ impl<'a> PostToAccount<'a> {
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
         let mut request = crate::runtime::Request::new(&POST_TO_ACCOUNT);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -495,8 +553,12 @@ impl<'a> PostToAccount<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -518,4 +580,6 @@ static POST_TO_ACCOUNT: crate::runtime::Operation = crate::runtime::Operation {
     path: "/gateway/post-account",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };

@@ -18,14 +18,12 @@ impl<'a> Lending<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
     pub fn request_loan(
         &self,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -33,13 +31,14 @@ impl<'a> Lending<'a> {
     ) -> RequestLoan<'a> {
         RequestLoan {
             client: self.client,
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Get a loan offer
@@ -50,25 +49,24 @@ impl<'a> Lending<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_loan_offer(
         &self,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> GetLoanOffer<'a> {
         GetLoanOffer {
             client: self.client,
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Accept or withdraw a loan offer
@@ -80,7 +78,6 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `loan_application_id`: The id of the loan application.
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
@@ -88,7 +85,6 @@ impl<'a> Lending<'a> {
     pub fn respond_to_loan_offer(
         &self,
         loan_application_id: impl Into<String>,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -97,13 +93,14 @@ impl<'a> Lending<'a> {
         RespondToLoanOffer {
             client: self.client,
             loan_application_id: loan_application_id.into(),
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             status,
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Get the details of a loan application
@@ -115,14 +112,12 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `loan_application_id`: The id of the loan application.
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_loan_application_details(
         &self,
         loan_application_id: impl Into<String>,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -130,12 +125,13 @@ impl<'a> Lending<'a> {
         GetLoanApplicationDetails {
             client: self.client,
             loan_application_id: loan_application_id.into(),
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// List the eligibility questions of a loan product
@@ -147,14 +143,12 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `product_id`: The id of the loan product.
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_loan_eligibility_questions(
         &self,
         product_id: impl Into<String>,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -162,12 +156,13 @@ impl<'a> Lending<'a> {
         ListLoanEligibilityQuestions {
             client: self.client,
             product_id: product_id.into(),
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// List a customer's loans for management
@@ -179,14 +174,12 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `customer_id`: The id of the customer.
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn manage_loans(
         &self,
         customer_id: impl Into<String>,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -194,12 +187,13 @@ impl<'a> Lending<'a> {
         ManageLoans {
             client: self.client,
             customer_id: customer_id.into(),
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Get an organisation's loan terms
@@ -211,14 +205,12 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `organisation_id`: The id of the lending organisation.
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_loan_terms(
         &self,
         organisation_id: impl Into<String>,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -226,12 +218,13 @@ impl<'a> Lending<'a> {
         GetLoanTerms {
             client: self.client,
             organisation_id: organisation_id.into(),
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// List a customer's loan history
@@ -243,14 +236,12 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `customer_id`: The id of the customer.
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_loan_history(
         &self,
         customer_id: impl Into<String>,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -258,14 +249,15 @@ impl<'a> Lending<'a> {
         ListLoanHistory {
             client: self.client,
             customer_id: customer_id.into(),
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
             page: None,
             size: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Get a loan with its payment history
@@ -277,14 +269,12 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `loan_application_id`: The id of the loan application.
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_loan_payment_history(
         &self,
         loan_application_id: impl Into<String>,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -292,12 +282,13 @@ impl<'a> Lending<'a> {
         GetLoanPaymentHistory {
             client: self.client,
             loan_application_id: loan_application_id.into(),
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// List a user's pending loan repayments
@@ -309,14 +300,12 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `user_id`: The id of the user (the borrower).
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_pending_repayments(
         &self,
         user_id: impl Into<String>,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -324,14 +313,15 @@ impl<'a> Lending<'a> {
         ListPendingRepayments {
             client: self.client,
             user_id: user_id.into(),
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
             page: None,
             size: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Get the repayment instructions of a loan
@@ -361,6 +351,7 @@ impl<'a> Lending<'a> {
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Transfer loan funds to a bank account
@@ -371,14 +362,12 @@ impl<'a> Lending<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
     pub fn transfer_funds_to_bank(
         &self,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -386,13 +375,14 @@ impl<'a> Lending<'a> {
     ) -> TransferFundsToBank<'a> {
         TransferFundsToBank {
             client: self.client,
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Add a bank account for loan withdrawals
@@ -405,14 +395,12 @@ impl<'a> Lending<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
     pub fn add_bank_account(
         &self,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -420,13 +408,14 @@ impl<'a> Lending<'a> {
     ) -> AddBankAccount<'a> {
         AddBankAccount {
             client: self.client,
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Verify a bank account and get its holder's name
@@ -439,7 +428,6 @@ impl<'a> Lending<'a> {
     ///
     /// - `bank_code`: The code of the bank.
     /// - `account_number`: The account number (NUBAN, 10 digits).
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
@@ -447,7 +435,6 @@ impl<'a> Lending<'a> {
         &self,
         bank_code: impl Into<String>,
         account_number: impl Into<String>,
-        x_idempotency_key: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
@@ -456,12 +443,13 @@ impl<'a> Lending<'a> {
             client: self.client,
             bank_code: bank_code.into(),
             account_number: account_number.into(),
-            x_idempotency_key: x_idempotency_key.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
 }
@@ -470,13 +458,14 @@ impl<'a> Lending<'a> {
 #[derive(Debug)]
 pub struct RequestLoan<'a> {
     client: &'a crate::Client,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
     body: crate::types::LoanRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> RequestLoan<'a> {
     /// The calling platform. Send `fincode`.
@@ -493,6 +482,18 @@ impl<'a> RequestLoan<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -500,7 +501,6 @@ impl<'a> RequestLoan<'a> {
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
         let mut request = crate::runtime::Request::new(&REQUEST_LOAN);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -512,8 +512,12 @@ impl<'a> RequestLoan<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -550,18 +554,21 @@ static REQUEST_LOAN: crate::runtime::Operation = crate::runtime::Operation {
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Lending::get_loan_offer`](super::Lending::get_loan_offer) (`GET /user/get-loan-offer`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct GetLoanOffer<'a> {
     client: &'a crate::Client,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetLoanOffer<'a> {
     /// The calling platform. Send `fincode`.
@@ -578,6 +585,18 @@ impl<'a> GetLoanOffer<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -585,7 +604,6 @@ impl<'a> GetLoanOffer<'a> {
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
         let mut request = crate::runtime::Request::new(&GET_LOAN_OFFER);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -597,6 +615,10 @@ impl<'a> GetLoanOffer<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -629,6 +651,8 @@ static GET_LOAN_OFFER: crate::runtime::Operation = crate::runtime::Operation {
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Lending::respond_to_loan_offer`](super::Lending::respond_to_loan_offer) (`PUT /user/update-application/{loan-application-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -636,13 +660,14 @@ static GET_LOAN_OFFER: crate::runtime::Operation = crate::runtime::Operation {
 pub struct RespondToLoanOffer<'a> {
     client: &'a crate::Client,
     loan_application_id: String,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     status: bool,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> RespondToLoanOffer<'a> {
     /// The calling platform. Send `fincode`.
@@ -659,13 +684,24 @@ impl<'a> RespondToLoanOffer<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::LoanApplicationUpdateResult>> {
         let mut request = crate::runtime::Request::new(&RESPOND_TO_LOAN_OFFER);
         request.path_param("loan-application-id", &self.loan_application_id);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -678,6 +714,10 @@ impl<'a> RespondToLoanOffer<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -710,6 +750,8 @@ static RESPOND_TO_LOAN_OFFER: crate::runtime::Operation = crate::runtime::Operat
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Lending::get_loan_application_details`](super::Lending::get_loan_application_details) (`GET /user/loan-application-details/{loan-application-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -717,12 +759,13 @@ static RESPOND_TO_LOAN_OFFER: crate::runtime::Operation = crate::runtime::Operat
 pub struct GetLoanApplicationDetails<'a> {
     client: &'a crate::Client,
     loan_application_id: String,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetLoanApplicationDetails<'a> {
     /// The calling platform. Send `fincode`.
@@ -739,13 +782,24 @@ impl<'a> GetLoanApplicationDetails<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::LoanApplicationDetailsResult>> {
         let mut request = crate::runtime::Request::new(&GET_LOAN_APPLICATION_DETAILS);
         request.path_param("loan-application-id", &self.loan_application_id);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -757,6 +811,10 @@ impl<'a> GetLoanApplicationDetails<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -789,6 +847,8 @@ static GET_LOAN_APPLICATION_DETAILS: crate::runtime::Operation = crate::runtime:
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Lending::list_loan_eligibility_questions`](super::Lending::list_loan_eligibility_questions) (`GET /user/loan-eligibility-questions/{productId}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -796,12 +856,13 @@ static GET_LOAN_APPLICATION_DETAILS: crate::runtime::Operation = crate::runtime:
 pub struct ListLoanEligibilityQuestions<'a> {
     client: &'a crate::Client,
     product_id: String,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ListLoanEligibilityQuestions<'a> {
     /// The calling platform. Send `fincode`.
@@ -818,6 +879,18 @@ impl<'a> ListLoanEligibilityQuestions<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -826,7 +899,6 @@ impl<'a> ListLoanEligibilityQuestions<'a> {
     > {
         let mut request = crate::runtime::Request::new(&LIST_LOAN_ELIGIBILITY_QUESTIONS);
         request.path_param("productId", &self.product_id);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -838,6 +910,10 @@ impl<'a> ListLoanEligibilityQuestions<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -870,6 +946,8 @@ static LIST_LOAN_ELIGIBILITY_QUESTIONS: crate::runtime::Operation = crate::runti
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Lending::manage_loans`](super::Lending::manage_loans) (`GET /user/manage-loans/{customerId}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -877,12 +955,13 @@ static LIST_LOAN_ELIGIBILITY_QUESTIONS: crate::runtime::Operation = crate::runti
 pub struct ManageLoans<'a> {
     client: &'a crate::Client,
     customer_id: String,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ManageLoans<'a> {
     /// The calling platform. Send `fincode`.
@@ -899,6 +978,18 @@ impl<'a> ManageLoans<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -907,7 +998,6 @@ impl<'a> ManageLoans<'a> {
     > {
         let mut request = crate::runtime::Request::new(&MANAGE_LOANS);
         request.path_param("customerId", &self.customer_id);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -919,6 +1009,10 @@ impl<'a> ManageLoans<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -951,6 +1045,8 @@ static MANAGE_LOANS: crate::runtime::Operation = crate::runtime::Operation {
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Lending::get_loan_terms`](super::Lending::get_loan_terms) (`GET /user/get-loan-terms/{organisationId}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -958,12 +1054,13 @@ static MANAGE_LOANS: crate::runtime::Operation = crate::runtime::Operation {
 pub struct GetLoanTerms<'a> {
     client: &'a crate::Client,
     organisation_id: String,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetLoanTerms<'a> {
     /// The calling platform. Send `fincode`.
@@ -980,11 +1077,22 @@ impl<'a> GetLoanTerms<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(self) -> crate::Result<crate::Response<crate::types::LoanTerms>> {
         let mut request = crate::runtime::Request::new(&GET_LOAN_TERMS);
         request.path_param("organisationId", &self.organisation_id);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -996,6 +1104,10 @@ impl<'a> GetLoanTerms<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -1026,6 +1138,8 @@ static GET_LOAN_TERMS: crate::runtime::Operation = crate::runtime::Operation {
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Lending::list_loan_history`](super::Lending::list_loan_history) (`GET /user/loan-history/{customer-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1033,14 +1147,15 @@ static GET_LOAN_TERMS: crate::runtime::Operation = crate::runtime::Operation {
 pub struct ListLoanHistory<'a> {
     client: &'a crate::Client,
     customer_id: String,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
     page: Option<i32>,
     size: Option<i32>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ListLoanHistory<'a> {
     /// The calling platform. Send `fincode`.
@@ -1057,6 +1172,13 @@ impl<'a> ListLoanHistory<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
     /// The page number, starting at 1.
     ///
     /// Defaults to `1` when not set.
@@ -1071,6 +1193,11 @@ impl<'a> ListLoanHistory<'a> {
         self.size = Some(value);
         self
     }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -1079,7 +1206,6 @@ impl<'a> ListLoanHistory<'a> {
     > {
         let mut request = crate::runtime::Request::new(&LIST_LOAN_HISTORY);
         request.path_param("customer-id", &self.customer_id);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -1091,12 +1217,16 @@ impl<'a> ListLoanHistory<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
         if let Some(value) = &self.page {
             request.query("page", value);
         }
         if let Some(value) = &self.size {
             request.query("size", value);
         }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -1129,6 +1259,8 @@ static LIST_LOAN_HISTORY: crate::runtime::Operation = crate::runtime::Operation 
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Lending::get_loan_payment_history`](super::Lending::get_loan_payment_history) (`GET /user/loan-details-with-payment-history/{loan-application-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1136,12 +1268,13 @@ static LIST_LOAN_HISTORY: crate::runtime::Operation = crate::runtime::Operation 
 pub struct GetLoanPaymentHistory<'a> {
     client: &'a crate::Client,
     loan_application_id: String,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetLoanPaymentHistory<'a> {
     /// The calling platform. Send `fincode`.
@@ -1158,13 +1291,24 @@ impl<'a> GetLoanPaymentHistory<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::LoanDetailsWithPaymentHistory>> {
         let mut request = crate::runtime::Request::new(&GET_LOAN_PAYMENT_HISTORY);
         request.path_param("loan-application-id", &self.loan_application_id);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -1176,6 +1320,10 @@ impl<'a> GetLoanPaymentHistory<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -1208,6 +1356,8 @@ static GET_LOAN_PAYMENT_HISTORY: crate::runtime::Operation = crate::runtime::Ope
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Lending::list_pending_repayments`](super::Lending::list_pending_repayments) (`GET /user/pending-repayments/{user-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1215,14 +1365,15 @@ static GET_LOAN_PAYMENT_HISTORY: crate::runtime::Operation = crate::runtime::Ope
 pub struct ListPendingRepayments<'a> {
     client: &'a crate::Client,
     user_id: String,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
     page: Option<i32>,
     size: Option<i32>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ListPendingRepayments<'a> {
     /// The calling platform. Send `fincode`.
@@ -1239,6 +1390,13 @@ impl<'a> ListPendingRepayments<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
     /// The page number, starting at 1.
     ///
     /// Defaults to `1` when not set.
@@ -1253,6 +1411,11 @@ impl<'a> ListPendingRepayments<'a> {
         self.size = Some(value);
         self
     }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -1261,7 +1424,6 @@ impl<'a> ListPendingRepayments<'a> {
     > {
         let mut request = crate::runtime::Request::new(&LIST_PENDING_REPAYMENTS);
         request.path_param("user-id", &self.user_id);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -1273,12 +1435,16 @@ impl<'a> ListPendingRepayments<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
         if let Some(value) = &self.page {
             request.query("page", value);
         }
         if let Some(value) = &self.size {
             request.query("size", value);
         }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -1311,6 +1477,8 @@ static LIST_PENDING_REPAYMENTS: crate::runtime::Operation = crate::runtime::Oper
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Lending::get_repayment_instructions`](super::Lending::get_repayment_instructions) (`GET /user/repayment-instructions/{loan-application-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1323,6 +1491,7 @@ pub struct GetRepaymentInstructions<'a> {
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetRepaymentInstructions<'a> {
     /// The calling platform. Send `fincode`.
@@ -1337,6 +1506,11 @@ impl<'a> GetRepaymentInstructions<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -1356,6 +1530,7 @@ impl<'a> GetRepaymentInstructions<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -1388,19 +1563,22 @@ static GET_REPAYMENT_INSTRUCTIONS: crate::runtime::Operation = crate::runtime::O
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Lending::transfer_funds_to_bank`](super::Lending::transfer_funds_to_bank) (`POST /user/transfer-funds-to-bank`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct TransferFundsToBank<'a> {
     client: &'a crate::Client,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
     body: crate::types::LoanTransferFundsRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> TransferFundsToBank<'a> {
     /// The calling platform. Send `fincode`.
@@ -1417,12 +1595,23 @@ impl<'a> TransferFundsToBank<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::LoanTransferResult>> {
         let mut request = crate::runtime::Request::new(&TRANSFER_FUNDS_TO_BANK);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -1434,8 +1623,12 @@ impl<'a> TransferFundsToBank<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -1466,19 +1659,22 @@ static TRANSFER_FUNDS_TO_BANK: crate::runtime::Operation = crate::runtime::Opera
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &["/transactionPin"],
 };
 /// The request of [`Lending::add_bank_account`](super::Lending::add_bank_account) (`POST /user/add-bank-account`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct AddBankAccount<'a> {
     client: &'a crate::Client,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
     body: crate::types::LoanAddBankAccountRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> AddBankAccount<'a> {
     /// The calling platform. Send `fincode`.
@@ -1495,6 +1691,18 @@ impl<'a> AddBankAccount<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -1502,7 +1710,6 @@ impl<'a> AddBankAccount<'a> {
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
         let mut request = crate::runtime::Request::new(&ADD_BANK_ACCOUNT);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -1514,8 +1721,12 @@ impl<'a> AddBankAccount<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -1548,6 +1759,8 @@ static ADD_BANK_ACCOUNT: crate::runtime::Operation = crate::runtime::Operation {
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Lending::verify_bank_account`](super::Lending::verify_bank_account) (`GET /user/verify-bank-account/{bankCode}/{accountNumber}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1556,12 +1769,13 @@ pub struct VerifyBankAccount<'a> {
     client: &'a crate::Client,
     bank_code: String,
     account_number: String,
-    x_idempotency_key: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> VerifyBankAccount<'a> {
     /// The calling platform. Send `fincode`.
@@ -1578,6 +1792,18 @@ impl<'a> VerifyBankAccount<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -1587,7 +1813,6 @@ impl<'a> VerifyBankAccount<'a> {
         let mut request = crate::runtime::Request::new(&VERIFY_BANK_ACCOUNT);
         request.path_param("bankCode", &self.bank_code);
         request.path_param("accountNumber", &self.account_number);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -1599,6 +1824,10 @@ impl<'a> VerifyBankAccount<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -1631,4 +1860,6 @@ static VERIFY_BANK_ACCOUNT: crate::runtime::Operation = crate::runtime::Operatio
         ],
     ),
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };

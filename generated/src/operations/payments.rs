@@ -28,6 +28,7 @@ impl<'a> Payments<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Pay a payable with a gateway token or from the wallet
@@ -48,6 +49,7 @@ impl<'a> Payments<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Notify a bank-transfer payment
@@ -68,6 +70,7 @@ impl<'a> Payments<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Get the charges of a payment method
@@ -88,6 +91,7 @@ impl<'a> Payments<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Choose to pay later by bank transfer
@@ -111,6 +115,7 @@ impl<'a> Payments<'a> {
             payable_type,
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// List awaiting payments
@@ -133,6 +138,7 @@ impl<'a> Payments<'a> {
             page: None,
             size: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Mark an awaiting payment as paid or cancel it
@@ -153,6 +159,7 @@ impl<'a> Payments<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Pay from a wallet account
@@ -173,6 +180,7 @@ impl<'a> Payments<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Get the wallet balance
@@ -187,6 +195,7 @@ impl<'a> Payments<'a> {
             client: self.client,
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
 }
@@ -198,6 +207,7 @@ pub struct ProcessCardPayment<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::ProcessCardPaymentRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ProcessCardPayment<'a> {
     /// The calling platform. Send `fincode`.
@@ -212,6 +222,11 @@ impl<'a> ProcessCardPayment<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -231,6 +246,7 @@ impl<'a> ProcessCardPayment<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -252,6 +268,8 @@ static PROCESS_CARD_PAYMENT: crate::runtime::Operation = crate::runtime::Operati
     path: "/paymentmanagement/process-card-payment",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Payments::process_payment_with_token`](super::Payments::process_payment_with_token) (`POST /paymentmanagement/processpaymentwithpaymenttoken`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -261,6 +279,7 @@ pub struct ProcessPaymentWithToken<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::ProcessPaymentWithTokenRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ProcessPaymentWithToken<'a> {
     /// The calling platform. Send `fincode`.
@@ -275,6 +294,11 @@ impl<'a> ProcessPaymentWithToken<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -294,6 +318,7 @@ impl<'a> ProcessPaymentWithToken<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -315,6 +340,8 @@ static PROCESS_PAYMENT_WITH_TOKEN: crate::runtime::Operation = crate::runtime::O
     path: "/paymentmanagement/processpaymentwithpaymenttoken",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Payments::notify_bank_transfer_payment`](super::Payments::notify_bank_transfer_payment) (`POST /paymentmanagement/notify-bank-transfer-payment`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -324,6 +351,7 @@ pub struct NotifyBankTransferPayment<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::NotifyBankTransferPaymentRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> NotifyBankTransferPayment<'a> {
     /// The calling platform. Send `fincode`.
@@ -338,6 +366,11 @@ impl<'a> NotifyBankTransferPayment<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -357,6 +390,7 @@ impl<'a> NotifyBankTransferPayment<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -378,6 +412,8 @@ static NOTIFY_BANK_TRANSFER_PAYMENT: crate::runtime::Operation = crate::runtime:
     path: "/paymentmanagement/notify-bank-transfer-payment",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Payments::get_payment_method_charges`](super::Payments::get_payment_method_charges) (`POST /paymentmanagement/payment-methods-charges`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -387,6 +423,7 @@ pub struct GetPaymentMethodCharges<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::PaymentMethodChargesRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetPaymentMethodCharges<'a> {
     /// The calling platform. Send `fincode`.
@@ -401,6 +438,11 @@ impl<'a> GetPaymentMethodCharges<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -420,6 +462,7 @@ impl<'a> GetPaymentMethodCharges<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -441,6 +484,8 @@ static GET_PAYMENT_METHOD_CHARGES: crate::runtime::Operation = crate::runtime::O
     path: "/paymentmanagement/payment-methods-charges",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Payments::defer_bank_payment`](super::Payments::defer_bank_payment) (`PUT /paymentmanagement/bank-iwillpaylater-wallet/{pcn}/{payableType}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -451,6 +496,7 @@ pub struct DeferBankPayment<'a> {
     payable_type: crate::types::DeferBankPaymentPayableType,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> DeferBankPayment<'a> {
     /// The calling platform. Send `fincode`.
@@ -465,6 +511,11 @@ impl<'a> DeferBankPayment<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -482,6 +533,7 @@ impl<'a> DeferBankPayment<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -501,6 +553,8 @@ static DEFER_BANK_PAYMENT: crate::runtime::Operation = crate::runtime::Operation
     path: "/paymentmanagement/bank-iwillpaylater-wallet/{pcn}/{payableType}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Payments::list_awaiting_payments`](super::Payments::list_awaiting_payments) (`GET /paymentmanagement/awaiting-payments`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -512,6 +566,7 @@ pub struct ListAwaitingPayments<'a> {
     page: Option<i32>,
     size: Option<i32>,
     body: crate::types::AwaitingPaymentsFilter,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ListAwaitingPayments<'a> {
     /// The calling platform. Send `fincode`.
@@ -542,6 +597,11 @@ impl<'a> ListAwaitingPayments<'a> {
         self.size = Some(value);
         self
     }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -563,6 +623,7 @@ impl<'a> ListAwaitingPayments<'a> {
         }
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -582,6 +643,8 @@ static LIST_AWAITING_PAYMENTS: crate::runtime::Operation = crate::runtime::Opera
     path: "/paymentmanagement/awaiting-payments",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Payments::update_awaiting_payment`](super::Payments::update_awaiting_payment) (`POST /paymentmanagement/awaiting-payment-actions`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -591,6 +654,7 @@ pub struct UpdateAwaitingPayment<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::AwaitingPaymentActionRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> UpdateAwaitingPayment<'a> {
     /// The calling platform. Send `fincode`.
@@ -605,6 +669,11 @@ impl<'a> UpdateAwaitingPayment<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -624,6 +693,7 @@ impl<'a> UpdateAwaitingPayment<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -645,6 +715,8 @@ static UPDATE_AWAITING_PAYMENT: crate::runtime::Operation = crate::runtime::Oper
     path: "/paymentmanagement/awaiting-payment-actions",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Payments::pay_from_wallet`](super::Payments::pay_from_wallet) (`POST /paymentmanagement/makepaymentfromwalletaccount`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -654,6 +726,7 @@ pub struct PayFromWallet<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::MakePaymentFromWalletRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> PayFromWallet<'a> {
     /// The calling platform. Send `fincode`.
@@ -668,6 +741,11 @@ impl<'a> PayFromWallet<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -687,6 +765,7 @@ impl<'a> PayFromWallet<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -708,6 +787,8 @@ static PAY_FROM_WALLET: crate::runtime::Operation = crate::runtime::Operation {
     path: "/paymentmanagement/makepaymentfromwalletaccount",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Payments::get_wallet_balance`](super::Payments::get_wallet_balance) (`GET /wallet/balance`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -716,6 +797,7 @@ pub struct GetWalletBalance<'a> {
     client: &'a crate::Client,
     platform: Option<String>,
     uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetWalletBalance<'a> {
     /// The calling platform. Send `fincode`.
@@ -730,6 +812,11 @@ impl<'a> GetWalletBalance<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -747,6 +834,7 @@ impl<'a> GetWalletBalance<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -768,4 +856,6 @@ static GET_WALLET_BALANCE: crate::runtime::Operation = crate::runtime::Operation
     path: "/wallet/balance",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };

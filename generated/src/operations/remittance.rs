@@ -25,6 +25,7 @@ impl<'a> Remittance<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Create a transaction
@@ -35,25 +36,24 @@ impl<'a> Remittance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `ip_address`: The IP address of the customer creating the transaction.
     /// - `password`: The customer's password, confirming the transaction. A secret; never log it.
     /// - `body`: The request body.
     pub fn create_transaction(
         &self,
-        x_idempotency_key: impl Into<String>,
         ip_address: impl Into<String>,
         password: impl Into<String>,
         body: crate::types::CreateTransactionRequest,
     ) -> CreateTransaction<'a> {
         CreateTransaction {
             client: self.client,
-            x_idempotency_key: x_idempotency_key.into(),
             ip_address: ip_address.into(),
             password: password.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Create a transaction with inline sender and recipient KYC
@@ -64,25 +64,24 @@ impl<'a> Remittance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_idempotency_key`: A unique key per logical request; a retried request reuses it so the server applies it once.
     /// - `ip_address`: The IP address of the customer creating the transaction.
     /// - `password`: The customer's password, confirming the transaction. A secret; never log it.
     /// - `body`: The request body.
     pub fn create_transaction_direct(
         &self,
-        x_idempotency_key: impl Into<String>,
         ip_address: impl Into<String>,
         password: impl Into<String>,
         body: crate::types::CreateTransactionDirectRequest,
     ) -> CreateTransactionDirect<'a> {
         CreateTransactionDirect {
             client: self.client,
-            x_idempotency_key: x_idempotency_key.into(),
             ip_address: ip_address.into(),
             password: password.into(),
             platform: None,
             uuid: None,
+            x_idempotency_key: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Validate a bank account
@@ -103,6 +102,7 @@ impl<'a> Remittance<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Create a beneficiary
@@ -123,6 +123,7 @@ impl<'a> Remittance<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Add bank details to a beneficiary
@@ -143,6 +144,7 @@ impl<'a> Remittance<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// List the payment methods for a transaction
@@ -163,6 +165,7 @@ impl<'a> Remittance<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// List cash-pickup payout points
@@ -185,6 +188,7 @@ impl<'a> Remittance<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// List pay centres
@@ -207,6 +211,7 @@ impl<'a> Remittance<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
 }
@@ -218,6 +223,7 @@ pub struct CallQuote<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::CallQuoteRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> CallQuote<'a> {
     /// The calling platform. Send `fincode`.
@@ -232,6 +238,11 @@ impl<'a> CallQuote<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -251,6 +262,7 @@ impl<'a> CallQuote<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -272,18 +284,21 @@ static CALL_QUOTE: crate::runtime::Operation = crate::runtime::Operation {
     path: "/quote/callQuote",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Remittance::create_transaction`](super::Remittance::create_transaction) (`POST /transactionmanagement/create-transaction`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct CreateTransaction<'a> {
     client: &'a crate::Client,
-    x_idempotency_key: String,
     ip_address: String,
     password: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
     body: crate::types::CreateTransactionRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> CreateTransaction<'a> {
     /// The calling platform. Send `fincode`.
@@ -300,6 +315,18 @@ impl<'a> CreateTransaction<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -307,7 +334,6 @@ impl<'a> CreateTransaction<'a> {
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
         let mut request = crate::runtime::Request::new(&CREATE_TRANSACTION);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("ipAddress", &self.ip_address);
         request.header("password", &self.password);
         match &self.platform {
@@ -318,8 +344,12 @@ impl<'a> CreateTransaction<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -341,18 +371,21 @@ static CREATE_TRANSACTION: crate::runtime::Operation = crate::runtime::Operation
     path: "/transactionmanagement/create-transaction",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Remittance::create_transaction_direct`](super::Remittance::create_transaction_direct) (`POST /transactionmanagement/create-transaction/`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct CreateTransactionDirect<'a> {
     client: &'a crate::Client,
-    x_idempotency_key: String,
     ip_address: String,
     password: String,
     platform: Option<String>,
     uuid: Option<String>,
+    x_idempotency_key: Option<String>,
     body: crate::types::CreateTransactionDirectRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> CreateTransactionDirect<'a> {
     /// The calling platform. Send `fincode`.
@@ -369,6 +402,18 @@ impl<'a> CreateTransactionDirect<'a> {
         self.uuid = Some(value.into());
         self
     }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -376,7 +421,6 @@ impl<'a> CreateTransactionDirect<'a> {
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
         let mut request = crate::runtime::Request::new(&CREATE_TRANSACTION_DIRECT);
-        request.header("X-Idempotency-Key", &self.x_idempotency_key);
         request.header("ipAddress", &self.ip_address);
         request.header("password", &self.password);
         match &self.platform {
@@ -387,8 +431,12 @@ impl<'a> CreateTransactionDirect<'a> {
             Some(value) => request.header("uuid", value),
             None => request.header("uuid", &"200"),
         };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -410,6 +458,8 @@ static CREATE_TRANSACTION_DIRECT: crate::runtime::Operation = crate::runtime::Op
     path: "/transactionmanagement/create-transaction/",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
 };
 /// The request of [`Remittance::validate_bank_account`](super::Remittance::validate_bank_account) (`GET /usermanagement/validate-bank-account`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -419,6 +469,7 @@ pub struct ValidateBankAccount<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::ValidateBankAccountRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ValidateBankAccount<'a> {
     /// The calling platform. Send `fincode`.
@@ -433,6 +484,11 @@ impl<'a> ValidateBankAccount<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -450,6 +506,7 @@ impl<'a> ValidateBankAccount<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -471,6 +528,8 @@ static VALIDATE_BANK_ACCOUNT: crate::runtime::Operation = crate::runtime::Operat
     path: "/usermanagement/validate-bank-account",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Remittance::create_beneficiary`](super::Remittance::create_beneficiary) (`POST /usermanagement/new-beneficiary`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -480,6 +539,7 @@ pub struct CreateBeneficiary<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::CreateBeneficiaryRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> CreateBeneficiary<'a> {
     /// The calling platform. Send `fincode`.
@@ -494,6 +554,11 @@ impl<'a> CreateBeneficiary<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -511,6 +576,7 @@ impl<'a> CreateBeneficiary<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -530,6 +596,8 @@ static CREATE_BENEFICIARY: crate::runtime::Operation = crate::runtime::Operation
     path: "/usermanagement/new-beneficiary",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Remittance::add_bank_details`](super::Remittance::add_bank_details) (`POST /bankmanagement/add-bank-details-key-value-pairs`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -539,6 +607,7 @@ pub struct AddBankDetails<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::AddBankDetailsRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> AddBankDetails<'a> {
     /// The calling platform. Send `fincode`.
@@ -553,6 +622,11 @@ impl<'a> AddBankDetails<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -572,6 +646,7 @@ impl<'a> AddBankDetails<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -593,6 +668,8 @@ static ADD_BANK_DETAILS: crate::runtime::Operation = crate::runtime::Operation {
     path: "/bankmanagement/add-bank-details-key-value-pairs",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Remittance::list_supported_payment_methods`](super::Remittance::list_supported_payment_methods) (`POST /paymentmanagement/supported-payment-methods`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -602,6 +679,7 @@ pub struct ListSupportedPaymentMethods<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::SupportedPaymentMethodsRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ListSupportedPaymentMethods<'a> {
     /// The calling platform. Send `fincode`.
@@ -616,6 +694,11 @@ impl<'a> ListSupportedPaymentMethods<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -633,6 +716,7 @@ impl<'a> ListSupportedPaymentMethods<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Status).await
     }
 }
@@ -652,6 +736,8 @@ static LIST_SUPPORTED_PAYMENT_METHODS: crate::runtime::Operation = crate::runtim
     path: "/paymentmanagement/supported-payment-methods",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Remittance::list_payout_points`](super::Remittance::list_payout_points) (`POST /branches/listpayoutpoints`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -661,6 +747,7 @@ pub struct ListPayoutPoints<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::ListPayoutPointsRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ListPayoutPoints<'a> {
     /// The calling platform. Send `fincode`.
@@ -675,6 +762,11 @@ impl<'a> ListPayoutPoints<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -694,6 +786,7 @@ impl<'a> ListPayoutPoints<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -715,6 +808,8 @@ static LIST_PAYOUT_POINTS: crate::runtime::Operation = crate::runtime::Operation
     path: "/branches/listpayoutpoints",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Remittance::list_payout_centers`](super::Remittance::list_payout_centers) (`POST /branches/listpayoutCenter`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -724,6 +819,7 @@ pub struct ListPayoutCenters<'a> {
     platform: Option<String>,
     uuid: Option<String>,
     body: crate::types::ListPayoutCentersRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ListPayoutCenters<'a> {
     /// The calling platform. Send `fincode`.
@@ -738,6 +834,11 @@ impl<'a> ListPayoutCenters<'a> {
     /// Defaults to `200` when not set.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and reads the response.
@@ -757,6 +858,7 @@ impl<'a> ListPayoutCenters<'a> {
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Success).await
     }
 }
@@ -778,4 +880,6 @@ static LIST_PAYOUT_CENTERS: crate::runtime::Operation = crate::runtime::Operatio
     path: "/branches/listpayoutCenter",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
 };

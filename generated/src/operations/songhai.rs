@@ -26,6 +26,7 @@ impl<'a> Songhai<'a> {
         GenerateSonghaiToken {
             client: self.client,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Create a Songhai Exchange transaction
@@ -44,6 +45,7 @@ impl<'a> Songhai<'a> {
         CreateSonghaiTransaction {
             client: self.client,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Get a Songhai Exchange rate quote
@@ -62,6 +64,7 @@ impl<'a> Songhai<'a> {
         GetSonghaiExchangeRate {
             client: self.client,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Validate a bank account through Songhai Exchange
@@ -80,6 +83,7 @@ impl<'a> Songhai<'a> {
         ValidateSonghaiBankAccount {
             client: self.client,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
     /// Validate a mobile money wallet through Songhai Exchange
@@ -98,6 +102,7 @@ impl<'a> Songhai<'a> {
         ValidateSonghaiMobileMoneyWallet {
             client: self.client,
             body,
+            options: crate::runtime::RequestOptions::new(),
         }
     }
 }
@@ -107,8 +112,14 @@ impl<'a> Songhai<'a> {
 pub struct GenerateSonghaiToken<'a> {
     client: &'a crate::Client,
     body: crate::types::SonghaiTokenRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GenerateSonghaiToken<'a> {
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -116,6 +127,7 @@ impl<'a> GenerateSonghaiToken<'a> {
         let mut request = crate::runtime::Request::new(&GENERATE_SONGHAI_TOKEN);
         let body = &self.body;
         request.form_body(body);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Json).await
     }
 }
@@ -142,6 +154,8 @@ static GENERATE_SONGHAI_TOKEN: crate::runtime::Operation = crate::runtime::Opera
         ],
     ),
     security: &[],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Songhai::create_songhai_transaction`](super::Songhai::create_songhai_transaction) (`POST /gateway/transaction/banktransfers`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -149,8 +163,14 @@ static GENERATE_SONGHAI_TOKEN: crate::runtime::Operation = crate::runtime::Opera
 pub struct CreateSonghaiTransaction<'a> {
     client: &'a crate::Client,
     body: crate::types::SonghaiCreateTransactionRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> CreateSonghaiTransaction<'a> {
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -158,6 +178,7 @@ impl<'a> CreateSonghaiTransaction<'a> {
         let mut request = crate::runtime::Request::new(&CREATE_SONGHAI_TRANSACTION);
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Json).await
     }
 }
@@ -186,6 +207,8 @@ static CREATE_SONGHAI_TRANSACTION: crate::runtime::Operation = crate::runtime::O
         ],
     ),
     security: &[&[&crate::security::SONGHAI_OAUTH]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Songhai::get_songhai_exchange_rate`](super::Songhai::get_songhai_exchange_rate) (`POST /gateway/quote`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -193,8 +216,14 @@ static CREATE_SONGHAI_TRANSACTION: crate::runtime::Operation = crate::runtime::O
 pub struct GetSonghaiExchangeRate<'a> {
     client: &'a crate::Client,
     body: crate::types::SonghaiQuoteRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> GetSonghaiExchangeRate<'a> {
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -202,6 +231,7 @@ impl<'a> GetSonghaiExchangeRate<'a> {
         let mut request = crate::runtime::Request::new(&GET_SONGHAI_EXCHANGE_RATE);
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Json).await
     }
 }
@@ -228,6 +258,8 @@ static GET_SONGHAI_EXCHANGE_RATE: crate::runtime::Operation = crate::runtime::Op
         ],
     ),
     security: &[&[&crate::security::SONGHAI_OAUTH]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Songhai::validate_songhai_bank_account`](super::Songhai::validate_songhai_bank_account) (`POST /gateway/v2/account-number-validation`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -235,8 +267,14 @@ static GET_SONGHAI_EXCHANGE_RATE: crate::runtime::Operation = crate::runtime::Op
 pub struct ValidateSonghaiBankAccount<'a> {
     client: &'a crate::Client,
     body: crate::types::SonghaiBankAccountValidationRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ValidateSonghaiBankAccount<'a> {
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -246,6 +284,7 @@ impl<'a> ValidateSonghaiBankAccount<'a> {
         let mut request = crate::runtime::Request::new(&VALIDATE_SONGHAI_BANK_ACCOUNT);
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Json).await
     }
 }
@@ -274,6 +313,8 @@ static VALIDATE_SONGHAI_BANK_ACCOUNT: crate::runtime::Operation = crate::runtime
         ],
     ),
     security: &[&[&crate::security::SONGHAI_OAUTH]],
+    idempotency_key: None,
+    encrypted: &[],
 };
 /// The request of [`Songhai::validate_songhai_mobile_money_wallet`](super::Songhai::validate_songhai_mobile_money_wallet) (`POST /gateway/account-number-validation`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -281,8 +322,14 @@ static VALIDATE_SONGHAI_BANK_ACCOUNT: crate::runtime::Operation = crate::runtime
 pub struct ValidateSonghaiMobileMoneyWallet<'a> {
     client: &'a crate::Client,
     body: crate::types::SonghaiMobileMoneyValidationRequest,
+    options: crate::runtime::RequestOptions,
 }
 impl<'a> ValidateSonghaiMobileMoneyWallet<'a> {
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and reads the response.
     pub async fn send(
         self,
@@ -294,6 +341,7 @@ impl<'a> ValidateSonghaiMobileMoneyWallet<'a> {
         );
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.options(self.options);
         self.client.execute(request, crate::runtime::ResponseShape::Json).await
     }
 }
@@ -322,4 +370,6 @@ static VALIDATE_SONGHAI_MOBILE_MONEY_WALLET: crate::runtime::Operation = crate::
         ],
     ),
     security: &[&[&crate::security::SONGHAI_OAUTH]],
+    idempotency_key: None,
+    encrypted: &[],
 };

@@ -12,7 +12,7 @@ use super::error::Result;
 /// A secret string (token, password, API key) whose `Debug` output is redacted.
 ///
 /// `Secret` has no `Display`: read the value with [`Secret::expose`] where it must be sent.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {
@@ -48,13 +48,26 @@ impl From<&str> for Secret {
 /// The future returned by [`TokenSource::token`].
 pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Secret>> + Send + 'a>>;
 
-/// Supplies the token sent for a security scheme, asked once per request.
+/// The future returned by [`TokenSource::rejected`].
+pub type RejectedFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<Secret>>> + Send + 'a>>;
+
+/// Supplies the token sent for a security scheme, asked before every attempt of a call.
 ///
-/// [`StaticToken`] returns a fixed token; a session that logs in and refreshes
-/// its access token implements this trait too.
+/// [`StaticToken`] returns a fixed token; a [`Session`](super::Session) logs in and
+/// refreshes its access token. Implement it to take tokens from elsewhere (a secret
+/// store, another process): the client calls [`TokenSource::token`] before each
+/// attempt and [`TokenSource::rejected`] when the server answers `401`.
 pub trait TokenSource: Send + Sync + fmt::Debug {
     /// Returns the token to send now.
     fn token(&self) -> TokenFuture<'_>;
+
+    /// Called when the server answered `401 Unauthorized` to `token`: returns a new
+    /// token to try the call once more with, or `None` (the default) to end the call
+    /// with the `401` error.
+    fn rejected<'a>(&'a self, token: &'a Secret) -> RejectedFuture<'a> {
+        let _ = token;
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// A token that never changes, such as an API token from a dashboard.

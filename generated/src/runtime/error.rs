@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -42,6 +43,8 @@ pub enum Error {
         /// `false` when the connection could not be made, so the request was certainly
         /// not sent; `true` when it may have reached the server.
         sent: bool,
+        /// The attempts made, retries included.
+        attempts: u32,
     },
 
     /// No complete response came within the timeout.
@@ -54,11 +57,13 @@ pub enum Error {
         method: Method,
         /// The path template.
         path: &'static str,
-        /// How long the call ran.
+        /// How long the last attempt ran.
         elapsed: Duration,
         /// The underlying error.
         #[source]
         source: reqwest::Error,
+        /// The attempts made, retries included.
+        attempts: u32,
     },
 
     /// A successful response whose body does not have the expected shape.
@@ -79,6 +84,8 @@ pub enum Error {
         headers: Box<HeaderMap>,
         /// The raw body; see [`Error::body_text`].
         body: Vec<u8>,
+        /// The attempts made, retries included.
+        attempts: u32,
     },
 
     /// A non-2xx response whose body is not the API's error envelope
@@ -101,6 +108,44 @@ pub enum Error {
         headers: Box<HeaderMap>,
         /// The raw body; see [`Error::body_text`].
         body: Vec<u8>,
+        /// The attempts made, retries included.
+        attempts: u32,
+    },
+
+    /// A response body longer than the client accepts
+    /// ([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes));
+    /// it was not read further.
+    #[error(
+        "{operation} ({method} {path}): the {status} response body is longer than {limit} bytes"
+    )]
+    #[non_exhaustive]
+    ResponseTooLarge {
+        /// The operation id.
+        operation: &'static str,
+        /// The HTTP method.
+        method: Method,
+        /// The path template.
+        path: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// The limit that was exceeded, in bytes.
+        limit: u64,
+        /// The response headers.
+        headers: Box<HeaderMap>,
+        /// The attempts made, retries included.
+        attempts: u32,
+    },
+
+    /// The session could not provide a token: a refresh or login failed, or the
+    /// session ended; see [`Session`](super::Session). Nothing was sent for the call.
+    #[error("{message}")]
+    #[non_exhaustive]
+    Session {
+        /// What happened.
+        message: String,
+        /// The failed refresh or login, if any.
+        #[source]
+        source: Option<Arc<Error>>,
     },
 
     /// No credential is configured for any security requirement of the operation;
@@ -146,6 +191,7 @@ impl fmt::Debug for Error {
                 path,
                 source,
                 sent,
+                attempts,
             } => f
                 .debug_struct("Transport")
                 .field("operation", operation)
@@ -153,6 +199,7 @@ impl fmt::Debug for Error {
                 .field("path", path)
                 .field("source", source)
                 .field("sent", sent)
+                .field("attempts", attempts)
                 .finish(),
             Error::Timeout {
                 operation,
@@ -160,6 +207,7 @@ impl fmt::Debug for Error {
                 path,
                 elapsed,
                 source,
+                attempts,
             } => f
                 .debug_struct("Timeout")
                 .field("operation", operation)
@@ -167,6 +215,7 @@ impl fmt::Debug for Error {
                 .field("path", path)
                 .field("elapsed", elapsed)
                 .field("source", source)
+                .field("attempts", attempts)
                 .finish(),
             Error::Decode {
                 operation,
@@ -176,6 +225,7 @@ impl fmt::Debug for Error {
                 message,
                 headers,
                 body,
+                attempts,
             } => f
                 .debug_struct("Decode")
                 .field("operation", operation)
@@ -185,6 +235,7 @@ impl fmt::Debug for Error {
                 .field("message", message)
                 .field("headers", headers)
                 .field("body", &String::from_utf8_lossy(body))
+                .field("attempts", attempts)
                 .finish(),
             Error::UnexpectedStatus {
                 operation,
@@ -193,6 +244,7 @@ impl fmt::Debug for Error {
                 status,
                 headers,
                 body,
+                attempts,
             } => f
                 .debug_struct("UnexpectedStatus")
                 .field("operation", operation)
@@ -201,6 +253,30 @@ impl fmt::Debug for Error {
                 .field("status", status)
                 .field("headers", headers)
                 .field("body", &String::from_utf8_lossy(body))
+                .field("attempts", attempts)
+                .finish(),
+            Error::ResponseTooLarge {
+                operation,
+                method,
+                path,
+                status,
+                limit,
+                headers,
+                attempts,
+            } => f
+                .debug_struct("ResponseTooLarge")
+                .field("operation", operation)
+                .field("method", method)
+                .field("path", path)
+                .field("status", status)
+                .field("limit", limit)
+                .field("headers", headers)
+                .field("attempts", attempts)
+                .finish(),
+            Error::Session { message, source } => f
+                .debug_struct("Session")
+                .field("message", message)
+                .field("source", source)
                 .finish(),
             Error::MissingCredentials {
                 operation,
@@ -248,6 +324,8 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The response headers.
     pub headers: HeaderMap,
+    /// The attempts the call made, retries included.
+    pub attempts: u32,
 }
 
 impl fmt::Display for ApiError {
@@ -284,6 +362,8 @@ impl Error {
             Error::Api(api) => retryable_status(api.status),
             Error::UnexpectedStatus { status, .. } => retryable_status(*status),
             Error::Decode { .. }
+            | Error::ResponseTooLarge { .. }
+            | Error::Session { .. }
             | Error::MissingCredentials { .. }
             | Error::InvalidRequest { .. } => false,
         }
@@ -293,7 +373,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } | Error::UnexpectedStatus { status, .. } => Some(*status),
+            Error::Decode { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -302,9 +384,9 @@ impl Error {
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
             Error::Api(api) => Some(&api.headers),
-            Error::Decode { headers, .. } | Error::UnexpectedStatus { headers, .. } => {
-                Some(headers)
-            }
+            Error::Decode { headers, .. }
+            | Error::UnexpectedStatus { headers, .. }
+            | Error::ResponseTooLarge { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -337,8 +419,10 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
             | Error::UnexpectedStatus { operation, .. }
+            | Error::ResponseTooLarge { operation, .. }
             | Error::MissingCredentials { operation, .. } => Some(operation),
             Error::InvalidRequest { operation, .. } => *operation,
+            Error::Session { .. } => None,
         }
     }
 
@@ -353,6 +437,49 @@ impl Error {
     /// The raw response body as text, invalid UTF-8 replaced.
     pub fn body_text(&self) -> Option<Cow<'_, str>> {
         self.body().map(String::from_utf8_lossy)
+    }
+}
+
+impl Error {
+    /// The attempts the call made, retries included: 0 when nothing was sent.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api(api) => api.attempts,
+            Error::Transport { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::Decode { attempts, .. }
+            | Error::UnexpectedStatus { attempts, .. }
+            | Error::ResponseTooLarge { attempts, .. } => *attempts,
+            Error::Session { .. }
+            | Error::MissingCredentials { .. }
+            | Error::InvalidRequest { .. } => 0,
+        }
+    }
+
+    /// Records the number of attempts made.
+    pub(crate) fn set_attempts(&mut self, n: u32) {
+        match self {
+            Error::Api(api) => api.attempts = n,
+            Error::Transport { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::Decode { attempts, .. }
+            | Error::UnexpectedStatus { attempts, .. }
+            | Error::ResponseTooLarge { attempts, .. } => *attempts = n,
+            Error::Session { .. }
+            | Error::MissingCredentials { .. }
+            | Error::InvalidRequest { .. } => {}
+        }
+    }
+
+    /// Whether the request may have reached the server.
+    pub(crate) fn may_have_been_sent(&self) -> bool {
+        !matches!(
+            self,
+            Error::Transport { sent: false, .. }
+                | Error::Session { .. }
+                | Error::MissingCredentials { .. }
+                | Error::InvalidRequest { .. }
+        )
     }
 }
 
@@ -409,6 +536,7 @@ mod tests {
             details: serde_json::Value::Null,
             request_id: Some("req-1".into()),
             headers: HeaderMap::new(),
+            attempts: 1,
         }))
     }
 
@@ -426,6 +554,7 @@ mod tests {
             status: StatusCode::BAD_GATEWAY,
             headers: Box::default(),
             body: b"<html>\n  <h1>502 Bad Gateway</h1>\n</html>".to_vec(),
+            attempts: 1,
         };
         assert_eq!(
             unexpected.to_string(),

@@ -15,6 +15,8 @@ use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::retry::RetryPolicy;
+
 /// A server of the API: a URL template and the defaults of its variables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Server {
@@ -63,6 +65,13 @@ pub struct Operation {
     /// of an alternative are sent, an empty alternative allows anonymous calls and an
     /// empty list means the operation takes no authentication.
     pub security: &'static [&'static [&'static SecurityScheme]],
+    /// The header carrying the operation's idempotency key, if it declares one: the
+    /// client sends a fresh UUID v4 there when the caller gives none, the same on every
+    /// attempt, and only such writes are retried once they may have reached the server.
+    pub idempotency_key: Option<&'static str>,
+    /// JSON pointers, into the request body, of the string members to encrypt with the
+    /// client's [`EncryptionKey`](super::EncryptionKey); `*` stands for every array item.
+    pub encrypted: &'static [&'static str],
 }
 
 /// How the body of a successful response is read.
@@ -240,6 +249,7 @@ impl fmt::Debug for Body {
 #[derive(Clone, Debug, Default)]
 pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
     pub(crate) headers: HeaderMap,
     pub(crate) error: Option<String>,
 }
@@ -253,6 +263,13 @@ impl RequestOptions {
     /// The timeout of the whole call, instead of the client's.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy of this call, instead of the client's; [`RetryPolicy::none`]
+    /// turns retries off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -282,6 +299,8 @@ pub struct Request {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Body,
+    /// Whether the JSON body is wrapped in the request envelope (its `data` is the body).
+    pub(crate) enveloped: bool,
     pub(crate) options: RequestOptions,
     pub(crate) error: Option<String>,
 }
@@ -320,6 +339,7 @@ impl Request {
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: Body::Empty,
+            enveloped: false,
             options: RequestOptions::default(),
             error: None,
         }
@@ -447,6 +467,7 @@ impl Request {
             RequestEnvelope::None => serde_json::to_vec(body).map_err(|e| e.to_string()),
             RequestEnvelope::Wrap => wrap(body),
         };
+        self.enveloped = envelope == RequestEnvelope::Wrap;
         match encoded {
             Ok(bytes) => self.body = Body::Json(bytes),
             Err(e) => self.fail(format!("cannot encode the JSON body: {e}")),
@@ -607,6 +628,8 @@ mod tests {
         path: "/users/{id}/items/{item}",
         servers: None,
         security: &[],
+        idempotency_key: None,
+        encrypted: &[],
     };
 
     fn path_of(id: &impl Serialize, item: &impl Serialize) -> Result<String, String> {

@@ -134,12 +134,17 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub use runtime::Client;
         pub use runtime::ClientBuilder;
         pub use runtime::Credential;
+        pub use runtime::EncryptionKey;
         pub use runtime::Error;
+        pub use runtime::RequestOptions;
         pub use runtime::Response;
         pub use runtime::Result;
+        pub use runtime::RetryPolicy;
         pub use runtime::Secret;
+        pub use runtime::Session;
         pub use runtime::StaticToken;
         pub use runtime::TokenSource;
+        pub use runtime::Tokens;
 
         #error_code
     }
@@ -193,6 +198,7 @@ pub fn security(api: &Api) -> TokenStream {
             }
         }
     });
+    let session = super::session::session(api);
     quote! {
         //! The API's security schemes, and the [`ClientBuilder`](crate::ClientBuilder) methods that set their credentials.
         //!
@@ -202,6 +208,8 @@ pub fn security(api: &Api) -> TokenStream {
         impl crate::ClientBuilder {
             #(#methods)*
         }
+
+        #session
     }
 }
 
@@ -278,7 +286,10 @@ keywords = ["api", "client", "openapi", "async"]
 categories = ["api-bindings", "web-programming::http-client"]
 
 [dependencies]
+aws-lc-rs = "1.13"
 base64 = "0.22"
+fastrand = "2.3"
+httpdate = "1.0"
 percent-encoding = "2.3"
 reqwest = {{ version = "0.13", default-features = false, features = ["json", "multipart", "query", "form", "rustls", "http2"] }}
 rust_decimal = {{ version = "1.39", default-features = false, features = ["serde", "std"] }}
@@ -287,11 +298,12 @@ serde_json = {{ version = "1.0.140", features = ["raw_value"] }}
 serde_urlencoded = "0.7"
 thiserror = "2"
 time = {{ version = "0.3.41", features = ["serde", "formatting", "parsing", "macros"] }}
-tokio = {{ version = "1.40", features = ["time"] }}
+tokio = {{ version = "1.40", features = ["sync", "time"] }}
+tracing = "0.1.40"
 uuid = {{ version = "1.10", features = ["serde", "v4"] }}
 
 [dev-dependencies]
-tokio = {{ version = "1.40", features = ["macros", "rt-multi-thread"] }}
+tokio = {{ version = "1.40", features = ["macros", "rt-multi-thread", "test-util"] }}
 wiremock = "0.6"
 "#,
         name = toml_string(&config.crate_name),

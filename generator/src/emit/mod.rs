@@ -9,6 +9,7 @@ mod crate_files;
 mod docs;
 mod operations;
 mod runtime;
+mod session;
 mod tokens;
 mod types;
 

@@ -171,6 +171,7 @@ fn entry_method(op: &Operation) -> TokenStream {
             #builder {
                 client: self.client,
                 #(#inits,)*
+                options: crate::runtime::RequestOptions::new(),
             }
         }
     }
@@ -217,6 +218,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             quote!(body: Option<#t>)
         });
     }
+    fields.push(quote!(options: crate::runtime::RequestOptions));
     let setters = optional_params(op).map(|p| {
         let name = ident(&p.name);
         let t = arg_ty(&p.ty);
@@ -244,11 +246,6 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
         _ => quote!(),
-    };
-    let mutability = if op.params.is_empty() && op.body.is_none() {
-        quote!()
-    } else {
-        quote!(mut)
     };
     let param_stmts = op.params.iter().map(param_stmt);
     let body_stmt = op.body.as_ref().map(body_stmt).unwrap_or_default();
@@ -279,6 +276,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         quote!(&[#(#schemes),*])
     });
     let constant_doc = format!(" `{} {}`.", op.http_method, op.path);
+    let idempotency = match &op.idempotency_key {
+        Some(name) => quote!(Some(#name)),
+        None => quote!(None),
+    };
+    let encrypted = &op.encrypted;
     quote! {
         #builder_doc
         #[must_use = "a request does nothing until it is sent or awaited"]
@@ -291,11 +293,18 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #(#setters)*
             #body_setter
 
+            /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+            pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
             /// Sends the request and reads the response.
             pub async fn send(self) -> crate::Result<crate::Response<#output>> {
-                let #mutability request = crate::runtime::Request::new(&#constant);
+                let mut request = crate::runtime::Request::new(&#constant);
                 #(#param_stmts)*
                 #body_stmt
+                request.options(self.options);
                 self.client
                     .execute(request, crate::runtime::ResponseShape::#shape)
                     .await
@@ -318,6 +327,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             path: #path,
             servers: #servers,
             security: &[#(#alternatives),*],
+            idempotency_key: #idempotency,
+            encrypted: &[#(#encrypted),*],
         };
     }
 }

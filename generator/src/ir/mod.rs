@@ -7,6 +7,7 @@
 pub mod names;
 mod operations;
 mod recursion;
+pub mod session;
 mod types;
 
 use serde_json::Value;
@@ -37,6 +38,8 @@ pub struct Api {
     pub error_code: Option<Ty>,
     /// Custom date formats the types use.
     pub formats: Vec<DateFormat>,
+    /// The session a token scheme declares (`x-fincode-session`).
+    pub session: Option<session::SessionDef>,
 }
 
 /// A Rust type as a field, parameter or body holds it.
@@ -213,6 +216,8 @@ pub struct Field {
     pub doc: String,
     /// Whether the value is a secret that `Debug` must not print.
     pub sensitive: bool,
+    /// Whether the value is encrypted with the tenant's public key before sending (`x-fincode-encrypted`).
+    pub encrypted: bool,
     /// Whether the members of the value are the object's own (`#[serde(flatten)]`): unions of `allOf`
     /// parts and `additionalProperties`.
     pub flatten: bool,
@@ -293,6 +298,10 @@ pub struct Operation {
     pub servers: Option<Vec<Server>>,
     /// Security alternatives, each a list of indices into [`Api::schemes`].
     pub security: Vec<Vec<usize>>,
+    /// The header parameter carrying the idempotency key (`Idempotency-Key`, `X-Idempotency-Key`), if any.
+    pub idempotency_key: Option<String>,
+    /// JSON pointers, into the request body, of the members to encrypt (`*` for every array item).
+    pub encrypted: Vec<String>,
 }
 
 /// Where a parameter goes.
@@ -459,7 +468,7 @@ pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    Ok(Api {
+    let mut api = Api {
         title: openapi.info.title.clone(),
         description: openapi.info.description.clone(),
         version: openapi.info.version.clone(),
@@ -470,7 +479,13 @@ pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
         servers: operations::servers(&openapi.servers),
         error_code,
         formats,
-    })
+        session: None,
+    };
+    api.session = session::build(spec, &api, &mut diagnostics);
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    Ok(api)
 }
 
 /// The text of a string-valued extension or member.

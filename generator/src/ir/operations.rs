@@ -195,12 +195,25 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
                 },
                 servers: None,
                 security: Vec::new(),
+                idempotency_key: None,
+                encrypted: Vec::new(),
             };
             operation.params = b.params(&item, op, path, (&item_ptr, &op_ptr), &builder);
             operation.body = op
                 .request_body
                 .as_ref()
                 .and_then(|body| b.body(body, &pointer::push(&op_ptr, "requestBody"), &builder));
+            operation.idempotency_key = operation
+                .params
+                .iter()
+                .find(|p| p.location == ParamIn::Header && is_idempotency_key(&p.wire))
+                .map(|p| p.wire.clone());
+            if let Some(body) = &operation.body {
+                if matches!(body.kind, BodyKind::Json | BodyKind::JsonEnvelope) {
+                    let mut seen = Vec::new();
+                    encrypted_pointers(b.types, &body.ty, "", &mut seen, &mut operation.encrypted);
+                }
+            }
             operation.response = b.response(&op.responses, &op_ptr, &builder);
             operation.servers = if !op.servers.is_empty() {
                 Some(servers(&op.servers))
@@ -233,6 +246,52 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
     operations.sort_by_key(|o| o.group);
     let schemes = b.schemes;
     (groups, operations, schemes)
+}
+
+/// Whether a header parameter carries an idempotency key.
+fn is_idempotency_key(name: &str) -> bool {
+    ["idempotency-key", "x-idempotency-key"].contains(&name.to_ascii_lowercase().as_str())
+}
+
+/// The JSON pointers (under `prefix`) of the members of `ty` marked as encrypted, following
+/// structs, options and arrays (`*`).
+fn encrypted_pointers(
+    types: &Types,
+    ty: &Ty,
+    prefix: &str,
+    seen: &mut Vec<String>,
+    out: &mut Vec<String>,
+) {
+    match ty {
+        Ty::Option(inner) | Ty::Boxed(inner) => encrypted_pointers(types, inner, prefix, seen, out),
+        Ty::Vec(inner) => encrypted_pointers(types, inner, &format!("{prefix}/*"), seen, out),
+        Ty::Named(name) if !seen.contains(name) => {
+            let Some(TypeKind::Struct { fields, .. }) = types.def(name).map(|d| &d.kind) else {
+                return;
+            };
+            seen.push(name.clone());
+            for field in fields {
+                if field.flatten {
+                    encrypted_pointers(types, &field.ty, prefix, seen, out);
+                    continue;
+                }
+                let at = format!(
+                    "{prefix}/{}",
+                    field.wire.replace('~', "~0").replace('/', "~1")
+                );
+                if field.encrypted {
+                    match field.ty.clone().required() {
+                        Ty::Vec(_) => out.push(format!("{at}/*")),
+                        _ => out.push(at),
+                    }
+                } else {
+                    encrypted_pointers(types, &field.ty, &at, seen, out);
+                }
+            }
+            seen.pop();
+        }
+        _ => {}
+    }
 }
 
 fn operation_doc(op: &openapiv3::Operation, method: &str, path: &str) -> String {
@@ -463,7 +522,15 @@ impl Builder<'_, '_> {
             if let Some(d) = &default {
                 doc.push_str(&format!("\n\nDefaults to `{d}` when not set."));
             }
-            let required = location == ParamIn::Path || (data.required && default.is_none());
+            // The client makes up an idempotency key when the caller gives none.
+            let generated = location == ParamIn::Header && is_idempotency_key(&data.name);
+            if generated {
+                doc.push_str(
+                    "\n\nWhen not set, the client sends a new UUID v4, the same on every retry of the call.",
+                );
+            }
+            let required =
+                location == ParamIn::Path || (data.required && default.is_none() && !generated);
             params.push(Param {
                 wire: data.name.clone(),
                 name: names.claim(&snake(&data.name)),

@@ -241,6 +241,7 @@ mod tests {
             required: true,
             doc: String::new(),
             sensitive: false,
+            encrypted: false,
             flatten: false,
         }
     }

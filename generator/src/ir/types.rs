@@ -584,7 +584,7 @@ impl<'a> Types<'a> {
             let is_required = required.contains(wire);
             let ty = self.ty_boxed(schema, at, &format!("{name}{}", names::bare(&camel(wire))));
             let ty = if is_required { ty } else { ty.optional() };
-            let (doc, sensitive) = self.field_doc(schema, wire);
+            let (doc, sensitive, encrypted) = self.field_doc(schema, wire);
             fields.push(Field {
                 name: field_names.claim(&snake(wire)),
                 wire: wire.clone(),
@@ -592,6 +592,7 @@ impl<'a> Types<'a> {
                 required: is_required,
                 doc,
                 sensitive,
+                encrypted,
                 flatten: false,
             });
         }
@@ -606,6 +607,7 @@ impl<'a> Types<'a> {
                     "The members of the `oneOf`/`anyOf` at `#{at}`, flattened into this object."
                 ),
                 sensitive: false,
+                encrypted: false,
                 flatten: true,
             });
         }
@@ -624,14 +626,16 @@ impl<'a> Types<'a> {
             required: false,
             doc: "Members beyond the named ones.".to_owned(),
             sensitive: false,
+            encrypted: false,
             flatten: true,
         });
         TypeKind::Struct { fields, additional }
     }
 
-    fn field_doc(&self, schema: &ReferenceOr<Box<Schema>>, wire: &str) -> (String, bool) {
+    /// A member's documentation, whether it is a secret and whether it is sent encrypted.
+    fn field_doc(&self, schema: &ReferenceOr<Box<Schema>>, wire: &str) -> (String, bool, bool) {
         let ReferenceOr::Item(s) = schema else {
-            return (format!("The `{wire}` member."), false);
+            return (format!("The `{wire}` member."), false, false);
         };
         let data = &s.schema_data;
         let mut parts: Vec<String> = Vec::new();
@@ -654,7 +658,14 @@ impl<'a> Types<'a> {
             parts.push(format!("The `{wire}` member."));
         }
         let sensitive = is_secret(s);
-        (parts.join("\n\n"), sensitive)
+        let encrypted = data.extensions.get("x-fincode-encrypted") == Some(&Value::Bool(true));
+        if encrypted {
+            parts.push(
+                "Sent encrypted (RSA-OAEP) when the client has an encryption key; see `ClientBuilder::encryption_key`."
+                    .to_owned(),
+            );
+        }
+        (parts.join("\n\n"), sensitive, encrypted)
     }
 
     fn merge(
