@@ -17,6 +17,7 @@ pub struct Config {
     pub(crate) license: String,
     pub(crate) manifest: bool,
     pub(crate) single_file: bool,
+    pub(crate) examples: Vec<(String, String)>,
 }
 
 impl Config {
@@ -31,6 +32,7 @@ impl Config {
             license: "MIT OR Apache-2.0".to_owned(),
             manifest: true,
             single_file: false,
+            examples: Vec::new(),
         }
     }
 
@@ -72,6 +74,13 @@ impl Config {
     /// Whether to emit `Cargo.toml` and `README.md` (default `true`).
     pub fn manifest(&mut self, emit: bool) -> &mut Self {
         self.manifest = emit;
+        self
+    }
+
+    /// Adds `examples/<name>.rs` with `source` (Rust written against the generated API) to the crate, so
+    /// that `cargo run --example <name>` runs it; not emitted with [`Config::single_file`].
+    pub fn example(&mut self, name: impl Into<String>, source: impl Into<String>) -> &mut Self {
+        self.examples.push((name.into(), source.into()));
         self
     }
 

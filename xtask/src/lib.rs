@@ -39,6 +39,10 @@ pub fn fincode_config() -> generator::Config {
              (remittance, wallets and payments, KYC, lending, investment)",
         )
         .repository("https://github.com/fincode-rs/fincode-rs")
-        .license("MIT OR Apache-2.0");
+        .license("MIT OR Apache-2.0")
+        .example("quickstart", QUICKSTART);
     config
 }
+
+/// The quickstart example, copied into `generated/examples/quickstart.rs`.
+const QUICKSTART: &str = include_str!("../../spec/examples/quickstart.rs");

@@ -45,7 +45,7 @@ struct Inner {
     server_variables: BTreeMap<String, String>,
     credentials: BTreeMap<&'static str, Credential>,
     session: Option<Session>,
-    timeout: Duration,
+    timeout: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: u64,
     encryption: Option<EncryptionKey>,
@@ -84,7 +84,7 @@ pub struct ClientBuilder {
     server_variables: BTreeMap<String, String>,
     credentials: BTreeMap<&'static str, Credential>,
     session: Option<(&'static SecurityScheme, Session)>,
-    timeout: Duration,
+    timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
     max_response_bytes: u64,
@@ -126,7 +126,7 @@ impl Default for ClientBuilder {
             server_variables: BTreeMap::new(),
             credentials: BTreeMap::new(),
             session: None,
-            timeout: DEFAULT_TIMEOUT,
+            timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -207,7 +207,14 @@ impl ClientBuilder {
     /// The timeout of each attempt of a call, from sending to the end of the body (default
     /// 60 s); [`RequestOptions::timeout`](super::RequestOptions::timeout) overrides it for one call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// No timeout for attempts (long downloads, or tests that control time); a call's
+    /// [`RequestOptions::timeout`](super::RequestOptions::timeout) still applies to it.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
         self
     }
 
@@ -357,7 +364,7 @@ impl Client {
             operation = operation.id,
             method = %operation.method,
             path = tracing::field::Empty,
-            attempt = tracing::field::Empty,
+            attempts = tracing::field::Empty,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
@@ -391,38 +398,40 @@ impl Client {
         let mut renewed = false;
         loop {
             attempt += 1;
-            span.record("attempt", attempt);
             let (builder, tokens) = self.prepare(&request, url.clone(), shape).await?;
             let outcome = self.attempt::<T>(operation, builder, shape).await;
-            let status = match &outcome {
-                Ok(response) => Some(response.status()),
-                Err(error) => error.status(),
+            let (status, request_id) = match &outcome {
+                Ok(response) => (Some(response.status()), response.request_id()),
+                Err(error) => (error.status(), error.request_id()),
             };
-            if let Some(status) = status {
-                span.record("status", status.as_u16());
-            }
-            let request_id = match &outcome {
-                Ok(response) => response.request_id(),
-                Err(error) => error.request_id(),
+            let request_id = request_id.map(str::to_owned);
+            let status = status.map(|s| s.as_u16());
+            // The span's outcome fields, recorded once, when the call ends.
+            let finish = |span: &tracing::Span| {
+                span.record("attempts", attempt);
+                if let Some(status) = status {
+                    span.record("status", status);
+                }
+                if let Some(request_id) = &request_id {
+                    span.record("request_id", request_id.as_str());
+                }
+                span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             };
-            if let Some(request_id) = request_id {
-                span.record("request_id", request_id);
-            }
-            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             let mut error = match outcome {
                 Ok(mut response) => {
+                    finish(&span);
+                    tracing::debug!(attempt, status, "succeeded");
                     response.set_attempts(attempt);
-                    tracing::debug!(attempt, "succeeded");
                     return Ok(response);
                 }
                 Err(error) => error,
             };
             error.set_attempts(attempt);
             // A refused token: let its source renew it, and try once more.
-            if status == Some(reqwest::StatusCode::UNAUTHORIZED) && !renewed && !tokens.is_empty() {
+            if status == Some(401) && !renewed && !tokens.is_empty() {
                 renewed = true;
                 if renew_rejected(&tokens).await? {
-                    tracing::debug!(attempt, "retrying with a renewed token");
+                    tracing::debug!(attempt, status, "retrying with a renewed token");
                     continue;
                 }
             }
@@ -432,6 +441,7 @@ impl Client {
                     retries += 1;
                     tracing::warn!(
                         attempt,
+                        status,
                         delay_ms = delay.as_millis() as u64,
                         error = %error,
                         "retrying"
@@ -440,7 +450,8 @@ impl Client {
                     continue;
                 }
             }
-            tracing::debug!(attempt, error = %error, "failed");
+            finish(&span);
+            tracing::debug!(attempt, status, error = %error, "failed");
             return Err(error);
         }
     }
@@ -552,12 +563,10 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(&query);
         }
-        let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
-        let builder = self
-            .inner
-            .http
-            .request(operation.method.clone(), url)
-            .timeout(timeout);
+        let mut builder = self.inner.http.request(operation.method.clone(), url);
+        if let Some(timeout) = request.options.timeout.or(self.inner.timeout) {
+            builder = builder.timeout(timeout);
+        }
         let builder = attach_body(builder, &mut headers, request.body.clone()).map_err(invalid)?;
         Ok((builder.headers(headers), tokens))
     }

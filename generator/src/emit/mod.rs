@@ -89,6 +89,12 @@ pub fn emit(api: &Api, file: &str, config: &Config) -> Result<Vec<GeneratedFile>
                 contents: header.rust(text),
             });
         }
+        for (name, source) in &config.examples {
+            files.push(GeneratedFile {
+                path: format!("examples/{name}.rs"),
+                contents: header.rust(source),
+            });
+        }
         if config.manifest {
             files.push(GeneratedFile {
                 path: "Cargo.toml".to_owned(),
