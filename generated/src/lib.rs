@@ -37,6 +37,14 @@
 //! - [`types`]: the data types, with open enums that keep values this version does not know.
 //! - [`Response`] gives the result with its status, headers and request id; [`Error`] says what went wrong and whether retrying may help.
 //! - [`security`] and [`servers`]: the spec's security schemes and servers.
+//!
+//! ## In production
+//!
+//! - Retries ([`RetryPolicy`]): connection errors, timeouts, 408, 409, 429 and 5xx are retried twice by default, after the server's `Retry-After` or `retry-after-ms` (up to 120 s; a longer one is not waited for) or an exponential backoff with jitter (0.5 s doubling up to 8 s). `POST`, `PUT` and `PATCH` are retried only when the operation takes an idempotency key, which the client generates once per call and sends on every attempt. `Response::attempts()` and `Error::attempts()` tell how many attempts were made.
+//! - Timeouts: 60 s per attempt and 10 s to connect by default ([`ClientBuilder::timeout`]); [`RequestOptions`] overrides the timeout and the retry policy for one call (`.options(...)` on any request).
+//! - Logging: each call is a `tracing` span named `request` with the operation, method, path, attempts, status, request id and elapsed milliseconds; retries are `WARN` events. Tokens, passwords and other secrets appear neither in the logs nor in any `Debug` output.
+//! - Encryption: with [`ClientBuilder::encryption_key`], the request members the API description marks as encrypted are sent RSA-OAEP (SHA-256) encrypted with the tenant's public key; [`EncryptionKey::encrypt`] also encrypts single values.
+//! - Sessions: `ClientBuilder::login(username, password)` logs in through `login` on first use, refreshes the access token through `refresh_token` shortly before it expires and once after a `401`, with a single refresh however many calls are waiting (refresh tokens can be used once), and logs in again when a refresh is refused; [`Client::session`] returns the [`Session`] to log in early or log out. A [`TokenSource`] of your own can supply tokens instead.
 #![deny(missing_docs)]
 #[rustfmt::skip]
 pub mod operations;

@@ -90,9 +90,11 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
          - [`types`]: the data types, with open enums that keep values this version does not know.\n\
          - [`Response`] gives the result with its status, headers and request id; [`Error`] says what went wrong \
          and whether retrying may help.\n\
-         - [`security`] and [`servers`]: the spec's security schemes and servers.",
+         - [`security`] and [`servers`]: the spec's security schemes and servers.\n\n\
+         ## In production\n\n{}",
         api.version,
-        quickstart(api, config)
+        quickstart(api, config),
+        production(api, true)
     ));
     let crate_doc = text;
     let crate_lines = crate_doc.lines().map(|l| {
@@ -338,11 +340,58 @@ pub fn readme(api: &Api, config: &Config) -> String {
          - Results come as `Response<T>`: `data()`, `status()`, `headers()`, `request_id()`.\n\
          - Errors are one `{}::Error` type: API errors with their code, transport errors that say whether the request was sent, timeouts, decode errors with the raw body, unexpected statuses; `is_retryable()` tells what to retry.\n\
          - Enums are open: values this version does not know are kept, not rejected.\n\n\
+         ## In production\n\n{}\n\n\
          ## Regenerating\n\nEvery file of this crate is generated: run `{}` after changing the spec instead of editing them.\n",
         krate.replace('-', "_"),
+        production(api, false),
         config.command
     ));
     text
+}
+
+/// What the client does when the network and the server misbehave; `links` makes rustdoc links.
+fn production(api: &Api, links: bool) -> String {
+    // At the crate root every item is in scope, so the name is the link.
+    let link = |text: &str| {
+        if links {
+            format!("[`{text}`]")
+        } else {
+            format!("`{text}`")
+        }
+    };
+    let mut lines = vec![
+        format!(
+            "- Retries ({}): connection errors, timeouts, 408, 409, 429 and 5xx are retried twice by default, after the server's `Retry-After` or `retry-after-ms` (up to 120 s; a longer one is not waited for) or an exponential backoff with jitter (0.5 s doubling up to 8 s). `POST`, `PUT` and `PATCH` are retried only when the operation takes an idempotency key, which the client generates once per call and sends on every attempt. `Response::attempts()` and `Error::attempts()` tell how many attempts were made.",
+            link("RetryPolicy")
+        ),
+        format!(
+            "- Timeouts: 60 s per attempt and 10 s to connect by default ({}); {} overrides the timeout and the retry policy for one call (`.options(...)` on any request).",
+            link("ClientBuilder::timeout"),
+            link("RequestOptions")
+        ),
+        "- Logging: each call is a `tracing` span named `request` with the operation, method, path, attempts, status, request id and elapsed milliseconds; retries are `WARN` events. Tokens, passwords and other secrets appear neither in the logs nor in any `Debug` output.".to_owned(),
+        format!(
+            "- Encryption: with {}, the request members the API description marks as encrypted are sent RSA-OAEP (SHA-256) encrypted with the tenant's public key; {} also encrypts single values.",
+            link("ClientBuilder::encryption_key"),
+            link("EncryptionKey::encrypt")
+        ),
+    ];
+    if let Some(session) = &api.session {
+        let login = &api.operations[session.login.operation].id;
+        let refresh = &api.operations[session.refresh.operation].id;
+        lines.push(format!(
+            "- Sessions: `ClientBuilder::login(username, password)` logs in through `{login}` on first use, refreshes the access token through `{refresh}` shortly before it expires and once after a `401`, with a single refresh however many calls are waiting (refresh tokens can be used once), and logs in again when a refresh is refused; {} returns the {} to log in early or log out. A {} of your own can supply tokens instead.",
+            link("Client::session"),
+            link("Session"),
+            link("TokenSource")
+        ));
+    } else {
+        lines.push(format!(
+            "- Tokens: a fixed token per security scheme, or a {} of your own, which may also renew a token the server refused with `401`.",
+            link("TokenSource")
+        ));
+    }
+    lines.join("\n")
 }
 
 fn toml_string(s: &str) -> String {
