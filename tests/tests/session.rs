@@ -93,6 +93,24 @@ fn body(request: &Request) -> Value {
     serde_json::from_slice(&request.body).expect("a JSON body")
 }
 
+/// A client whose session starts from `access` and the refresh token `refresh-1`.
+fn resumed(server: &MockServer, access: impl Into<fincode::Secret>) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .resume_session(Tokens::new(access, Some("refresh-1".into())))
+        .build()
+        .expect("the client builds")
+}
+
+/// A client whose session logs in as the docs' example manager with `password`.
+fn logging_in(server: &MockServer, password: &str) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .login("manager@yourcompany.com", password)
+        .build()
+        .expect("the client builds")
+}
+
 /// Makes `n` preference calls at once on a multi-threaded runtime.
 async fn concurrently(
     client: &Client,
@@ -119,11 +137,7 @@ async fn a_hundred_calls_with_an_expired_token_cause_exactly_one_refresh() {
         .mount(&server)
         .await;
     preferences_for(&server, &fresh).await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .resume_session(Tokens::new(jwt("expired", -60), Some("refresh-1".into())))
-        .build()
-        .expect("the client builds");
+    let client = resumed(&server, jwt("expired", -60));
 
     let results = concurrently(&client, 100).await;
 
@@ -163,11 +177,7 @@ async fn a_refused_refresh_fails_all_hundred_calls_cleanly_and_ends_the_session(
         .mount(&server)
         .await;
     preferences_for(&server, "never").await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .resume_session(Tokens::new(jwt("expired", -60), Some("refresh-1".into())))
-        .build()
-        .expect("the client builds");
+    let client = resumed(&server, jwt("expired", -60));
 
     let results = concurrently(&client, 100).await;
 
@@ -238,11 +248,7 @@ async fn a_refused_refresh_logs_in_again_once_when_the_session_knows_the_passwor
         .mount(&server)
         .await;
     preferences_for(&server, &fresh).await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .login("manager@yourcompany.com", "Password@1")
-        .build()
-        .expect("the client builds");
+    let client = logging_in(&server, "Password@1");
     let session = client.session().expect("a session");
     session.login().await.expect("the first login");
 
@@ -283,11 +289,7 @@ async fn a_401_refreshes_once_and_retries_the_call_once() {
         .mount(&server)
         .await;
     preferences_for(&server, "access-2").await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .resume_session(Tokens::new("access-1", Some("refresh-1".into())))
-        .build()
-        .expect("the client builds");
+    let client = resumed(&server, "access-1");
 
     let response = client
         .admin()
@@ -322,11 +324,7 @@ async fn a_second_401_ends_the_call_without_a_loop() {
         .mount(&server)
         .await;
     preferences_for(&server, "accepted-by-nobody").await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .resume_session(Tokens::new("access-1", Some("refresh-1".into())))
-        .build()
-        .expect("the client builds");
+    let client = resumed(&server, "access-1");
 
     let result = client.admin().fetch_organisation_preference().await;
 
@@ -356,11 +354,7 @@ async fn logs_in_on_first_use_and_logout_revokes_both_tokens() {
         .mount(&server)
         .await;
     preferences_for(&server, &access).await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .login("manager@yourcompany.com", "Password@1")
-        .build()
-        .expect("the client builds");
+    let client = logging_in(&server, "Password@1");
     let session = client.session().expect("a session");
     assert!(!session.is_logged_in().await);
 
@@ -408,11 +402,7 @@ async fn a_wrong_password_is_a_clear_error_and_is_not_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .login("manager@yourcompany.com", "wrong")
-        .build()
-        .expect("the client builds");
+    let client = logging_in(&server, "wrong");
 
     let first = client.admin().fetch_organisation_preference().await;
     let second = client.admin().fetch_organisation_preference().await;
@@ -439,11 +429,7 @@ async fn secrets_never_print() {
         .mount(&server)
         .await;
     preferences_for(&server, "access-secret-1").await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .login("manager@yourcompany.com", "password-secret-1")
-        .build()
-        .expect("the client builds");
+    let client = logging_in(&server, "password-secret-1");
     let session = client.session().expect("a session");
     session.login().await.expect("login");
 
