@@ -267,6 +267,8 @@ fn corpus_and_fixture_crates_generate_as_expected_and_compile() {
         ])
         .current_dir(&work)
         .env("CARGO_TARGET_DIR", work.join("target"))
+        // Incremental data for crates this size runs to gigabytes and only helps local re-runs.
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("RUSTFLAGS")
         .output()
         .expect("running cargo check");
