@@ -1,5 +1,5 @@
 //! The workspace's shared settings, used by `cargo xtask` and by the tests: where the spec and the
-//! generated crate live, and how the crate is generated.
+//! generated crate live, how the crate is generated, and the Prism mock server ([`Prism`]).
 //!
 //! `cargo xtask codegen` and the drift test (`tests/tests/codegen_drift.rs`) both generate through
 //! [`fincode_config`], so they cannot disagree about what `generated/` should hold.
@@ -11,6 +11,10 @@
 //! ```
 
 use std::path::PathBuf;
+
+pub mod prism;
+
+pub use prism::Prism;
 
 /// The spec, relative to the workspace root; also the name diagnostics print.
 pub const SPEC: &str = "spec/fincode.yaml";

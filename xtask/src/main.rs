@@ -3,6 +3,7 @@
 //! `main` only dispatches; each task lives in its own module.
 
 mod codegen;
+mod mock;
 mod output;
 mod test;
 mod tools;
@@ -27,6 +28,8 @@ enum Task {
     Tools,
     /// Install the tools, then run the whole test suite (`cargo test --workspace`).
     Test(test::Args),
+    /// Serve spec/fincode.yaml with the Prism mock server on 127.0.0.1 (default port 4010) until Ctrl-C.
+    Mock(mock::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -35,5 +38,6 @@ fn main() -> anyhow::Result<()> {
         Task::Validate(args) => validate::run(&args),
         Task::Tools => tools::install(),
         Task::Test(args) => test::run(&args),
+        Task::Mock(args) => mock::run(&args),
     }
 }

@@ -14,20 +14,8 @@ use std::process::Command;
 use anyhow::{bail, Context};
 
 pub fn install() -> anyhow::Result<()> {
+    install_npm()?;
     let tools = xtask::root().join("tools");
-    let npm_lock = tools.join("package-lock.json");
-    let npm_stamp = tools.join("node_modules/.fincode-installed");
-    if stale(&npm_lock, &npm_stamp)? {
-        eprintln!("installing the npm tools (tools/package-lock.json)");
-        run(Command::new("npm").current_dir(&tools).args([
-            "ci",
-            "--ignore-scripts",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-        ]))?;
-        fs::copy(&npm_lock, &npm_stamp).context("writing the npm install stamp")?;
-    }
     let requirements = tools.join("requirements.txt");
     let venv = tools.join(".venv");
     let py_stamp = venv.join(".fincode-installed");
@@ -53,6 +41,25 @@ pub fn install() -> anyhow::Result<()> {
         }
         run(Command::new("bash").arg(&fetch).arg(&corpus))?;
         fs::copy(&fetch, &corpus_stamp).context("writing the corpus stamp")?;
+    }
+    Ok(())
+}
+
+/// Installs the npm tools (Spectral, Redocly CLI, Prism) from `tools/package-lock.json`, unless already installed.
+pub fn install_npm() -> anyhow::Result<()> {
+    let tools = xtask::root().join("tools");
+    let npm_lock = tools.join("package-lock.json");
+    let npm_stamp = tools.join("node_modules/.fincode-installed");
+    if stale(&npm_lock, &npm_stamp)? {
+        eprintln!("installing the npm tools (tools/package-lock.json)");
+        run(Command::new("npm").current_dir(&tools).args([
+            "ci",
+            "--ignore-scripts",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ]))?;
+        fs::copy(&npm_lock, &npm_stamp).context("writing the npm install stamp")?;
     }
     Ok(())
 }
