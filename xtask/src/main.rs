@@ -5,6 +5,7 @@
 mod codegen;
 mod mock;
 mod output;
+mod quickstart;
 mod test;
 mod tools;
 mod validate;
@@ -30,6 +31,8 @@ enum Task {
     Test(test::Args),
     /// Serve spec/fincode.yaml with the Prism mock server on 127.0.0.1 (default port 4010) until Ctrl-C.
     Mock(mock::Args),
+    /// Run the quickstart example (generated/examples/quickstart.rs) against the mock of the API.
+    Quickstart,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -39,5 +42,6 @@ fn main() -> anyhow::Result<()> {
         Task::Tools => tools::install(),
         Task::Test(args) => test::run(&args),
         Task::Mock(args) => mock::run(&args),
+        Task::Quickstart => quickstart::run(),
     }
 }

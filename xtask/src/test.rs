@@ -25,5 +25,6 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if !status.success() {
         bail!("cargo test failed ({status})");
     }
-    Ok(())
+    // The quickstart runs as a user would run it, against the mock of the API.
+    crate::quickstart::run()
 }
