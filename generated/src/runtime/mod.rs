@@ -12,6 +12,7 @@ mod error;
 mod request;
 mod response;
 pub mod serde;
+pub mod webhooks;
 
 pub use auth::{Credential, Secret, StaticToken, TokenFuture, TokenSource};
 pub use client::{Client, ClientBuilder};

@@ -289,6 +289,9 @@ thiserror = "2"
 time = {{ version = "0.3.41", features = ["serde", "formatting", "parsing", "macros"] }}
 tokio = {{ version = "1.40", features = ["time"] }}
 uuid = {{ version = "1.10", features = ["serde", "v4"] }}
+# Webhook signatures (runtime/webhooks.rs): HMAC-SHA256 and its constant-time check.
+hmac = "0.13"
+sha2 = "0.11"
 
 [dev-dependencies]
 tokio = {{ version = "1.40", features = ["macros", "rt-multi-thread"] }}

@@ -9,4 +9,5 @@ pub const FILES: &[(&str, &str)] = &[
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("serde.rs", include_str!("../../runtime/serde.rs")),
+    ("webhooks.rs", include_str!("../../runtime/webhooks.rs")),
 ];
