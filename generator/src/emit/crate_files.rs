@@ -94,6 +94,9 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         api.version,
         quickstart(api, config)
     ));
+    if let Some(guide) = super::webhooks::guide(api, config) {
+        text.push_str(&format!("\n{guide}"));
+    }
     let crate_doc = text;
     let crate_lines = crate_doc.lines().map(|l| {
         let l = if l.is_empty() {
@@ -116,6 +119,7 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
             pub type ErrorCode = String;
         },
     };
+    let webhooks = super::webhooks::declaration(api);
     quote! {
         #(#crate_lines)*
         #![deny(missing_docs)]
@@ -129,6 +133,7 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub mod servers;
         #[rustfmt::skip]
         pub mod types;
+        #webhooks
 
         pub use runtime::ApiError;
         pub use runtime::Client;
@@ -328,9 +333,14 @@ pub fn readme(api: &Api, config: &Config) -> String {
         "- Operations are grouped by tag: `client.<group>().<operation>(required arguments)`, optional parameters as builder methods, then `.await`.\n\
          - Results come as `Response<T>`: `data()`, `status()`, `headers()`, `request_id()`.\n\
          - Errors are one `{}::Error` type: API errors with their code, transport errors that say whether the request was sent, timeouts, decode errors with the raw body, unexpected statuses; `is_retryable()` tells what to retry.\n\
-         - Enums are open: values this version does not know are kept, not rejected.\n\n\
-         ## Regenerating\n\nEvery file of this crate is generated: run `{}` after changing the spec instead of editing them.\n",
+         - Enums are open: values this version does not know are kept, not rejected.\n\n",
         krate.replace('-', "_"),
+    ));
+    if let Some(section) = super::webhooks::readme(api, config) {
+        text.push_str(&format!("{section}\n\n"));
+    }
+    text.push_str(&format!(
+        "## Regenerating\n\nEvery file of this crate is generated: run `{}` after changing the spec instead of editing them.\n",
         config.command
     ));
     text

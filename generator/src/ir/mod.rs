@@ -2,12 +2,13 @@
 //!
 //! [`build`] turns a loaded [`Spec`] into an [`Api`]: every schema a type (named components and the inline
 //! schemas that need a name), every operation a method with typed parameters, a body and a response shape,
-//! plus security schemes and servers. Every Rust name is decided here; the emitters only print.
+//! plus security schemes, servers and webhooks. Every Rust name is decided here; the emitters only print.
 
 pub mod names;
 mod operations;
 mod recursion;
 mod types;
+pub mod webhooks;
 
 use serde_json::Value;
 
@@ -37,6 +38,8 @@ pub struct Api {
     pub error_code: Option<Ty>,
     /// Custom date formats the types use.
     pub formats: Vec<DateFormat>,
+    /// The webhook events and their signature scheme, when the spec has `x-webhooks`.
+    pub webhooks: Option<webhooks::Webhooks>,
 }
 
 /// A Rust type as a field, parameter or body holds it.
@@ -451,6 +454,7 @@ pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
     let mut ctx = types::Types::new(spec, openapi);
     let envelopes = operations::Envelopes::read(spec, &mut ctx);
     let ops = operations::build(openapi, &mut ctx, &envelopes);
+    let webhooks = webhooks::build(spec, &mut ctx);
     let error_code = envelopes.error_code.clone();
     let formats = ctx.formats();
     let (types, mut found) = ctx.finish();
@@ -470,6 +474,7 @@ pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
         servers: operations::servers(&openapi.servers),
         error_code,
         formats,
+        webhooks,
     })
 }
 
