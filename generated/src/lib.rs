@@ -41,7 +41,9 @@
 //!
 //! ## Receiving webhooks
 //!
-//! Verify each delivery before reading it: [`webhooks::Verifier`] checks the HMAC-SHA256 signature in `X-Fincode-Signature` over the exact bytes received, in constant time, and the timestamp in `X-Fincode-Timestamp` against a tolerance of 300 s; it accepts several secrets during a rotation. [`webhooks::Event`] has a variant per event, and keeps events this version does not know in `Unknown`. An event can be delivered more than once: de-duplicate on [`webhooks::Event::dedupe_key`].
+//! Verify each delivery before reading it: [`webhooks::Verifier`] checks the HMAC-SHA256 signature in `X-Fincode-Signature` over the exact bytes received, in constant time, and the timestamp in `X-Fincode-Timestamp` against a tolerance of 300 s; it accepts several secrets during a rotation.
+//! [`webhooks::Event`] has a variant per event, and keeps events this version does not know in `Unknown`.
+//! An event can be delivered more than once: de-duplicate on [`webhooks::Event::dedupe_key`].
 //!
 //! ```rust
 //! use fincode::webhooks::{Event, Verifier, SCHEME};

@@ -235,9 +235,9 @@ fn section(api: &Api, config: &Config) -> Option<String> {
         "## Receiving webhooks\n\n\
          Verify each delivery before reading it: [`webhooks::Verifier`] checks the HMAC-SHA256 signature in \
          `{sig}` over the exact bytes received, in constant time, and the timestamp in `{ts}` against a tolerance \
-         of {tol} s; it accepts several secrets during a rotation. [`webhooks::Event`] has a variant per event, \
-         and keeps events this version does not know in `Unknown`. An event can be delivered more than once: \
-         de-duplicate on [`webhooks::Event::dedupe_key`].\n\n\
+         of {tol} s; it accepts several secrets during a rotation.\n\
+         [`webhooks::Event`] has a variant per event, and keeps events this version does not know in `Unknown`.\n\
+         An event can be delivered more than once: de-duplicate on [`webhooks::Event::dedupe_key`].\n\n\
          ```rust\n\
          use {krate}::webhooks::{{Event, Verifier, SCHEME}};\n\n\
          # fn main() -> Result<(), {krate}::webhooks::Error> {{\n\
