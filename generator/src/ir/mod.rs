@@ -38,7 +38,7 @@ pub struct Api {
     pub error_code: Option<Ty>,
     /// Custom date formats the types use.
     pub formats: Vec<DateFormat>,
-    /// The webhook events and their signature scheme, when the spec has `x-webhooks`.
+    /// The webhook events and their signature scheme, when the spec declares both.
     pub webhooks: Option<webhooks::Webhooks>,
 }
 
