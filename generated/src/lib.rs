@@ -45,6 +45,43 @@
 //! - Logging: each call is a `tracing` span named `request` with the operation, method, path, attempts, status, request id and elapsed milliseconds; retries are `WARN` events. Tokens, passwords and other secrets appear neither in the logs nor in any `Debug` output.
 //! - Encryption: with [`ClientBuilder::encryption_key`], the request members the API description marks as encrypted are sent RSA-OAEP (SHA-256) encrypted with the tenant's public key; [`EncryptionKey::encrypt`] also encrypts single values.
 //! - Sessions: `ClientBuilder::login(username, password)` logs in through `login` on first use, refreshes the access token through `refresh_token` shortly before it expires and once after a `401`, with a single refresh however many calls are waiting (refresh tokens can be used once), and logs in again when a refresh is refused; [`Client::session`] returns the [`Session`] to log in early or log out. A [`TokenSource`] of your own can supply tokens instead.
+//! - [`webhooks`]: the events the API sends to a receiver, and the verification of their signatures.
+//!
+//! ## Receiving webhooks
+//!
+//! Verify each delivery before reading it: [`webhooks::Verifier`] checks the HMAC-SHA256 signature in `X-Fincode-Signature` over the exact bytes received, in constant time, and the timestamp in `X-Fincode-Timestamp` against a tolerance of 300 s; it accepts several secrets during a rotation.
+//! [`webhooks::Event`] has a variant per event, and keeps events this version does not know in `Unknown`.
+//! An event can be delivered more than once: de-duplicate on [`webhooks::Event::dedupe_key`].
+//!
+//! ```rust
+//! use fincode::webhooks::{Event, Verifier, SCHEME};
+//!
+//! # fn main() -> Result<(), fincode::webhooks::Error> {
+//! // The endpoint's signing secret; `add_secret` accepts the previous one during a rotation.
+//! let verifier = Verifier::new("whsec_example");
+//!
+//! // A delivery as the API sends it (`SCHEME.sign` lets tests build their own).
+//! let body = br#"{"event":"transaction.created","event_id":"evt_3f6c2a9e7b1d4c5e","timestamp":"2024-01-15T10:30:00Z","data":{"reference":"PCN12345","status":"WAITING_TO_PAY","amount":"150.00","currency":"GBP"},"signature":"9b1f0e6c2d4a8b7e5f3a1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f"}"#;
+//! let now = std::time::SystemTime::now()
+//!     .duration_since(std::time::UNIX_EPOCH)
+//!     .map_or(0, |d| d.as_secs());
+//! let headers = [
+//!     ("X-Fincode-Timestamp", now.to_string()),
+//!     ("X-Fincode-Signature", SCHEME.sign(&fincode::Secret::new("whsec_example"), now, body)),
+//! ];
+//!
+//! // In the receiver: the body exactly as received, and the request's headers (an `http::HeaderMap` too).
+//! let event: Event = verifier.verify_and_parse(body, &headers)?;
+//! assert_eq!(event.name(), "transaction.created");
+//! println!("handle {} once", event.dedupe_key());
+//! match event {
+//!     Event::TransactionCreated(payload) => println!("{payload:?}"),
+//!     Event::Unknown(unknown) => println!("an event this version does not know: {}", unknown.name),
+//!     other => println!("{}", other.name()),
+//! }
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 #[rustfmt::skip]
 pub mod operations;
@@ -55,6 +92,8 @@ pub mod security;
 pub mod servers;
 #[rustfmt::skip]
 pub mod types;
+#[rustfmt::skip]
+pub mod webhooks;
 pub use runtime::ApiError;
 pub use runtime::Client;
 pub use runtime::ClientBuilder;

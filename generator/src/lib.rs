@@ -56,7 +56,7 @@
 //! ```
 //!
 //! The crate needs the dependencies the generated `Cargo.toml` lists (reqwest, serde, serde_json, time,
-//! uuid, rust_decimal, thiserror, tokio, base64, percent-encoding, serde_urlencoded);
+//! uuid, rust_decimal, thiserror, tokio, base64, percent-encoding, serde_urlencoded, hmac, sha2);
 //! `tests/build-script` in this repository is a complete example.
 //!
 //! # Checking a spec

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod webhook_receiver;
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

@@ -15,6 +15,7 @@ mod response;
 mod retry;
 pub mod serde;
 mod session;
+pub mod webhooks;
 
 pub use auth::{Credential, RejectedFuture, Secret, StaticToken, TokenFuture, TokenSource};
 pub use client::{Client, ClientBuilder};

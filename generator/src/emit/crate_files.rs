@@ -96,6 +96,9 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         quickstart(api, config),
         production(api, true)
     ));
+    if let Some(guide) = super::webhooks::guide(api, config) {
+        text.push_str(&format!("\n{guide}"));
+    }
     let crate_doc = text;
     let crate_lines = crate_doc.lines().map(|l| {
         let l = if l.is_empty() {
@@ -118,6 +121,7 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
             pub type ErrorCode = String;
         },
     };
+    let webhooks = super::webhooks::declaration(api);
     quote! {
         #(#crate_lines)*
         #![deny(missing_docs)]
@@ -131,6 +135,7 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub mod servers;
         #[rustfmt::skip]
         pub mod types;
+        #webhooks
 
         pub use runtime::ApiError;
         pub use runtime::Client;
@@ -303,6 +308,9 @@ time = {{ version = "0.3.41", features = ["serde", "formatting", "parsing", "mac
 tokio = {{ version = "1.40", features = ["sync", "time"] }}
 tracing = "0.1.40"
 uuid = {{ version = "1.10", features = ["serde", "v4"] }}
+# Webhook signatures (runtime/webhooks.rs): HMAC-SHA256 and its constant-time check.
+hmac = "0.13"
+sha2 = "0.11"
 
 [dev-dependencies]
 tokio = {{ version = "1.40", features = ["macros", "rt-multi-thread", "test-util"] }}
@@ -340,10 +348,15 @@ pub fn readme(api: &Api, config: &Config) -> String {
          - Results come as `Response<T>`: `data()`, `status()`, `headers()`, `request_id()`.\n\
          - Errors are one `{}::Error` type: API errors with their code, transport errors that say whether the request was sent, timeouts, decode errors with the raw body, unexpected statuses; `is_retryable()` tells what to retry.\n\
          - Enums are open: values this version does not know are kept, not rejected.\n\n\
-         ## In production\n\n{}\n\n\
-         ## Regenerating\n\nEvery file of this crate is generated: run `{}` after changing the spec instead of editing them.\n",
+         ## In production\n\n{}\n\n",
         krate.replace('-', "_"),
         production(api, false),
+    ));
+    if let Some(section) = super::webhooks::readme(api, config) {
+        text.push_str(&format!("{section}\n\n"));
+    }
+    text.push_str(&format!(
+        "## Regenerating\n\nEvery file of this crate is generated: run `{}` after changing the spec instead of editing them.\n",
         config.command
     ));
     text

@@ -3,6 +3,7 @@
 //! - [`types`]: models, open enums, unions;
 //! - [`operations`]: one request builder per operation, grouped by tag;
 //! - [`crate_files`]: `lib.rs`, security schemes, servers, `Cargo.toml`, `README.md`;
+//! - [`webhooks`]: the webhook events and the signature scheme receivers verify;
 //! - [`runtime`]: the spec-independent runtime, copied verbatim.
 
 mod crate_files;
@@ -12,6 +13,7 @@ mod runtime;
 mod session;
 mod tokens;
 mod types;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -34,6 +36,9 @@ pub fn emit(api: &Api, file: &str, config: &Config) -> Result<Vec<GeneratedFile>
         ("src/types.rs".to_owned(), types::types(api)),
         ("src/operations/mod.rs".to_owned(), operations::module(api)),
     ];
+    if let Some(tokens) = webhooks::module(api) {
+        modules.push(("src/webhooks.rs".to_owned(), tokens));
+    }
     for (index, group) in api.groups.iter().enumerate() {
         let path = format!(
             "src/operations/{}.rs",

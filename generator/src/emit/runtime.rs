@@ -12,4 +12,5 @@ pub const FILES: &[(&str, &str)] = &[
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("serde.rs", include_str!("../../runtime/serde.rs")),
     ("session.rs", include_str!("../../runtime/session.rs")),
+    ("webhooks.rs", include_str!("../../runtime/webhooks.rs")),
 ];

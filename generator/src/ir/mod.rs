@@ -2,13 +2,14 @@
 //!
 //! [`build`] turns a loaded [`Spec`] into an [`Api`]: every schema a type (named components and the inline
 //! schemas that need a name), every operation a method with typed parameters, a body and a response shape,
-//! plus security schemes and servers. Every Rust name is decided here; the emitters only print.
+//! plus security schemes, servers and webhooks. Every Rust name is decided here; the emitters only print.
 
 pub mod names;
 mod operations;
 mod recursion;
 pub mod session;
 mod types;
+pub mod webhooks;
 
 use serde_json::Value;
 
@@ -40,6 +41,8 @@ pub struct Api {
     pub formats: Vec<DateFormat>,
     /// The session a token scheme declares (`x-fincode-session`).
     pub session: Option<session::SessionDef>,
+    /// The webhook events and their signature scheme, when the spec declares both.
+    pub webhooks: Option<webhooks::Webhooks>,
 }
 
 /// A Rust type as a field, parameter or body holds it.
@@ -460,6 +463,7 @@ pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
     let mut ctx = types::Types::new(spec, openapi);
     let envelopes = operations::Envelopes::read(spec, &mut ctx);
     let ops = operations::build(openapi, &mut ctx, &envelopes);
+    let webhooks = webhooks::build(spec, &mut ctx);
     let error_code = envelopes.error_code.clone();
     let formats = ctx.formats();
     let (types, mut found) = ctx.finish();
@@ -480,6 +484,7 @@ pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
         error_code,
         formats,
         session: None,
+        webhooks,
     };
     api.session = session::build(spec, &api, &mut diagnostics);
     if !diagnostics.is_empty() {
