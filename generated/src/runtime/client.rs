@@ -45,7 +45,7 @@ struct Inner {
     server_variables: BTreeMap<String, String>,
     credentials: BTreeMap<&'static str, Credential>,
     session: Option<Session>,
-    timeout: Duration,
+    timeout: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: u64,
     encryption: Option<EncryptionKey>,
@@ -84,7 +84,7 @@ pub struct ClientBuilder {
     server_variables: BTreeMap<String, String>,
     credentials: BTreeMap<&'static str, Credential>,
     session: Option<(&'static SecurityScheme, Session)>,
-    timeout: Duration,
+    timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
     max_response_bytes: u64,
@@ -126,7 +126,7 @@ impl Default for ClientBuilder {
             server_variables: BTreeMap::new(),
             credentials: BTreeMap::new(),
             session: None,
-            timeout: DEFAULT_TIMEOUT,
+            timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -207,7 +207,14 @@ impl ClientBuilder {
     /// The timeout of each attempt of a call, from sending to the end of the body (default
     /// 60 s); [`RequestOptions::timeout`](super::RequestOptions::timeout) overrides it for one call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// No timeout for attempts (long downloads, or tests that control time); a call's
+    /// [`RequestOptions::timeout`](super::RequestOptions::timeout) still applies to it.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
         self
     }
 
@@ -552,12 +559,10 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(&query);
         }
-        let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
-        let builder = self
-            .inner
-            .http
-            .request(operation.method.clone(), url)
-            .timeout(timeout);
+        let mut builder = self.inner.http.request(operation.method.clone(), url);
+        if let Some(timeout) = request.options.timeout.or(self.inner.timeout) {
+            builder = builder.timeout(timeout);
+        }
         let builder = attach_body(builder, &mut headers, request.body.clone()).map_err(invalid)?;
         Ok((builder.headers(headers), tokens))
     }

@@ -260,7 +260,7 @@ impl RequestOptions {
         Self::default()
     }
 
-    /// The timeout of the whole call, instead of the client's.
+    /// The timeout of each attempt of this call, instead of the client's.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
