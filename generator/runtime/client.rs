@@ -862,7 +862,9 @@ fn transport_error(
     error: reqwest::Error,
     started: Instant,
 ) -> Error {
-    if error.is_timeout() {
+    // A connection that could not be made, in time or at all, carried nothing: say so,
+    // so that even a write without an idempotency key may be sent again.
+    if error.is_timeout() && !error.is_connect() {
         Error::Timeout {
             operation: operation.id,
             method: operation.method.clone(),

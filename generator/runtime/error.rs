@@ -358,9 +358,10 @@ impl Error {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::Api(api) => retryable_status(api.status),
-            Error::UnexpectedStatus { status, .. } => retryable_status(*status),
+            Error::UnexpectedStatus { status, .. } | Error::ResponseTooLarge { status, .. } => {
+                retryable_status(*status)
+            }
             Error::Decode { .. }
-            | Error::ResponseTooLarge { .. }
             | Error::Session { .. }
             | Error::MissingCredentials { .. }
             | Error::InvalidRequest { .. } => false,
@@ -592,6 +593,17 @@ mod tests {
         assert_eq!(api(422).status(), Some(StatusCode::UNPROCESSABLE_ENTITY));
         assert_eq!(api(422).request_id(), Some("req-1"));
         assert_eq!(api(422).operation(), Some("createUser"));
+        let too_large = |status: u16| Error::ResponseTooLarge {
+            operation: "createUser",
+            method: Method::POST,
+            path: "/users",
+            status: StatusCode::from_u16(status).unwrap_or_default(),
+            limit: 10,
+            headers: Box::new(HeaderMap::new()),
+            attempts: 1,
+        };
+        assert!(too_large(503).is_retryable(), "a proxy's long error page");
+        assert!(!too_large(200).is_retryable());
     }
 
     #[test]
