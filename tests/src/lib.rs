@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod examples;
 pub mod webhook_receiver;
 
 /// The workspace root.

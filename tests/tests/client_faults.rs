@@ -17,12 +17,13 @@
 
 use std::future::{Future, IntoFuture};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use fincode::runtime::TokenFuture;
 use fincode::types::{CreateTransactionRequest, LoginRequest};
 use fincode::{Client, ClientBuilder, Credential, Error, RequestOptions, RetryPolicy, Secret};
+use fincode_tests::examples::{request_example, response_example, shared_response_example};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -42,60 +43,6 @@ const CREATE_TRANSACTION: &str = "/transactionmanagement/create-transaction";
 /// A PUT with an idempotency key: `respond_to_loan_offer`.
 const LOAN_OFFER: &str = "/user/update-application/{loan-application-id}";
 
-// The spec's examples
-
-fn spec() -> &'static Value {
-    static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let text =
-            std::fs::read_to_string(fincode_tests::spec_path()).expect("reading spec/fincode.yaml");
-        let (spec, _) = generator::load(&text).expect("spec/fincode.yaml loads");
-        spec.value
-    })
-}
-
-/// The value at the JSON pointer `pointer` in the spec, following `$ref`s on the way.
-fn at(pointer: &str) -> &'static Value {
-    let mut value = spec();
-    for token in pointer.split('/').skip(1) {
-        while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
-            value = spec()
-                .pointer(reference.trim_start_matches('#'))
-                .unwrap_or_else(|| panic!("`{reference}` does not resolve in the spec"));
-        }
-        let key = token.replace("~1", "/").replace("~0", "~");
-        value = value
-            .get(&key)
-            .unwrap_or_else(|| panic!("the spec has nothing at `{pointer}`"));
-    }
-    value
-}
-
-/// The JSON pointer of the operation `method path`.
-fn operation(path: &str, method: &str) -> String {
-    format!(
-        "/paths/{}/{method}",
-        path.replace('~', "~0").replace('/', "~1")
-    )
-}
-
-/// The spec's example JSON response of `method path` with `status`.
-fn response_example(path: &str, method: &str, status: &str) -> Value {
-    let pointer = format!(
-        "{}/responses/{status}/content/application~1json/example",
-        operation(path, method)
-    );
-    at(&pointer).clone()
-}
-
-/// The example of one of the spec's shared responses (`#/components/responses/NAME`).
-fn shared_example(name: &str) -> Value {
-    at(&format!(
-        "/components/responses/{name}/content/application~1json/example"
-    ))
-    .clone()
-}
-
 /// The error envelope with `code`, for statuses the spec has no shared response for.
 fn error_envelope(code: &str, message: &str) -> Value {
     json!({
@@ -114,7 +61,7 @@ fn preferences() -> ResponseTemplate {
 }
 
 fn unavailable() -> ResponseTemplate {
-    respond(503, shared_example("ServiceUnavailable"))
+    respond(503, shared_response_example("ServiceUnavailable"))
 }
 
 // Clients, calls and what the server saw
@@ -332,8 +279,8 @@ impl fincode::TokenSource for ClockHeldUntilArrival {
 #[tokio::test(start_paused = true)]
 async fn a_429_with_retry_after_in_seconds_waits_exactly_that_long() {
     let server = MockServer::start().await;
-    let limited =
-        respond(429, shared_example("RateLimitExceeded")).insert_header("Retry-After", "3");
+    let limited = respond(429, shared_response_example("RateLimitExceeded"))
+        .insert_header("Retry-After", "3");
     fail_then_succeed(&server, PREFERENCES, 2, limited).await;
     let client = client(&server.uri());
 
@@ -351,7 +298,7 @@ async fn a_429_with_retry_after_as_an_http_date_waits_until_then() {
     // An HTTP date has whole seconds and is read against the wall clock: a date 3 s ahead asks
     // for 2 to 3 s, less whatever real time passes before the client reads it.
     let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3));
-    let limited = respond(429, shared_example("RateLimitExceeded"))
+    let limited = respond(429, shared_response_example("RateLimitExceeded"))
         .insert_header("Retry-After", date.as_str());
     fail_then_succeed(&server, PREFERENCES, 2, limited).await;
     let client = client(&server.uri());
@@ -374,7 +321,7 @@ async fn a_429_with_retry_after_as_an_http_date_waits_until_then() {
 
 #[tokio::test(start_paused = true)]
 async fn a_429_without_retry_after_backs_off_and_gives_up_after_two_retries() {
-    let limited = respond(429, shared_example("RateLimitExceeded"));
+    let limited = respond(429, shared_response_example("RateLimitExceeded"));
     let server = always_on_new_server(PREFERENCES, limited).await;
     let client = client(&server.uri());
 
@@ -391,8 +338,8 @@ async fn a_429_without_retry_after_backs_off_and_gives_up_after_two_retries() {
 
 #[tokio::test(start_paused = true)]
 async fn a_retry_after_over_two_minutes_ends_the_call_at_once() {
-    let limited =
-        respond(429, shared_example("RateLimitExceeded")).insert_header("Retry-After", "121");
+    let limited = respond(429, shared_response_example("RateLimitExceeded"))
+        .insert_header("Retry-After", "121");
     let server = always_on_new_server(PREFERENCES, limited).await;
     let client = client(&server.uri());
 
@@ -429,7 +376,7 @@ async fn a_retry_after_of_exactly_two_minutes_is_waited_for() {
 #[tokio::test(start_paused = true)]
 async fn retry_after_ms_is_waited_for_and_wins_over_retry_after() {
     let server = MockServer::start().await;
-    let limited = respond(429, shared_example("RateLimitExceeded"))
+    let limited = respond(429, shared_response_example("RateLimitExceeded"))
         .insert_header("retry-after-ms", "250")
         .insert_header("Retry-After", "9");
     fail_then_succeed(&server, PREFERENCES, 2, limited).await;
@@ -494,7 +441,7 @@ async fn a_409_is_retried() {
 
 #[tokio::test(start_paused = true)]
 async fn a_500_is_retried() {
-    check_retried_status(500, shared_example("ServerError"), "SERVER_ERROR").await;
+    check_retried_status(500, shared_response_example("ServerError"), "SERVER_ERROR").await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -505,7 +452,7 @@ async fn a_502_is_retried() {
 
 #[tokio::test(start_paused = true)]
 async fn a_503_is_retried() {
-    let body = shared_example("ServiceUnavailable");
+    let body = shared_response_example("ServiceUnavailable");
     check_retried_status(503, body, "SERVICE_UNAVAILABLE").await;
 }
 
@@ -537,7 +484,7 @@ async fn an_html_502_page_is_an_unexpected_status_that_keeps_the_page() {
 
 #[tokio::test(start_paused = true)]
 async fn a_200_saying_success_false_is_an_api_error_and_not_retried() {
-    let refusal = respond(200, shared_example("ValidationError"));
+    let refusal = respond(200, shared_response_example("ValidationError"));
     let server = always_on_new_server(PREFERENCES, refusal).await;
     let client = client(&server.uri());
 
@@ -827,10 +774,7 @@ async fn a_keyed_post_is_retried_with_the_same_key_and_body() {
         .mount(&server)
         .await;
     let client = client(&server.uri());
-    let example = at(&format!(
-        "{}/requestBody/content/application~1json/example",
-        operation(CREATE_TRANSACTION, "post")
-    ));
+    let example = request_example(CREATE_TRANSACTION, "post", "application/json");
     let body: CreateTransactionRequest =
         serde_json::from_value(example.clone()).expect("the spec's example is a request");
     let create = || {
@@ -850,7 +794,7 @@ async fn a_keyed_post_is_retried_with_the_same_key_and_body() {
     assert!(same_bodies, "the bodies differ between attempts");
     let sent: Value =
         serde_json::from_slice(&received(&server).await[0].body).expect("a JSON body");
-    assert_eq!(&sent, example);
+    assert_eq!(sent, example);
 
     // A key given by the caller is sent on every attempt.
     server.reset().await;

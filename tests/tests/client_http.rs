@@ -8,8 +8,6 @@
 //! Request bodies and responses are the spec's own examples, read from `spec/fincode.yaml`, so
 //! these tests follow the spec when it changes.
 
-use std::sync::OnceLock;
-
 use fincode::types::{
     CallQuoteRequest, KycDocumentType, LoanRequest, LoginRequest, PaymentMethodType,
     ProcessCardPaymentRequest, RefreshTokenRequest, RegisterCustomerRequest,
@@ -18,6 +16,7 @@ use fincode::types::{
     SubmitKycDocumentsRequest, ValidateBankAccountRequest,
 };
 use fincode::{Client, Error, ErrorCode};
+use fincode_tests::examples::{operation, request_example, response_example};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path};
@@ -31,65 +30,6 @@ const SONGHAI_TOKEN: &str = "songhai-token-of-the-tests";
 const SUCCESS_REQUEST_ID: &str = "3b241101-e2bb-4255-8caf-4136c566a962";
 /// The `metadata.request_id` of the spec's error examples.
 const ERROR_REQUEST_ID: &str = "7f1c0a52-3d5e-4a8b-9c1d-2e3f4a5b6c7d";
-
-// The spec
-
-fn spec() -> &'static Value {
-    static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let text =
-            std::fs::read_to_string(fincode_tests::spec_path()).expect("reading spec/fincode.yaml");
-        let (spec, _) = generator::load(&text).expect("spec/fincode.yaml loads");
-        spec.value
-    })
-}
-
-/// `value`, with its `$ref` (if any) followed within the spec.
-fn resolved(value: &'static Value) -> &'static Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let target = reference
-                .strip_prefix('#')
-                .and_then(|pointer| spec().pointer(pointer))
-                .unwrap_or_else(|| panic!("`{reference}` does not resolve in the spec"));
-            resolved(target)
-        }
-        None => value,
-    }
-}
-
-fn operation(path: &str, method: &str) -> &'static Value {
-    let operation = &spec()["paths"][path][method];
-    assert!(operation.is_object(), "the spec has no `{method} {path}`");
-    operation
-}
-
-/// The example of a media type: its `example`, else the value of its first `examples` entry.
-fn media_example(media: &'static Value, what: &str) -> Value {
-    let first = || {
-        let named = media.get("examples")?.as_object()?.values().next()?;
-        resolved(named).get("value")
-    };
-    media
-        .get("example")
-        .or_else(first)
-        .cloned()
-        .unwrap_or_else(|| panic!("the spec has no example of {what}"))
-}
-
-/// The spec's example request body of `method path`, sent as `content_type`.
-fn request_example(path: &str, method: &str, content_type: &str) -> Value {
-    let body = resolved(&operation(path, method)["requestBody"]);
-    let what = format!("the {content_type} body of `{method} {path}`");
-    media_example(&body["content"][content_type], &what)
-}
-
-/// The spec's example JSON response of `method path` with `status`.
-fn response_example(path: &str, method: &str, status: &str) -> Value {
-    let response = resolved(&operation(path, method)["responses"][status]);
-    let what = format!("the {status} response of `{method} {path}`");
-    media_example(&response["content"]["application/json"], &what)
-}
 
 // Clients and responses
 
