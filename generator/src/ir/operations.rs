@@ -20,14 +20,28 @@ use crate::load::Spec;
 use crate::pointer;
 
 /// Methods of the client that a group accessor may not take.
-const CLIENT_METHODS: &[&str] = &["builder", "execute", "clone", "fmt"];
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "execute",
+    "session",
+    "with_credential",
+    "clone",
+    "fmt",
+];
 /// Methods of the client builder that a scheme's credential setter may not take.
 const BUILDER_METHODS: &[&str] = &[
     "base_url",
     "server",
     "server_variable",
     "credential",
+    "session",
+    "login",
+    "resume_session",
+    "retry_policy",
+    "max_response_bytes",
+    "encryption_key",
     "timeout",
+    "no_timeout",
     "connect_timeout",
     "user_agent",
     "default_header",
