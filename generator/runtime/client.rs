@@ -970,6 +970,62 @@ mod tests {
         }))
     }
 
+    static KEYED_WRITE: Operation = Operation {
+        id: "createPayment",
+        method: Method::POST,
+        path: "/payments",
+        servers: None,
+        security: &[],
+        idempotency_key: Some("Idempotency-Key"),
+        encrypted: &[],
+    };
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retried_write_resends_its_key_and_its_envelope_unchanged() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/payments"))
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/payments"))
+            .respond_with(success(json!({"id": 1, "name": "paid"})))
+            .mount(&server)
+            .await;
+        // No timer may be pending during an attempt, or paused time would jump to it.
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(None)
+            .build()
+            .expect("http client");
+        let client = client(&server)
+            .http_client(http)
+            .no_timeout()
+            .build()
+            .expect("client");
+        let mut request = Request::new(&KEYED_WRITE);
+        request.json_body(&json!({"amount": "10.00"}), RequestEnvelope::Wrap);
+
+        let response = client
+            .execute::<Item>(request, ResponseShape::Success)
+            .await
+            .expect("the retry succeeds");
+
+        assert_eq!(response.attempts(), 2);
+        let received = server.received_requests().await.unwrap_or_default();
+        assert_eq!(received.len(), 2);
+        let key = |r: &Received| r.headers.get("idempotency-key").cloned();
+        assert!(key(&received[0]).is_some(), "a key is generated");
+        assert_eq!(key(&received[0]), key(&received[1]));
+        assert_eq!(
+            received[0].body, received[1].body,
+            "same envelope, same request_id"
+        );
+        let envelope: serde_json::Value = serde_json::from_slice(&received[0].body).expect("json");
+        assert!(envelope["metadata"]["request_id"].is_string(), "{envelope}");
+    }
+
     #[tokio::test]
     async fn sends_parameters_credentials_and_the_request_envelope() {
         let server = MockServer::start().await;

@@ -467,3 +467,83 @@ async fn secrets_never_print() {
         Some("access-secret-1")
     );
 }
+
+#[test]
+fn card_numbers_and_security_codes_never_print() {
+    let payment: fincode::types::ProcessCardPaymentRequest = serde_json::from_value(json!({
+        "currencyiso3a": "GBP",
+        "pan": "4111111111111111",
+        "expirydate": "12/2027",
+        "securitycode": "123",
+        "requesttypedescriptions": "purchase",
+        "baseamount": 1050,
+    }))
+    .expect("a card payment");
+
+    let printed = format!("{payment:?}");
+
+    assert_eq!(
+        printed,
+        r#"ProcessCardPaymentRequest { currencyiso3a: "GBP", pan: "<redacted>", expirydate: "12/2027", securitycode: "<redacted>", requesttypedescriptions: "purchase", baseamount: 1050, pcn: None }"#
+    );
+}
+
+/// A token source of the caller's own: a vault that hands out a new token when the server refuses one.
+#[derive(Debug, Default)]
+struct Vault {
+    renewals: std::sync::atomic::AtomicUsize,
+}
+
+impl fincode::TokenSource for Vault {
+    fn token(&self) -> fincode::runtime::TokenFuture<'_> {
+        let n = self.renewals.load(std::sync::atomic::Ordering::SeqCst);
+        Box::pin(async move { Ok(fincode::Secret::new(format!("vault-token-{n}"))) })
+    }
+
+    fn rejected<'a>(&'a self, _token: &'a fincode::Secret) -> fincode::runtime::RejectedFuture<'a> {
+        let n = self
+            .renewals
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
+        Box::pin(async move { Ok(Some(fincode::Secret::new(format!("vault-token-{n}")))) })
+    }
+}
+
+#[tokio::test]
+async fn a_token_source_of_ones_own_is_asked_again_after_a_401() {
+    let server = MockServer::start().await;
+    preferences_for(&server, "vault-token-1").await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .credential(
+            &fincode::security::X_AUTH_TOKEN,
+            fincode::Credential::token_source(Vault::default()),
+        )
+        .build()
+        .expect("the client builds");
+
+    let response = client
+        .admin()
+        .fetch_organisation_preference()
+        .await
+        .expect("the retried call");
+
+    assert_eq!(response.attempts(), 2);
+    let sent: Vec<Option<String>> = requests_to(&server, PREFERENCES)
+        .await
+        .iter()
+        .map(|r| {
+            r.headers
+                .get("x-auth-token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            Some("vault-token-0".to_owned()),
+            Some("vault-token-1".to_owned())
+        ]
+    );
+}
