@@ -46,7 +46,8 @@ pub(super) fn check(spec: &Spec, walk: &Walk<'_>, refs_resolve: bool, out: &mut 
         .should_validate_formats(true)
         .with_format("decimal", is_decimal)
         .with_format("uuid", is_uuid)
-        .with_format("date", is_date);
+        .with_format("date", is_date)
+        .with_format("byte", is_base64);
     for site in &walk.examples {
         let target = serde_json::json!({ "$ref": format!("{BASE}#{}", escape_fragment(&site.schema_pointer)) });
         let validator = options.build(&target);
@@ -132,6 +133,13 @@ fn is_decimal(s: &str) -> bool {
         && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Canonical standard base64 with padding, as the generated clients read `format: byte` (no stray bits in
+/// the last character).
+fn is_base64(s: &str) -> bool {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s).is_ok()
+}
+
 fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
@@ -186,6 +194,22 @@ mod tests {
         assert!(!is_date("2023-02-29"));
         assert!(!is_date("2024-13-01"));
         assert!(!is_date("16/12/1989"));
+    }
+
+    #[test]
+    fn base64() {
+        for good in ["", "/9j/4AAQSkZJRgABAQAAAQABAAA=", "JVBERi0xLjQK", "YQ=="] {
+            assert!(is_base64(good), "{good}");
+        }
+        for bad in [
+            "/9j/4AAQSkZJRgABAQAAAQABAAD=",
+            "YR==",
+            "YQ",
+            "a b=",
+            "YQ===",
+        ] {
+            assert!(!is_base64(bad), "{bad}");
+        }
     }
 
     #[test]
