@@ -31,6 +31,7 @@ use fincode::types::{
     UpdateProfileRequest, ValidateBankAccountRequest, VerifyLoginOtpRequest,
 };
 use fincode::{Client, RetryPolicy};
+use fincode_tests::examples;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use xtask::Prism;
@@ -48,18 +49,15 @@ const METHODS: [&str; 8] = [
 ];
 
 /// `spec/fincode.yaml` as JSON.
-struct Spec(Value);
+struct Spec(&'static Value);
 
 impl Spec {
     fn load() -> Spec {
-        let text =
-            std::fs::read_to_string(fincode_tests::spec_path()).expect("reading spec/fincode.yaml");
-        let (spec, _) = generator::load(&text).expect("spec/fincode.yaml loads");
-        Spec(spec.value)
+        Spec(examples::spec())
     }
 
     /// Every `(path item, operation)` under `paths`, in the spec's order.
-    fn operations(&self) -> impl Iterator<Item = (&Value, &Value)> {
+    fn operations(&self) -> impl Iterator<Item = (&'static Value, &'static Value)> {
         self.0["paths"]
             .as_object()
             .expect("the spec has paths")
@@ -97,22 +95,13 @@ impl Spec {
     }
 
     /// `value`, with its `$ref`s followed within the spec.
-    fn resolve<'a>(&'a self, value: &'a Value) -> &'a Value {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                let target = reference
-                    .strip_prefix('#')
-                    .and_then(|pointer| self.0.pointer(pointer))
-                    .unwrap_or_else(|| panic!("`{reference}` does not resolve in the spec"));
-                self.resolve(target)
-            }
-            None => value,
-        }
+    fn resolve(&self, value: &'static Value) -> &'static Value {
+        examples::resolved(value)
     }
 
     /// An example of `schema`: its own `example`, `default` or first `enum` value, else for an object the examples
     /// of its members (`None` if a required member has none).
-    fn schema_example(&self, schema: &Value) -> Option<Value> {
+    fn schema_example(&self, schema: &'static Value) -> Option<Value> {
         let schema = self.resolve(schema);
         if let Some(value) = schema
             .get("example")
@@ -154,7 +143,7 @@ impl Spec {
     }
 
     /// The examples of a media type or parameter: its `example`, else every value of its `examples`.
-    fn examples(&self, holder: &Value) -> Vec<Value> {
+    fn examples(&self, holder: &'static Value) -> Vec<Value> {
         if let Some(example) = holder.get("example") {
             return vec![example.clone()];
         }
@@ -172,8 +161,8 @@ impl Spec {
 struct Operation<'a> {
     spec: &'a Spec,
     id: String,
-    item: &'a Value,
-    op: &'a Value,
+    item: &'static Value,
+    op: &'static Value,
 }
 
 impl Operation<'_> {
