@@ -70,13 +70,7 @@ async fn preferences_for(server: &MockServer, access: &str) {
 }
 
 async fn count(server: &MockServer, wanted: &str) -> usize {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| r.url.path() == wanted)
-        .count()
+    requests_to(server, wanted).await.len()
 }
 
 async fn requests_to(server: &MockServer, wanted: &str) -> Vec<Request> {

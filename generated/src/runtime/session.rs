@@ -128,10 +128,13 @@ impl State {
         matches!(self.failure, Some((_, _, true)))
     }
 
-    fn store(&mut self, tokens: Tokens) {
+    /// Keeps `tokens` and returns the access token.
+    fn store(&mut self, tokens: Tokens) -> Secret {
         self.renew_at = renew_at(&tokens.access, SystemTime::now());
+        let access = tokens.access.clone();
         self.tokens = Some(tokens);
         self.failure = None;
+        access
     }
 
     fn fresh_access(&self, now: SystemTime) -> Option<&Secret> {
@@ -293,7 +296,7 @@ impl Session {
         if let Some(refresh) = refresh {
             tracing::debug!("refreshing the session's access token");
             match self.inner.api.refresh(client, &refresh).await {
-                Ok(tokens) => return Ok(self.stored(state, tokens)),
+                Ok(tokens) => return Ok(state.store(tokens)),
                 Err(e) if e.is_retryable() => return Err(self.failed(state, number, e, false)),
                 // Refused: the refresh token is spent or revoked; log in again if we can.
                 Err(e) => failure = Some(e),
@@ -308,18 +311,12 @@ impl Session {
         };
         tracing::debug!("logging the session in");
         match self.inner.api.login(client, &username, &password).await {
-            Ok(tokens) => Ok(self.stored(state, tokens)),
+            Ok(tokens) => Ok(state.store(tokens)),
             Err(e) => {
                 let permanent = !e.is_retryable();
                 Err(self.failed(state, number, e, permanent))
             }
         }
-    }
-
-    fn stored(&self, state: &mut State, tokens: Tokens) -> Secret {
-        let access = tokens.access.clone();
-        state.store(tokens);
-        access
     }
 
     /// Records a failed renewal; a permanent one ends the session.
