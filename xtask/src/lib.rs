@@ -32,6 +32,14 @@ pub fn root() -> PathBuf {
     xtask.parent().map(PathBuf::from).unwrap_or(xtask)
 }
 
+/// `cargo` (the one running this task, when there is one), run from the workspace root.
+pub fn cargo() -> std::process::Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = std::process::Command::new(cargo);
+    command.current_dir(root());
+    command
+}
+
 /// How the `fincode` crate is generated from [`SPEC`] into [`OUT`].
 pub fn fincode_config() -> generator::Config {
     let mut config = generator::Config::new("fincode");

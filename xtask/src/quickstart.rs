@@ -1,8 +1,6 @@
 //! `cargo xtask quickstart`: runs `generated/examples/quickstart.rs` against Prism serving `spec/fincode.yaml` on
 //! 127.0.0.1, so the example is seen working end to end without a FinCode tenant.
 
-use std::process::Command;
-
 use anyhow::{bail, Context};
 use xtask::{Prism, SPEC};
 
@@ -11,9 +9,7 @@ use crate::tools;
 pub fn run() -> anyhow::Result<()> {
     tools::install_npm()?;
     let prism = Prism::start(&xtask::root().join(SPEC))?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
-        .current_dir(xtask::root())
+    let status = xtask::cargo()
         .args(["run", "--quiet", "-p", "fincode", "--example", "quickstart"])
         .env("FINCODE_BASE_URL", prism.url())
         // The mock accepts the docs' example login; a real tenant's settings must not leak in.

@@ -1,7 +1,5 @@
 //! `cargo xtask test`: the whole test suite, with everything it needs installed first.
 
-use std::process::Command;
-
 use anyhow::{bail, Context};
 
 use crate::tools;
@@ -15,9 +13,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
     tools::install()?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
-        .current_dir(xtask::root())
+    let status = xtask::cargo()
         .args(["test", "--workspace"])
         .args(&args.cargo_args)
         .status()
