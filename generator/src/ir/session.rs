@@ -12,7 +12,7 @@
 
 use serde_json::Value;
 
-use super::{Api, Operation, SchemeKind, Ty, TypeKind};
+use super::{Api, Field, Operation, SchemeKind, Ty, TypeKind};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::Spec;
 use crate::pointer;
@@ -232,13 +232,7 @@ impl Reader<'_> {
                 return None;
             }
         };
-        let Some(TypeKind::Struct { fields, .. }) = self
-            .api
-            .types
-            .iter()
-            .find(|t| t.name == body)
-            .map(|t| &t.kind)
-        else {
+        let Some(fields) = struct_fields(self.api, &body) else {
             self.fail(
                 &pointer::push(&at, "operation"),
                 format!("the body of operation `{id}` must be an object"),
@@ -313,16 +307,7 @@ impl Reader<'_> {
     /// A string member of the operation's result.
     fn result_member(&mut self, op: &Operation, wire: &str, at: &str) -> Option<Member> {
         let fields = match &op.response.ty {
-            Ty::Named(name) => match self
-                .api
-                .types
-                .iter()
-                .find(|t| &t.name == name)
-                .map(|t| &t.kind)
-            {
-                Some(TypeKind::Struct { fields, .. }) => Some(fields),
-                _ => None,
-            },
+            Ty::Named(name) => struct_fields(self.api, name),
             _ => None,
         };
         let Some(fields) = fields else {
@@ -353,5 +338,13 @@ impl Reader<'_> {
             );
         }
         member
+    }
+}
+
+/// The fields of the generated struct `name`; `None` for any other kind of type.
+fn struct_fields<'a>(api: &'a Api, name: &str) -> Option<&'a [Field]> {
+    match &api.types.iter().find(|t| t.name == name)?.kind {
+        TypeKind::Struct { fields, .. } => Some(fields),
+        _ => None,
     }
 }
