@@ -13,13 +13,17 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 use super::auth::{Credential, Secret, TokenSource};
+#[cfg(feature = "encryption")]
 use super::encryption::EncryptionKey;
 use super::error::{Error, Result};
+#[cfg(feature = "multipart")]
+use super::request::Part;
 use super::request::{
-    header_pair, Body, Operation, Part, Request, ResponseShape, SchemeKind, SecurityScheme, Server,
+    header_pair, Body, Operation, Request, ResponseShape, SchemeKind, SecurityScheme, Server,
 };
-use super::response::{decode, Response};
+use super::response::{decode, Envelopes, Response};
 use super::retry::{replay_safe, RetryPolicy};
+#[cfg(feature = "sessions")]
 use super::session::Session;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -41,11 +45,14 @@ struct Inner {
     servers: &'static [Server],
     server_index: usize,
     server_variables: BTreeMap<String, String>,
+    envelopes: Option<&'static Envelopes>,
     credentials: BTreeMap<&'static str, Credential>,
+    #[cfg(feature = "sessions")]
     session: Option<Session>,
     timeout: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: u64,
+    #[cfg(feature = "encryption")]
     encryption: Option<EncryptionKey>,
     user_agent: HeaderValue,
     default_headers: HeaderMap,
@@ -54,17 +61,18 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
-        f.debug_struct("Client")
-            .field("base_url", &inner.base_url)
+        let mut f = f.debug_struct("Client");
+        f.field("base_url", &inner.base_url)
             .field("servers", &inner.servers)
             .field("server_index", &inner.server_index)
             .field("server_variables", &inner.server_variables)
             .field("credentials", &inner.credentials)
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
-            .field("max_response_bytes", &inner.max_response_bytes)
-            .field("encryption", &inner.encryption)
-            .field("user_agent", &inner.user_agent)
+            .field("max_response_bytes", &inner.max_response_bytes);
+        #[cfg(feature = "encryption")]
+        f.field("encryption", &inner.encryption);
+        f.field("user_agent", &inner.user_agent)
             // Default headers may carry secrets: show their names only.
             .field(
                 "default_headers",
@@ -80,12 +88,15 @@ pub struct ClientBuilder {
     servers: &'static [Server],
     server_index: usize,
     server_variables: BTreeMap<String, String>,
+    envelopes: Option<&'static Envelopes>,
     credentials: BTreeMap<&'static str, Credential>,
+    #[cfg(feature = "sessions")]
     session: Option<(&'static SecurityScheme, Session)>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
     max_response_bytes: u64,
+    #[cfg(feature = "encryption")]
     encryption: Option<EncryptionKey>,
     user_agent: String,
     default_headers: HeaderMap,
@@ -95,17 +106,18 @@ pub struct ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+        let mut f = f.debug_struct("ClientBuilder");
+        f.field("base_url", &self.base_url)
             .field("server_index", &self.server_index)
             .field("server_variables", &self.server_variables)
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("encryption", &self.encryption)
-            .field("user_agent", &self.user_agent)
+            .field("max_response_bytes", &self.max_response_bytes);
+        #[cfg(feature = "encryption")]
+        f.field("encryption", &self.encryption);
+        f.field("user_agent", &self.user_agent)
             .field(
                 "default_headers",
                 &self.default_headers.keys().collect::<Vec<_>>(),
@@ -122,12 +134,15 @@ impl Default for ClientBuilder {
             servers: &[],
             server_index: 0,
             server_variables: BTreeMap::new(),
+            envelopes: None,
             credentials: BTreeMap::new(),
+            #[cfg(feature = "sessions")]
             session: None,
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            #[cfg(feature = "encryption")]
             encryption: None,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             default_headers: HeaderMap::new(),
@@ -142,6 +157,13 @@ impl ClientBuilder {
     /// mocks); operation paths are appended to it.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// The member names of the envelopes the API wraps its bodies in; without them, every body is
+    /// read as it is.
+    pub fn envelopes(mut self, envelopes: &'static Envelopes) -> Self {
+        self.envelopes = Some(envelopes);
         self
     }
 
@@ -174,6 +196,7 @@ impl ClientBuilder {
 
     /// Takes the tokens of a token scheme from a [`Session`], which logs in, refreshes and
     /// logs out through the client being built; [`Client::session`] returns it.
+    #[cfg(feature = "sessions")]
     pub fn session(mut self, scheme: &'static SecurityScheme, session: Session) -> Self {
         self = self.credential(scheme, Credential::Token(Arc::new(session.clone())));
         self.session = Some((scheme, session));
@@ -197,6 +220,7 @@ impl ClientBuilder {
 
     /// Encrypts, in every JSON request body, the members the API description marks as
     /// encrypted (passwords, PINs), with the tenant's public key.
+    #[cfg(feature = "encryption")]
     pub fn encryption_key(mut self, key: EncryptionKey) -> Self {
         self.encryption = Some(key);
         self
@@ -290,21 +314,26 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| invalid(format!("cannot create the http client: {e}")))?,
         };
+        #[cfg_attr(not(feature = "sessions"), allow(unused_mut))]
         let mut inner = Inner {
             http,
             base_url,
             servers: self.servers,
             server_index: self.server_index,
             server_variables: self.server_variables,
+            envelopes: self.envelopes,
             credentials: self.credentials,
+            #[cfg(feature = "sessions")]
             session: None,
             timeout: self.timeout,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
+            #[cfg(feature = "encryption")]
             encryption: self.encryption,
             user_agent,
             default_headers: self.default_headers,
         };
+        #[cfg(feature = "sessions")]
         if let Some((scheme, session)) = self.session {
             // The session calls the API through a client like this one but without itself.
             let mut plain = inner.clone();
@@ -321,12 +350,14 @@ impl ClientBuilder {
 }
 
 impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default().root_servers(crate::servers::SERVERS)
+    /// Starts configuring a client of an API with these servers (the spec's root `servers`, of
+    /// which the first is the default).
+    pub fn builder(servers: &'static [Server]) -> ClientBuilder {
+        ClientBuilder::default().root_servers(servers)
     }
 
     /// The session configured with [`ClientBuilder::session`], to log in, refresh or log out.
+    #[cfg(feature = "sessions")]
     pub fn session(&self) -> Option<&Session> {
         self.inner.session.as_ref()
     }
@@ -492,10 +523,24 @@ impl Client {
             }
             body.extend_from_slice(&chunk);
         }
-        decode(operation, shape, status, headers, body)
+        decode(
+            operation,
+            self.inner.envelopes,
+            shape,
+            status,
+            headers,
+            body,
+        )
     }
 
     /// Encrypts the members the operation marks as encrypted, once for every attempt.
+    #[cfg(not(feature = "encryption"))]
+    fn encrypt(&self, _request: &mut Request) -> Result<()> {
+        Ok(())
+    }
+
+    /// Encrypts the members the operation marks as encrypted, once for every attempt.
+    #[cfg(feature = "encryption")]
     fn encrypt(&self, request: &mut Request) -> Result<()> {
         let operation = request.operation;
         let (Some(key), Body::Json(bytes)) = (&self.inner.encryption, &request.body) else {
@@ -720,10 +765,15 @@ fn attach_body(
             HeaderValue::from_static("application/x-www-form-urlencoded"),
             builder.body(text),
         ),
+        #[cfg(feature = "multipart")]
         Body::Multipart(parts) => {
             // The form sets its own content type, with the boundary.
             headers.remove(header::CONTENT_TYPE);
             return Ok(builder.multipart(multipart_form(parts)?));
+        }
+        #[cfg(not(feature = "multipart"))]
+        Body::Multipart(_) => {
+            return Err("multipart bodies need the runtime's `multipart` feature".to_owned());
         }
         Body::Raw {
             bytes,
@@ -832,6 +882,7 @@ fn select_security(
     })
 }
 
+#[cfg(feature = "multipart")]
 fn multipart_form(parts: Vec<Part>) -> std::result::Result<reqwest::multipart::Form, String> {
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
@@ -899,7 +950,8 @@ mod tests {
     use wiremock::{Mock, MockServer, Request as Received, ResponseTemplate};
 
     use super::*;
-    use crate::runtime::{RequestEnvelope, RequestOptions};
+    use crate::codegen::RequestEnvelope;
+    use crate::RequestOptions;
 
     static TOKEN: SecurityScheme = SecurityScheme {
         name: "XAuthToken",
@@ -959,7 +1011,9 @@ mod tests {
     }
 
     fn client(server: &MockServer) -> ClientBuilder {
-        Client::builder().base_url(server.uri())
+        Client::builder(&[])
+            .envelopes(&crate::response::TEST_ENVELOPES)
+            .base_url(server.uri())
     }
 
     fn success(data: serde_json::Value) -> ResponseTemplate {
@@ -1190,8 +1244,8 @@ mod tests {
         limit: usize,
     }
 
-    impl crate::runtime::TokenSource for Counting {
-        fn token(&self) -> crate::runtime::TokenFuture<'_> {
+    impl crate::TokenSource for Counting {
+        fn token(&self) -> crate::TokenFuture<'_> {
             let n = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
             let limit = self.limit;
             Box::pin(async move {
@@ -1201,7 +1255,7 @@ mod tests {
                         message: "session expired".into(),
                     });
                 }
-                Ok(crate::runtime::Secret::new(format!("t{n}")))
+                Ok(crate::Secret::new(format!("t{n}")))
             })
         }
     }
@@ -1336,7 +1390,7 @@ mod tests {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("a free port");
-        let client = Client::builder()
+        let client = Client::builder(&[])
             .base_url(format!("http://127.0.0.1:{port}"))
             .build()
             .expect("client");
@@ -1431,7 +1485,7 @@ mod tests {
                 .await;
         }
         let port = server.address().port().to_string();
-        let client = Client::builder()
+        let client = Client::builder(&[])
             .root_servers(SERVERS)
             .server(1)
             .server_variable("port", port)
@@ -1447,7 +1501,7 @@ mod tests {
         let url = |client: &Client, operation| {
             client.inner.url(&Request::new(operation)).map(String::from)
         };
-        let default = Client::builder()
+        let default = Client::builder(&[])
             .root_servers(SERVERS)
             .build()
             .expect("client");
@@ -1455,7 +1509,7 @@ mod tests {
             url(&default, &ON_ROOT).as_deref(),
             Ok("http://127.0.0.1:1/sandbox/ping")
         );
-        let overridden = Client::builder()
+        let overridden = Client::builder(&[])
             .root_servers(SERVERS)
             .base_url("http://localhost:9/base/")
             .build()
@@ -1466,6 +1520,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "multipart")]
     #[tokio::test]
     async fn multipart_and_raw_bodies_are_sent() {
         let server = MockServer::start().await;
@@ -1525,7 +1580,7 @@ mod tests {
         let mut request = Request::new(&CREATE_ITEM);
         request.query("x", &1);
         let client = client.clone();
-        let error = Client::builder()
+        let error = Client::builder(&[])
             .base_url(server.uri())
             .credential(&TOKEN, Credential::token("t"))
             .build()
@@ -1543,35 +1598,35 @@ mod tests {
     fn invalid_configurations_are_reported_by_build() {
         let error = |builder: ClientBuilder| builder.build().map(|_| ()).map_err(|e| e.to_string());
         assert_eq!(
-            error(Client::builder().base_url("localhost:8080")),
+            error(Client::builder(&[]).base_url("localhost:8080")),
             Err("invalid client configuration: base url `localhost:8080` is not an http or https url".into())
         );
-        assert!(error(Client::builder().base_url("http://exa mple.com"))
+        assert!(error(Client::builder(&[]).base_url("http://exa mple.com"))
             .is_err_and(|e| e.starts_with(
                 "invalid client configuration: base url `http://exa mple.com` is not a valid url: "
             )));
         assert_eq!(
-            error(Client::builder().root_servers(SERVERS).server(2)),
+            error(Client::builder(&[]).root_servers(SERVERS).server(2)),
             Err("invalid client configuration: server index 2 is out of range: the API has 2 servers".into())
         );
         assert_eq!(
-            error(Client::builder().default_header("x-ok", "a\nb")),
+            error(Client::builder(&[]).default_header("x-ok", "a\nb")),
             Err("invalid client configuration: the value of header `x-ok` is not a valid header value".into())
         );
         assert_eq!(
-            error(Client::builder().credential(&BASIC, Credential::token("t"))),
+            error(Client::builder(&[]).credential(&BASIC, Credential::token("t"))),
             Err("invalid client configuration: security scheme `BasicAuth` takes a user name and password as its credential".into())
         );
         assert_eq!(
-            error(Client::builder().user_agent("bad\u{7f}")),
+            error(Client::builder(&[]).user_agent("bad\u{7f}")),
             Err("invalid client configuration: `bad\u{7f}` is not a valid user agent".into())
         );
-        assert_eq!(error(Client::builder()), Ok(()));
+        assert_eq!(error(Client::builder(&[])), Ok(()));
     }
 
     #[test]
     fn debug_output_hides_credentials_and_header_values() {
-        let client = Client::builder()
+        let client = Client::builder(&[])
             .credential(&TOKEN, Credential::token("tok-secret"))
             .credential(&BASIC, Credential::basic("alice", "pw-secret"))
             .default_header("x-api-key", "hdr-secret")
@@ -1579,7 +1634,7 @@ mod tests {
             .expect("client");
         let printed = format!(
             "{client:?} {:?}",
-            Client::builder().default_header("x-api-key", "hdr-secret")
+            Client::builder(&[]).default_header("x-api-key", "hdr-secret")
         );
         for secret in ["tok-secret", "pw-secret", "hdr-secret"] {
             assert!(!printed.contains(secret), "{printed}");
@@ -1592,7 +1647,7 @@ mod tests {
         fn assert_sync<T: Send + Sync>() {}
         assert_sync::<Client>();
         assert_sync::<Error>();
-        let client = Client::builder().build().expect("client");
+        let client = Client::builder(&[]).build().expect("client");
         let future = client.execute::<()>(Request::new(&ON_ROOT), ResponseShape::Empty);
         assert_send(&future);
     }

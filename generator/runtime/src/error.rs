@@ -14,13 +14,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Everything that can go wrong with a call.
 ///
 /// Each message names the operation, its method and path.
+/// `C` is the type of the API's error codes ([`ApiError::code`]): a generated client whose spec
+/// declares them uses its own open enum, others keep the code as the `String` the API sent.
 #[derive(thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<C = String> {
     /// The API answered with its error envelope: a non-2xx status, or a 2xx
     /// whose body says `success: false`.
     #[error("{0}")]
-    Api(Box<ApiError>),
+    Api(Box<ApiError<C>>),
 
     /// The request failed in transport (connecting, TLS, a reset connection).
     #[error(
@@ -178,9 +180,10 @@ pub enum Error {
     },
 }
 
-impl fmt::Debug for Error {
+impl<C: fmt::Debug> fmt::Debug for Error<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Like a derived `Debug`, but bodies print as text rather than as numbers.
+        // Like a derived `Debug`, but bodies print as their size: a body may hold a token or a
+        // password (a login response of an unexpected shape); `Error::body` gives the bytes.
         match self {
             Error::Api(api) => f.debug_tuple("Api").field(api).finish(),
             Error::Transport {
@@ -232,7 +235,7 @@ impl fmt::Debug for Error {
                 .field("status", status)
                 .field("message", message)
                 .field("headers", headers)
-                .field("body", &String::from_utf8_lossy(body))
+                .field("body", &BodySize(body.len()))
                 .field("attempts", attempts)
                 .finish(),
             Error::UnexpectedStatus {
@@ -250,7 +253,7 @@ impl fmt::Debug for Error {
                 .field("path", path)
                 .field("status", status)
                 .field("headers", headers)
-                .field("body", &String::from_utf8_lossy(body))
+                .field("body", &BodySize(body.len()))
                 .field("attempts", attempts)
                 .finish(),
             Error::ResponseTooLarge {
@@ -301,7 +304,7 @@ impl fmt::Debug for Error {
 /// `{success: false, error: {code, message, field, details}, metadata: {request_id}}`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct ApiError {
+pub struct ApiError<C = String> {
     /// The operation id.
     pub operation: &'static str,
     /// The HTTP method.
@@ -311,7 +314,7 @@ pub struct ApiError {
     /// The response status.
     pub status: StatusCode,
     /// The error code, when the body has one.
-    pub code: Option<crate::ErrorCode>,
+    pub code: Option<C>,
     /// The error message (empty when the body has none).
     pub message: String,
     /// The request field at fault, if any.
@@ -326,7 +329,7 @@ pub struct ApiError {
     pub attempts: u32,
 }
 
-impl fmt::Display for ApiError {
+impl<C: fmt::Display> fmt::Display for ApiError<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -349,9 +352,37 @@ impl fmt::Display for ApiError {
     }
 }
 
-impl std::error::Error for ApiError {}
+impl<C: fmt::Debug + fmt::Display> std::error::Error for ApiError<C> {}
 
-impl Error {
+impl<C> ApiError<C> {
+    /// The same error with its code turned into another type.
+    pub fn map_code<D>(self, f: impl FnOnce(C) -> D) -> ApiError<D> {
+        ApiError {
+            operation: self.operation,
+            method: self.method,
+            path: self.path,
+            status: self.status,
+            code: self.code.map(f),
+            message: self.message,
+            field: self.field,
+            details: self.details,
+            request_id: self.request_id,
+            headers: self.headers,
+            attempts: self.attempts,
+        }
+    }
+}
+
+/// A body's size, as `Debug` prints it in place of the body.
+struct BodySize(usize);
+
+impl fmt::Debug for BodySize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0)
+    }
+}
+
+impl<C> Error<C> {
     /// Whether trying again may succeed: transport failures, timeouts, and the statuses
     /// 408, 409, 429 and 5xx.
     pub fn is_retryable(&self) -> bool {
@@ -403,7 +434,7 @@ impl Error {
     }
 
     /// The API's error, if the API reported one.
-    pub fn api_error(&self) -> Option<&ApiError> {
+    pub fn api_error(&self) -> Option<&ApiError<C>> {
         match self {
             Error::Api(api) => Some(api),
             _ => None,
@@ -439,7 +470,7 @@ impl Error {
     }
 }
 
-impl Error {
+impl<C> Error<C> {
     /// The attempts the call made, retries included: 0 when nothing was sent.
     pub fn attempts(&self) -> u32 {
         match self {
@@ -479,6 +510,114 @@ impl Error {
                 | Error::MissingCredentials { .. }
                 | Error::InvalidRequest { .. }
         )
+    }
+}
+
+impl<C> Error<C> {
+    /// The same error with the API's error code turned into another type; a generated client
+    /// calls it to give its callers its own open enum of codes.
+    pub fn map_code<D>(self, f: impl FnOnce(C) -> D) -> Error<D> {
+        match self {
+            Error::Api(api) => Error::Api(Box::new(api.map_code(f))),
+            Error::Transport {
+                operation,
+                method,
+                path,
+                source,
+                sent,
+                attempts,
+            } => Error::Transport {
+                operation,
+                method,
+                path,
+                source,
+                sent,
+                attempts,
+            },
+            Error::Timeout {
+                operation,
+                method,
+                path,
+                elapsed,
+                source,
+                attempts,
+            } => Error::Timeout {
+                operation,
+                method,
+                path,
+                elapsed,
+                source,
+                attempts,
+            },
+            Error::Decode {
+                operation,
+                method,
+                path,
+                status,
+                message,
+                headers,
+                body,
+                attempts,
+            } => Error::Decode {
+                operation,
+                method,
+                path,
+                status,
+                message,
+                headers,
+                body,
+                attempts,
+            },
+            Error::UnexpectedStatus {
+                operation,
+                method,
+                path,
+                status,
+                headers,
+                body,
+                attempts,
+            } => Error::UnexpectedStatus {
+                operation,
+                method,
+                path,
+                status,
+                headers,
+                body,
+                attempts,
+            },
+            Error::ResponseTooLarge {
+                operation,
+                method,
+                path,
+                status,
+                limit,
+                headers,
+                attempts,
+            } => Error::ResponseTooLarge {
+                operation,
+                method,
+                path,
+                status,
+                limit,
+                headers,
+                attempts,
+            },
+            Error::Session { message, source } => Error::Session { message, source },
+            Error::MissingCredentials {
+                operation,
+                method,
+                path,
+                schemes,
+            } => Error::MissingCredentials {
+                operation,
+                method,
+                path,
+                schemes,
+            },
+            Error::InvalidRequest { operation, message } => {
+                Error::InvalidRequest { operation, message }
+            }
+        }
     }
 }
 
@@ -546,7 +685,7 @@ mod tests {
             "createUser (POST /users): api error 422 Unprocessable Entity VALIDATION_ERROR: \
              email is invalid (field `email`) [request id req-1]"
         );
-        let unexpected = Error::UnexpectedStatus {
+        let unexpected: Error = Error::UnexpectedStatus {
             operation: "getUser",
             method: Method::GET,
             path: "/users/{id}",
@@ -560,8 +699,8 @@ mod tests {
             "getUser (GET /users/{id}): unexpected status 502 Bad Gateway: \
              <html> <h1>502 Bad Gateway</h1> </html>"
         );
-        assert!(format!("{unexpected:?}").contains(r#"body: "<html>\n  <h1>"#));
-        let missing = Error::MissingCredentials {
+        assert!(format!("{unexpected:?}").contains("body: <41 bytes>"));
+        let missing: Error = Error::MissingCredentials {
             operation: "getUser",
             method: Method::GET,
             path: "/users/{id}",
@@ -572,7 +711,7 @@ mod tests {
             "getUser (GET /users/{id}): missing credentials: configure a credential for \
              one of the security schemes `XAuthToken`, `Basic`"
         );
-        let invalid = Error::InvalidRequest {
+        let invalid: Error = Error::InvalidRequest {
             operation: None,
             message: "`x y` is not a valid header name".into(),
         };
@@ -593,14 +732,16 @@ mod tests {
         assert_eq!(api(422).status(), Some(StatusCode::UNPROCESSABLE_ENTITY));
         assert_eq!(api(422).request_id(), Some("req-1"));
         assert_eq!(api(422).operation(), Some("createUser"));
-        let too_large = |status: u16| Error::ResponseTooLarge {
-            operation: "createUser",
-            method: Method::POST,
-            path: "/users",
-            status: StatusCode::from_u16(status).unwrap_or_default(),
-            limit: 10,
-            headers: Box::new(HeaderMap::new()),
-            attempts: 1,
+        let too_large = |status: u16| -> Error {
+            Error::ResponseTooLarge {
+                operation: "createUser",
+                method: Method::POST,
+                path: "/users",
+                status: StatusCode::from_u16(status).unwrap_or_default(),
+                limit: 10,
+                headers: Box::new(HeaderMap::new()),
+                attempts: 1,
+            }
         };
         assert!(too_large(503).is_retryable(), "a proxy's long error page");
         assert!(!too_large(200).is_retryable());

@@ -244,12 +244,24 @@ impl fmt::Debug for Body {
 }
 
 /// Options of a single call: they override the client's settings for that call.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) headers: HeaderMap,
     pub(crate) error: Option<String>,
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A header may carry a credential (a per-call `X-Auth-Token`): show its name only.
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 impl RequestOptions {
@@ -277,7 +289,9 @@ impl RequestOptions {
     /// [`Error::InvalidRequest`](super::Error::InvalidRequest).
     pub fn header(mut self, name: &str, value: &str) -> Self {
         match header_pair(name, value) {
-            Ok((name, value)) => {
+            Ok((name, mut value)) => {
+                // It may be a credential: never printed, never indexed by HTTP/2 header compression.
+                value.set_sensitive(true);
                 self.headers.insert(name, value);
             }
             Err(e) => {

@@ -1,5 +1,6 @@
 //! Successful responses, and how a response body becomes a result or an error.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use reqwest::header::HeaderMap;
@@ -8,7 +9,6 @@ use serde::de::value::{
     Error as ValueError, SeqDeserializer, StringDeserializer, UnitDeserializer,
 };
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -102,30 +102,105 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
     }
 }
 
-/// The members of a body that the runtime reads itself; `data` is kept raw and
-/// decoded into the result type afterwards.
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    success: Option<Value>,
-    status: Option<Value>,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-    error: Option<Value>,
-    metadata: Option<Value>,
-    message: Option<Value>,
-    code: Option<Value>,
-    #[serde(rename = "responseCode")]
-    response_code: Option<Value>,
+/// The member names of the envelopes a spec wraps its responses in, which the runtime reads
+/// itself; a generated client passes its spec's ([`ClientBuilder::envelopes`](super::ClientBuilder::envelopes)).
+///
+/// A client without envelopes reads every body as it is, and a non-2xx body as
+/// [`Error::UnexpectedStatus`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Envelopes {
+    /// The member holding the result (`data`).
+    pub data: &'static str,
+    /// A boolean member that is `false` when the call failed (`success`).
+    pub success: Option<&'static str>,
+    /// The status envelope's member holding `false` or a status word (`status`); a word naming a
+    /// failure (`error`, `failed`, `failure`) reports one.
+    pub status: Option<&'static str>,
+    /// The member holding the error: an object, or a message (`error`).
+    pub error: Option<&'static str>,
+    /// The error object's members: the code, the message, the field at fault and the details.
+    pub error_members: ErrorMembers,
+    /// Top-level members that hold an error code when the error member has none (`code`, `responseCode`).
+    pub codes: &'static [&'static str],
+    /// A top-level member holding a message (`message`).
+    pub message: Option<&'static str>,
+    /// The metadata object (`metadata`).
+    pub metadata: Option<&'static str>,
+    /// The request id, inside the metadata (`request_id`).
+    pub request_id: Option<&'static str>,
+    /// The server's processing time in milliseconds, inside the metadata (`processing_time_ms`).
+    pub processing_time_ms: Option<&'static str>,
 }
 
-impl Envelope<'_> {
+/// The members of an error object in an error envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorMembers {
+    /// The machine-readable code (`code`).
+    pub code: &'static str,
+    /// The human-readable message (`message`).
+    pub message: &'static str,
+    /// The request field at fault (`field`).
+    pub field: &'static str,
+    /// Further details (`details`).
+    pub details: &'static str,
+}
+
+impl Envelopes {
+    /// Envelopes with the result in `data` and nothing else: set the other members with the
+    /// struct update syntax.
+    pub const fn new(data: &'static str) -> Self {
+        Envelopes {
+            data,
+            success: None,
+            status: None,
+            error: None,
+            error_members: ErrorMembers {
+                code: "code",
+                message: "message",
+                field: "field",
+                details: "details",
+            },
+            codes: &[],
+            message: None,
+            metadata: None,
+            request_id: None,
+            processing_time_ms: None,
+        }
+    }
+}
+
+/// A body read as an envelope: every top-level member kept raw, so that only the members the
+/// runtime reads are parsed, and `data` is decoded into the result type afterwards.
+struct Envelope<'a> {
+    names: &'static Envelopes,
+    members: BTreeMap<String, &'a RawValue>,
+}
+
+impl<'a> Envelope<'a> {
+    fn read(names: &'static Envelopes, body: &'a [u8]) -> serde_json::Result<Self> {
+        let members = serde_json::from_slice::<BTreeMap<String, &'a RawValue>>(body)?;
+        Ok(Envelope { names, members })
+    }
+
+    fn raw(&self, name: Option<&str>) -> Option<&'a RawValue> {
+        self.members.get(name?).copied()
+    }
+
+    fn value(&self, name: Option<&str>) -> Option<Value> {
+        serde_json::from_str(self.raw(name)?.get()).ok()
+    }
+
+    fn data(&self) -> Option<&'a RawValue> {
+        self.raw(Some(self.names.data))
+    }
+
     /// Whether a 2xx body nevertheless reports a failure.
     fn reports_failure(&self, shape: ResponseShape) -> bool {
-        let error = self.error.as_ref().is_some_and(|e| !e.is_null());
-        let unsuccessful = self.success == Some(Value::Bool(false));
+        let error = self.value(self.names.error).is_some_and(|e| !e.is_null());
+        let unsuccessful = self.value(self.names.success) == Some(Value::Bool(false));
         // `status: false`, or a status word that names a failure (`ERROR` in the docs).
         let failed_status = shape == ResponseShape::Status
-            && match &self.status {
+            && match self.value(self.names.status) {
                 Some(Value::Bool(false)) => true,
                 Some(Value::String(word)) => ["error", "failed", "failure"]
                     .iter()
@@ -138,27 +213,32 @@ impl Envelope<'_> {
     /// Whether a non-2xx body is an error the API describes.
     fn is_error(&self) -> bool {
         self.reports_failure(ResponseShape::Status)
-            || self.message.as_ref().is_some_and(Value::is_string)
+            || self
+                .value(self.names.message)
+                .is_some_and(|m| m.is_string())
     }
 
-    fn metadata(&self, key: &str) -> Option<&Value> {
-        self.metadata.as_ref().and_then(|m| m.get(key))
+    fn metadata(&self, key: Option<&str>) -> Option<Value> {
+        let mut metadata = self.value(self.names.metadata)?;
+        metadata.get_mut(key?).map(Value::take)
     }
 
     fn request_id(&self) -> Option<String> {
-        self.metadata("request_id")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
+        self.metadata(self.names.request_id).and_then(into_string)
     }
 
     fn processing_time_ms(&self) -> Option<u64> {
-        let value = self.metadata("processing_time_ms")?;
+        let value = self.metadata(self.names.processing_time_ms)?;
         value.as_u64().or_else(|| {
             value
                 .as_f64()
                 .filter(|ms| ms.is_finite() && *ms >= 0.0)
                 .map(|ms| ms.round() as u64)
         })
+    }
+
+    fn message(&self) -> Option<String> {
+        self.value(self.names.message).and_then(into_string)
     }
 
     fn into_api_error(
@@ -168,34 +248,37 @@ impl Envelope<'_> {
         headers: HeaderMap,
     ) -> ApiError {
         let request_id = self.request_id().or_else(|| header_request_id(&headers));
-        let (code, message, field, details) = match self.error {
+        let members = &self.names.error_members;
+        let (code, message, field, details) = match self.value(self.names.error) {
             Some(Value::Object(mut error)) => (
-                error.remove("code"),
-                error.remove("message").and_then(into_string),
-                error.remove("field").and_then(into_string),
-                error.remove("details").unwrap_or(Value::Null),
+                error.remove(members.code),
+                error.remove(members.message).and_then(into_string),
+                error.remove(members.field).and_then(into_string),
+                error.remove(members.details).unwrap_or(Value::Null),
             ),
             Some(Value::String(message)) => (None, Some(message), None, Value::Null),
             _ => (None, None, None, Value::Null),
         };
         let code = code
-            .or(self.code)
-            .or(self.response_code)
-            .and_then(|code| match code {
-                Value::Number(n) => Some(Value::String(n.to_string())),
-                Value::Null => None,
-                other => Some(other),
-            })
-            .and_then(|code| serde_json::from_value(code).ok());
+            .into_iter()
+            .chain(
+                self.names
+                    .codes
+                    .iter()
+                    .filter_map(|name| self.value(Some(name))),
+            )
+            .find_map(|code| match code {
+                Value::Number(n) => Some(n.to_string()),
+                Value::String(s) => Some(s),
+                _ => None,
+            });
         ApiError {
             operation: operation.id,
             method: operation.method.clone(),
             path: operation.path,
             status,
             code,
-            message: message
-                .or_else(|| self.message.and_then(into_string))
-                .unwrap_or_default(),
+            message: message.or_else(|| self.message()).unwrap_or_default(),
             field,
             details,
             request_id,
@@ -239,6 +322,46 @@ fn locate(error: &serde_json::Error, body: &[u8], part: &str) -> String {
     format!("{message} at line {line} column {column}")
 }
 
+/// A decoding error's message with the text of every string value it quotes replaced by its length:
+/// serde quotes the value it could not read (`invalid type: string "eyJhbGci...", expected u64`), and
+/// that value may be a token or a password.
+fn without_strings(message: &str) -> String {
+    const MARK: &str = "string \"";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at]);
+        let quoted = &rest[at + MARK.len()..];
+        let mut escaped = false;
+        let end = quoted.char_indices().find_map(|(i, c)| match c {
+            _ if escaped => {
+                escaped = false;
+                None
+            }
+            '\\' => {
+                escaped = true;
+                None
+            }
+            '"' => Some(i),
+            _ => None,
+        });
+        match end {
+            Some(end) => {
+                let chars = quoted[..end].chars().count();
+                let unit = if chars == 1 { "character" } else { "characters" };
+                out.push_str(&format!("a string of {chars} {unit}"));
+                rest = &quoted[end + 1..];
+            }
+            None => {
+                out.push_str("a string");
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn is_blank(body: &[u8]) -> bool {
     body.iter().all(u8::is_ascii_whitespace)
 }
@@ -253,6 +376,7 @@ fn header_request_id(headers: &HeaderMap) -> Option<String> {
 /// Turns a received response into the call's result.
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static Operation,
+    envelopes: Option<&'static Envelopes>,
     shape: ResponseShape,
     status: StatusCode,
     headers: HeaderMap,
@@ -263,15 +387,16 @@ pub(crate) fn decode<T: DeserializeOwned>(
         method: operation.method.clone(),
         path: operation.path,
         status,
-        message,
+        message: without_strings(&message),
         headers: Box::new(headers),
         body,
         attempts: 1,
     };
+    let envelope = |body| envelopes.map(|names| Envelope::read(names, body));
 
     if !status.is_success() {
-        return Err(match serde_json::from_slice::<Envelope>(&body) {
-            Ok(envelope) if envelope.is_error() => Error::Api(Box::new(
+        return Err(match envelope(&body) {
+            Some(Ok(envelope)) if envelope.is_error() => Error::Api(Box::new(
                 envelope.into_api_error(operation, status, headers),
             )),
             _ => Error::UnexpectedStatus {
@@ -296,8 +421,8 @@ pub(crate) fn decode<T: DeserializeOwned>(
         attempts: 1,
     };
 
-    match shape {
-        ResponseShape::Success | ResponseShape::Status if is_blank(&body) => {
+    match (shape, envelopes) {
+        (ResponseShape::Success | ResponseShape::Status, Some(_)) if is_blank(&body) => {
             // No envelope at all (a 204, say): the result must accept `null`.
             match serde_json::from_str::<T>("null") {
                 Ok(data) => Ok(response(data, headers)),
@@ -308,8 +433,8 @@ pub(crate) fn decode<T: DeserializeOwned>(
                 )),
             }
         }
-        ResponseShape::Success | ResponseShape::Status => {
-            let envelope = match serde_json::from_slice::<Envelope>(&body) {
+        (ResponseShape::Success | ResponseShape::Status, Some(names)) => {
+            let envelope = match Envelope::read(names, &body) {
                 Ok(envelope) => envelope,
                 Err(e) => {
                     let message = format!("the body is not a response envelope: {e}");
@@ -320,11 +445,15 @@ pub(crate) fn decode<T: DeserializeOwned>(
                 let api = envelope.into_api_error(operation, status, headers);
                 return Err(Error::Api(Box::new(api)));
             }
-            let raw = envelope.data.map_or("null", RawValue::get);
+            let raw = envelope.data().map_or("null", RawValue::get);
             let data = match serde_json::from_str::<T>(raw) {
                 Ok(data) => data,
                 Err(e) => {
-                    let message = format!("in member `data`: {}", locate(&e, &body, raw));
+                    let message = format!(
+                        "in member `{}`: {}",
+                        envelope.names.data,
+                        locate(&e, &body, raw)
+                    );
                     return Err(decode_error(message, headers, body));
                 }
             };
@@ -337,16 +466,17 @@ pub(crate) fn decode<T: DeserializeOwned>(
                 headers,
                 request_id,
                 processing_time_ms: envelope.processing_time_ms(),
-                message: envelope.message.and_then(into_string),
+                message: envelope.message(),
                 attempts: 1,
             })
         }
-        ResponseShape::Json => {
+        // Without envelopes, an enveloped shape reads the body as it is.
+        (ResponseShape::Json | ResponseShape::Success | ResponseShape::Status, _) => {
             let text: &[u8] = if is_blank(&body) { b"null" } else { &body };
             match serde_json::from_slice::<T>(text) {
                 Ok(data) => Ok(response(data, headers)),
-                Err(e) => match serde_json::from_slice::<Envelope>(&body) {
-                    Ok(envelope) if envelope.reports_failure(ResponseShape::Success) => {
+                Err(e) => match envelope(&body) {
+                    Some(Ok(envelope)) if envelope.reports_failure(ResponseShape::Success) => {
                         Err(Error::Api(Box::new(
                             envelope.into_api_error(operation, status, headers),
                         )))
@@ -355,7 +485,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
                 },
             }
         }
-        ResponseShape::Text => {
+        (ResponseShape::Text, _) => {
             let decoded = std::str::from_utf8(&body)
                 .map_err(|e| format!("the body is not UTF-8 text: {e}"))
                 .and_then(|text| {
@@ -367,18 +497,33 @@ pub(crate) fn decode<T: DeserializeOwned>(
                 Err(message) => Err(decode_error(message, headers, body)),
             }
         }
-        ResponseShape::Bytes => {
+        (ResponseShape::Bytes, _) => {
             match T::deserialize(SeqDeserializer::<_, ValueError>::new(body.iter().copied())) {
                 Ok(data) => Ok(response(data, headers)),
                 Err(e) => Err(decode_error(e.to_string(), headers, body)),
             }
         }
-        ResponseShape::Empty => match T::deserialize(UnitDeserializer::<ValueError>::new()) {
+        (ResponseShape::Empty, _) => match T::deserialize(UnitDeserializer::<ValueError>::new()) {
             Ok(data) => Ok(response(data, headers)),
             Err(e) => Err(decode_error(e.to_string(), headers, body)),
         },
     }
 }
+
+#[cfg(test)]
+/// Envelopes shaped like `{success, data, error: {code, ...}, metadata: {request_id, ...}}`
+/// and `{status, responseCode, message, data}`.
+pub(crate) static TEST_ENVELOPES: Envelopes = Envelopes {
+    success: Some("success"),
+    status: Some("status"),
+    error: Some("error"),
+    codes: &["code", "responseCode"],
+    message: Some("message"),
+    metadata: Some("metadata"),
+    request_id: Some("request_id"),
+    processing_time_ms: Some("processing_time_ms"),
+    ..Envelopes::new("data")
+};
 
 #[cfg(test)]
 mod tests {
@@ -398,7 +543,9 @@ mod tests {
         encrypted: &[],
     };
 
-    #[derive(Debug, Deserialize, PartialEq)]
+    use super::TEST_ENVELOPES as ENVELOPES;
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
     struct User {
         id: u64,
         name: String,
@@ -412,7 +559,54 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("x-request-id", HeaderValue::from_static("hdr-1"));
         let status = StatusCode::from_u16(status).expect("valid status");
-        decode(&OP, shape, status, headers, body.as_bytes().to_vec())
+        decode(
+            &OP,
+            Some(&ENVELOPES),
+            shape,
+            status,
+            headers,
+            body.as_bytes().to_vec(),
+        )
+    }
+
+    #[test]
+    fn without_envelopes_bodies_read_as_they_are() {
+        let status = StatusCode::OK;
+        let body = br#"{"success": true, "data": {"id": 7, "name": "Ada"}}"#.to_vec();
+        let response = decode::<serde_json::Value>(
+            &OP,
+            None,
+            ResponseShape::Success,
+            status,
+            HeaderMap::new(),
+            body,
+        )
+        .expect("decodes");
+        assert_eq!(response.data()["data"]["id"], 7);
+        let error = decode::<()>(
+            &OP,
+            None,
+            ResponseShape::Json,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            HeaderMap::new(),
+            br#"{"success": false, "error": {"code": "X", "message": "no"}}"#.to_vec(),
+        )
+        .expect_err("fails");
+        assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn decode_messages_quote_no_string_value() {
+        let error = run::<User>(
+            ResponseShape::Success,
+            200,
+            r#"{"success": true, "data": {"id": "eyJhbGciOiJIUzI1NiJ9.sec\"ret", "name": "A"}}"#,
+        )
+        .expect_err("fails");
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("eyJhbGci"), "{shown}");
+        assert!(shown.contains("a string of 29 characters"), "{shown}");
+        assert!(shown.contains("<79 bytes>"), "{shown}");
     }
 
     fn code(error: &ApiError) -> Option<String> {
@@ -575,13 +769,13 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "getUser (GET /users/{id}): cannot decode the 200 OK response: in member `data`: \
-             invalid type: string \"seven\", expected u64 at line 1 column 40"
+             invalid type: a string of 5 characters, expected u64 at line 1 column 40"
         );
         let body = "{\n  \"success\": true,\n  \"data\": {\n    \"id\": \"x\"\n  }\n}";
         let error = run::<User>(ResponseShape::Success, 200, body).expect_err("fails");
         assert!(
             error.to_string().ends_with(
-                "in member `data`: invalid type: string \"x\", expected u64 at line 4 column 13"
+                "in member `data`: invalid type: a string of 1 character, expected u64 at line 4 column 13"
             ),
             "{error}"
         );

@@ -16,12 +16,9 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use aws_lc_rs::{constant_time, hmac};
 
 use super::Secret;
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// The length of an HMAC-SHA256 in bytes.
 const MAC_LEN: usize = 32;
@@ -67,14 +64,14 @@ impl Scheme {
     pub fn sign(&self, secret: &Secret, timestamp: u64, body: &[u8]) -> String {
         let timestamp = timestamp.to_string();
         let mac = self.mac(secret, timestamp.as_bytes(), body);
-        let hexed = mac.map_or_else(String::new, |m| hex(&m.finalize().into_bytes()));
+        let hexed = hex(mac.sign().as_ref());
         format!("{}={hexed}", self.label)
     }
 
-    /// The MAC of the signed payload, ready to be finalized or compared; `None` if the secret cannot key
-    /// it, which HMAC, taking keys of any length, never does.
-    fn mac(&self, secret: &Secret, timestamp: &[u8], body: &[u8]) -> Option<HmacSha256> {
-        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(secret.expose().as_bytes()).ok()?;
+    /// The HMAC-SHA256 of the signed payload, ready to be signed or compared.
+    fn mac(&self, secret: &Secret, timestamp: &[u8], body: &[u8]) -> hmac::Context {
+        let key = hmac::Key::new(hmac::HMAC_SHA256, secret.expose().as_bytes());
+        let mut mac = hmac::Context::with_key(&key);
         for part in self.signed_payload {
             match part {
                 SignedPart::Timestamp => mac.update(timestamp),
@@ -82,7 +79,7 @@ impl Scheme {
                 SignedPart::Text(text) => mac.update(text.as_bytes()),
             }
         }
-        Some(mac)
+        mac
     }
 }
 
@@ -297,14 +294,11 @@ impl Verifier {
             return Err(Error::NoSecret);
         }
         let matched = secrets.iter().any(|secret| {
-            let Some(mac) = scheme.mac(secret, timestamp.text, body) else {
-                return false;
-            };
-            // `verify_slice` compares in constant time; every candidate already has the MAC's length.
-            signatures
-                .iter()
-                .flatten()
-                .any(|candidate| mac.clone().verify_slice(candidate).is_ok())
+            let mac = scheme.mac(secret, timestamp.text, body).sign();
+            // Compared in constant time; every candidate already has the MAC's length.
+            signatures.iter().flatten().any(|candidate| {
+                constant_time::verify_slices_are_equal(mac.as_ref(), candidate).is_ok()
+            })
         });
         if !matched {
             return Err(Error::NoSignatureMatches {
