@@ -83,9 +83,9 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+use oas_runtime as runtime;
 #[rustfmt::skip]
 pub mod operations;
-pub mod runtime;
 #[rustfmt::skip]
 pub mod security;
 #[rustfmt::skip]
@@ -94,20 +94,32 @@ pub mod servers;
 pub mod types;
 #[rustfmt::skip]
 pub mod webhooks;
-pub use runtime::ApiError;
-pub use runtime::Client;
-pub use runtime::ClientBuilder;
 pub use runtime::Credential;
 pub use runtime::EncryptionKey;
-pub use runtime::Error;
+pub use runtime::RejectedFuture;
 pub use runtime::RequestOptions;
 pub use runtime::Response;
-pub use runtime::Result;
 pub use runtime::RetryPolicy;
 pub use runtime::Secret;
 pub use runtime::Session;
 pub use runtime::StaticToken;
+pub use runtime::TokenFuture;
 pub use runtime::TokenSource;
 pub use runtime::Tokens;
 /// The machine-readable code of the API's error envelope (open: unknown codes are kept).
 pub type ErrorCode = crate::types::ErrorCode;
+/// Everything that can go wrong with a call: the API's errors with their [`ErrorCode`], transport
+/// failures that say whether the request was sent, timeouts, undecodable and unexpected responses.
+pub type Error = runtime::Error<ErrorCode>;
+/// An error the API reported, with its code, message, field and request id.
+pub type ApiError = runtime::ApiError<ErrorCode>;
+/// The result of a call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+runtime::client!(
+    runtime,
+    code = ErrorCode,
+    new = runtime::ClientBuilder::default()
+        .root_servers(crate::servers::SERVERS)
+        .envelopes(&crate::servers::ENVELOPES)
+);
+const _: () = runtime::codegen::require_interface(1u32);

@@ -8,18 +8,18 @@
 /// Songhai Exchange OAuth2 (password grant). Get a token from `POST /oauth/token` on the Songhai host and send it as `Authorization: Bearer <access_token>`.
 ///
 /// Sent as `Authorization: Bearer <token>`.
-pub static SONGHAI_OAUTH: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
+pub static SONGHAI_OAUTH: crate::runtime::codegen::SecurityScheme = crate::runtime::codegen::SecurityScheme {
     name: "SonghaiOAuth",
-    kind: crate::runtime::SchemeKind::Bearer,
+    kind: crate::runtime::codegen::SchemeKind::Bearer,
 };
 /// The `XAuthToken` security scheme.
 ///
 /// A JWT access token from `login` or `refresh_token` (about one hour of life), or a long-lived API token generated in the dashboard for server-to-server use.
 ///
 /// Sent in the `X-Auth-Token` header.
-pub static X_AUTH_TOKEN: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
+pub static X_AUTH_TOKEN: crate::runtime::codegen::SecurityScheme = crate::runtime::codegen::SecurityScheme {
     name: "XAuthToken",
-    kind: crate::runtime::SchemeKind::ApiKeyHeader("X-Auth-Token"),
+    kind: crate::runtime::codegen::SchemeKind::ApiKeyHeader("X-Auth-Token"),
 };
 impl crate::ClientBuilder {
     /// A fixed token for the `SonghaiOAuth` scheme; use [`credential`](Self::credential) with a [`TokenSource`](crate::TokenSource) for tokens that change.
@@ -31,74 +31,118 @@ impl crate::ClientBuilder {
         self.credential(&X_AUTH_TOKEN, crate::runtime::Credential::token(token.into()))
     }
 }
+impl crate::ClientBuilder {
+    /// Takes the tokens of a token scheme from a [`Session`](crate::Session), which logs in,
+    /// refreshes and logs out through the client being built; [`Client::session`](crate::Client::session)
+    /// returns it.
+    pub fn session(
+        self,
+        scheme: &'static crate::runtime::codegen::SecurityScheme,
+        session: crate::Session,
+    ) -> Self {
+        crate::ClientBuilder {
+            inner: self.inner.session(scheme, session),
+        }
+    }
+}
+impl crate::Client {
+    /// The session configured with a login or resumed tokens, to log in early or log out.
+    pub fn session(&self) -> Option<&crate::Session> {
+        self.inner.session()
+    }
+}
+impl crate::ClientBuilder {
+    /// Encrypts, in every JSON request body, the members the API marks as encrypted
+    /// (passwords, PINs), with the tenant's public key.
+    pub fn encryption_key(self, key: crate::EncryptionKey) -> Self {
+        crate::ClientBuilder {
+            inner: self.inner.encryption_key(key),
+        }
+    }
+}
 /// The operations a [`Session`](crate::runtime::Session) of the `XAuthToken` scheme calls: `login` to log in, `refresh_token` to refresh, `logout` to log out.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SessionOperations;
 impl crate::runtime::SessionApi for SessionOperations {
     fn login<'a>(
         &'a self,
-        client: &'a crate::Client,
+        client: &'a crate::runtime::Client,
         username: &'a str,
         password: &'a crate::Secret,
     ) -> crate::runtime::TokensFuture<'a> {
         Box::pin(async move {
-            let data = {
-                let body = crate::types::LoginRequest::new(
-                    username.to_owned(),
-                    password.expose().to_owned(),
-                );
-                client.auth().login(body).await?
+            let client = &crate::Client::from_runtime(client);
+            let result: crate::Result<crate::runtime::Tokens> = async move {
+                let data = {
+                    let body = crate::types::LoginRequest::new(
+                        username.to_owned(),
+                        password.expose().to_owned(),
+                    );
+                    client.auth().login(body).await?
+                }
+                    .into_data();
+                Ok(
+                    crate::runtime::Tokens::new(
+                        crate::Secret::new(data.access_token),
+                        Some(crate::Secret::new(data.refresh_token)),
+                    ),
+                )
             }
-                .into_data();
-            Ok(
-                crate::runtime::Tokens::new(
-                    crate::Secret::new(data.access_token),
-                    Some(crate::Secret::new(data.refresh_token)),
-                ),
-            )
+                .await;
+            result.map_err(|e| e.map_code(|code| code.to_string()))
         })
     }
     fn refresh<'a>(
         &'a self,
-        client: &'a crate::Client,
+        client: &'a crate::runtime::Client,
         refresh: &'a crate::Secret,
     ) -> crate::runtime::TokensFuture<'a> {
         Box::pin(async move {
-            let data = {
-                let body = crate::types::RefreshTokenRequest::new(
-                    refresh.expose().to_owned(),
-                );
-                client.auth().refresh_token(body).await?
+            let client = &crate::Client::from_runtime(client);
+            let result: crate::Result<crate::runtime::Tokens> = async move {
+                let data = {
+                    let body = crate::types::RefreshTokenRequest::new(
+                        refresh.expose().to_owned(),
+                    );
+                    client.auth().refresh_token(body).await?
+                }
+                    .into_data();
+                Ok(
+                    crate::runtime::Tokens::new(
+                        crate::Secret::new(data.access_token),
+                        Some(crate::Secret::new(data.refresh_token)),
+                    ),
+                )
             }
-                .into_data();
-            Ok(
-                crate::runtime::Tokens::new(
-                    crate::Secret::new(data.access_token),
-                    Some(crate::Secret::new(data.refresh_token)),
-                ),
-            )
+                .await;
+            result.map_err(|e| e.map_code(|code| code.to_string()))
         })
     }
     fn logout<'a>(
         &'a self,
-        client: &'a crate::Client,
+        client: &'a crate::runtime::Client,
         tokens: &'a crate::runtime::Tokens,
     ) -> crate::runtime::LogoutFuture<'a> {
         Box::pin(async move {
-            let client = client
-                .with_credential(
-                    &X_AUTH_TOKEN,
-                    crate::runtime::Credential::token(tokens.access.clone()),
-                )?;
-            {
-                let mut body = crate::types::LogoutRequest::new();
-                body.refresh_token = tokens
-                    .refresh
-                    .as_ref()
-                    .map(|t| t.expose().to_owned());
-                client.auth().logout(body).await?
-            };
-            Ok(())
+            let client = &crate::Client::from_runtime(client);
+            let result: crate::Result<()> = async move {
+                let client = client
+                    .with_credential(
+                        &X_AUTH_TOKEN,
+                        crate::runtime::Credential::token(tokens.access.clone()),
+                    )?;
+                {
+                    let mut body = crate::types::LogoutRequest::new();
+                    body.refresh_token = tokens
+                        .refresh
+                        .as_ref()
+                        .map(|t| t.expose().to_owned());
+                    client.auth().logout(body).await?
+                };
+                Ok(())
+            }
+                .await;
+            result.map_err(|e| e.map_code(|code| code.to_string()))
         })
     }
 }

@@ -5,16 +5,34 @@
 //! Variables in a server URL (`{domain}`) take their default unless
 //! [`ClientBuilder::server_variable`](crate::ClientBuilder::server_variable) sets them.
 /// Every root server, in the spec's order; the first is the default.
-pub static SERVERS: &[crate::runtime::Server] = &[
-    crate::runtime::Server {
+pub static SERVERS: &[crate::runtime::codegen::Server] = &[
+    crate::runtime::codegen::Server {
         url: "https://{domain}.fincode.software/api/v6/services",
         variables: &[("domain", "remitjunction")],
     },
-    crate::runtime::Server {
+    crate::runtime::codegen::Server {
         url: "https://{domain}.fincode.tech/api/v6/services",
         variables: &[("domain", "trustremit")],
     },
 ];
+/// The member names of the API's response envelopes, which the client reads itself.
+pub static ENVELOPES: crate::runtime::codegen::Envelopes = crate::runtime::codegen::Envelopes {
+    data: "data",
+    success: Some("success"),
+    status: Some("status"),
+    error: Some("error"),
+    error_members: crate::runtime::codegen::ErrorMembers {
+        code: "code",
+        message: "message",
+        field: "field",
+        details: "details",
+    },
+    codes: &["responseCode"],
+    message: Some("message"),
+    metadata: Some("metadata"),
+    request_id: Some("request_id"),
+    processing_time_ms: Some("processing_time_ms"),
+};
 /// `https://{domain}.fincode.software/api/v6/services` (Sandbox): select it with [`ClientBuilder::server`](crate::ClientBuilder::server).
 pub const SANDBOX: usize = 0;
 /// `https://{domain}.fincode.tech/api/v6/services` (Production): select it with [`ClientBuilder::server`](crate::ClientBuilder::server).

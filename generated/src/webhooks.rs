@@ -10,7 +10,7 @@
 //!
 //! [`parse_unverified`] reads a body without any check: use it only for deliveries verified otherwise.
 //! The crate documentation shows a whole receiver.
-pub use crate::runtime::webhooks::{Error, FromDelivery, Headers, UnknownEvent, Verifier};
+pub use crate::runtime::webhooks::{Error, FromDelivery, Headers, UnknownEvent};
 /// How the API signs webhook deliveries, from the spec's `x-fincode-webhook-signature`: an HMAC-SHA256 of `{timestamp}.{body}` in `X-Fincode-Signature` as `v1=<hex>` entries, the signing time in `X-Fincode-Timestamp` (Unix seconds), a tolerance of 300 s.
 ///
 /// How a receiver verifies a webhook delivery. FinCode computes an HMAC-SHA256, keyed with the endpoint's signing secret, over the signed payload: the value of the `X-Fincode-Timestamp` header, a dot, then the exact raw body bytes as received (before any JSON parsing or re-encoding). The timestamp header carries the signing time in Unix seconds, as decimal digits. The MAC is written as lowercase hex and sent in `X-Fincode-Signature` as `v1=<hex>`; during a secret rotation the header carries several comma-separated `v1=` entries, and the delivery is valid if any of them matches a current secret. Compare in constant time, reject deliveries whose timestamp is more than `tolerance-seconds` away from the receiver's clock (replay protection), and de-duplicate on the body's `event_id`, since a delivery can be repeated. The body's `signature` member is not used for verification.
@@ -116,11 +116,58 @@ impl FromDelivery for Event {
         )
     }
 }
+/// Checks deliveries against [`SCHEME`] and one or more signing secrets (several during a
+/// rotation); `Debug` never prints the secrets.
+#[derive(Clone, Debug)]
+pub struct Verifier(crate::runtime::webhooks::Verifier);
 impl Verifier {
     /// A verifier for [`SCHEME`] accepting `secret`, the endpoint's signing secret, with the scheme's
     /// tolerance; [`Verifier::add_secret`] accepts the previous secret too during a rotation.
     pub fn new(secret: impl Into<crate::runtime::Secret>) -> Self {
-        Self::with_scheme(&SCHEME, secret)
+        Verifier(crate::runtime::webhooks::Verifier::with_scheme(&SCHEME, secret))
+    }
+    /// Accepts deliveries signed with `secret` too, as during a rotation.
+    pub fn add_secret(self, secret: impl Into<crate::runtime::Secret>) -> Self {
+        Verifier(self.0.add_secret(secret))
+    }
+    /// How far a delivery's timestamp may be from the receiver's clock, in either direction (whole
+    /// seconds count; the default is the scheme's).
+    pub fn tolerance(self, tolerance: std::time::Duration) -> Self {
+        Verifier(self.0.tolerance(tolerance))
+    }
+    /// Verifies a delivery against the system clock: `body` exactly as received, and its headers.
+    pub fn verify(
+        &self,
+        body: &[u8],
+        headers: &(impl Headers + ?Sized),
+    ) -> Result<(), Error> {
+        self.0.verify(body, headers)
+    }
+    /// Verifies a delivery as [`Verifier::verify`] does, with `now` as the receiver's clock.
+    pub fn verify_at(
+        &self,
+        body: &[u8],
+        headers: &(impl Headers + ?Sized),
+        now: std::time::SystemTime,
+    ) -> Result<(), Error> {
+        self.0.verify_at(body, headers, now)
+    }
+    /// Verifies a delivery against the system clock, then reads it into an [`Event`].
+    pub fn verify_and_parse(
+        &self,
+        body: &[u8],
+        headers: &(impl Headers + ?Sized),
+    ) -> Result<Event, Error> {
+        self.0.verify_and_parse(body, headers)
+    }
+    /// Verifies a delivery with `now` as the receiver's clock, then reads it into an [`Event`].
+    pub fn verify_and_parse_at(
+        &self,
+        body: &[u8],
+        headers: &(impl Headers + ?Sized),
+        now: std::time::SystemTime,
+    ) -> Result<Event, Error> {
+        self.0.verify_and_parse_at(body, headers, now)
     }
 }
 /// Verifies a delivery (the exact bytes received, and its headers) with one secret and the scheme's

@@ -18,6 +18,22 @@ pub struct Config {
     pub(crate) manifest: bool,
     pub(crate) single_file: bool,
     pub(crate) examples: Vec<(String, String)>,
+    pub(crate) runtime: Runtime,
+}
+
+/// Where a generated crate takes its runtime (the spec-independent client code, the `oas-runtime`
+/// crate) from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Runtime {
+    /// `oas-runtime` from the registry, at the version this generator was built with.
+    Registry,
+    /// `oas-runtime` at this path (relative to the generated crate), with its version, so that the crate
+    /// can also be published.
+    Path(String),
+    /// The runtime's source copied into the crate as `src/runtime/` (inline with
+    /// [`Config::single_file`]), with its dependencies and features in the crate's own `Cargo.toml`:
+    /// the crate depends on no runtime crate. The default, since it builds anywhere.
+    Vendored,
 }
 
 impl Config {
@@ -33,6 +49,7 @@ impl Config {
             manifest: true,
             single_file: false,
             examples: Vec::new(),
+            runtime: Runtime::Vendored,
         }
     }
 
@@ -84,11 +101,18 @@ impl Config {
         self
     }
 
+    /// Where the crate takes its runtime from (default [`Runtime::Vendored`]).
+    pub fn runtime(&mut self, runtime: Runtime) -> &mut Self {
+        self.runtime = runtime;
+        self
+    }
+
     /// Emits the whole crate as one file, `<crate_name>.rs`, for a `build.rs` (default `false`).
     ///
     /// The file is meant for `include!` at the root of a crate (its `lib.rs`), which must depend on what the
-    /// generated `Cargo.toml` lists. Modules are inline; crate-level attributes and the runtime's unit tests
-    /// are left out; no `Cargo.toml` or `README.md` is emitted.
+    /// generated `Cargo.toml` would list: `oas-runtime` with the features the spec uses, or, with
+    /// [`Runtime::Vendored`], the runtime's own dependencies. Modules are inline; crate-level attributes and
+    /// the runtime's unit tests are left out; no `Cargo.toml` or `README.md` is emitted.
     pub fn single_file(&mut self, single: bool) -> &mut Self {
         self.single_file = single;
         self

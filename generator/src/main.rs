@@ -18,7 +18,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::Parser;
 use generator::sync::{self, Plan};
-use generator::Config;
+use generator::{Config, Runtime};
 
 #[derive(Parser)]
 #[command(
@@ -39,9 +39,27 @@ struct Args {
     /// The generated crate's version [default: 0.1.0].
     #[arg(long, value_name = "VERSION")]
     crate_version: Option<String>,
+    /// Where the crate takes its runtime from: `vendored` copies the runtime's source into the crate
+    /// (builds anywhere, depends on no runtime crate), `registry` depends on `oas-runtime` from crates.io,
+    /// `path=DIR` on the `oas-runtime` crate in DIR (relative to the generated crate).
+    #[arg(long, value_name = "SOURCE", default_value = "vendored", value_parser = parse_runtime)]
+    runtime: Runtime,
     /// Write nothing; list the stale, missing and extra files and exit 1 if DIR is out of date.
     #[arg(long)]
     check: bool,
+}
+
+fn parse_runtime(text: &str) -> Result<Runtime, String> {
+    match text {
+        "vendored" => Ok(Runtime::Vendored),
+        "registry" => Ok(Runtime::Registry),
+        _ => match text.strip_prefix("path=") {
+            Some(path) if !path.is_empty() => Ok(Runtime::Path(path.to_owned())),
+            _ => Err(format!(
+                "`{text}` is not a runtime source: use `vendored`, `registry` or `path=DIR`"
+            )),
+        },
+    }
 }
 
 fn main() -> ExitCode {
@@ -61,7 +79,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("reading the spec {}", args.spec.display()))?;
     let command = command_line(args);
     let mut config = Config::new(&args.crate_name);
-    config.command(&command);
+    config.command(&command).runtime(args.runtime.clone());
     if let Some(version) = &args.crate_version {
         config.crate_version(version);
     }
@@ -122,6 +140,14 @@ fn command_line(args: &Args) -> String {
     ];
     if let Some(version) = &args.crate_version {
         words.extend([Cow::Borrowed("--crate-version"), shell_word(version)]);
+    }
+    match &args.runtime {
+        Runtime::Vendored => {}
+        Runtime::Registry => words.extend([Cow::Borrowed("--runtime"), Cow::Borrowed("registry")]),
+        Runtime::Path(path) => words.extend([
+            Cow::Borrowed("--runtime"),
+            shell_word(&format!("path={path}")).into_owned().into(),
+        ]),
     }
     words.join(" ")
 }

@@ -9,7 +9,12 @@ fn main() {
         Err(e) => fail(&format!("cannot read petstore.yaml: {e}")),
     };
     let mut config = generator::Config::new("petstore");
-    config.command("cargo build (build.rs)").single_file(true);
+    config
+        .command("cargo build (build.rs)")
+        .single_file(true)
+        .runtime(generator::Runtime::Path(
+            "../../generator/runtime".to_owned(),
+        ));
     let generation = match generator::generate("petstore.yaml", &text, &config) {
         Ok(generation) => generation,
         // Every finding, with its line and column in petstore.yaml.

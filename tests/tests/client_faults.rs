@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use fincode::runtime::TokenFuture;
 use fincode::types::{CreateTransactionRequest, LoginRequest};
+use fincode::TokenFuture;
 use fincode::{Client, ClientBuilder, Credential, Error, RequestOptions, RetryPolicy, Secret};
 use fincode_tests::examples::{request_example, response_example, shared_response_example};
 use serde_json::{json, Value};

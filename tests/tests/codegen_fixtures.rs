@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use fincode_tests::{check_file, root, update_expect};
-use generator::{generate, sync, Config, GeneratedFile, Generation};
+use generator::{generate, sync, Config, GeneratedFile, Generation, Runtime};
 
 fn fixture_cases() -> Vec<PathBuf> {
     let dir = root().join("tests/fixtures/codegen");
@@ -35,7 +35,14 @@ fn case_name(case: &Path) -> String {
 
 fn config(name: &str) -> Config {
     let mut config = Config::new(name);
-    config.command("cargo test --test codegen_fixtures");
+    // The workspace's runtime crate: it builds once for every generated crate checked here.
+    let runtime = root()
+        .join("generator/runtime")
+        .to_string_lossy()
+        .into_owned();
+    config
+        .command("cargo test --test codegen_fixtures")
+        .runtime(Runtime::Path(runtime));
     config
 }
 
@@ -285,4 +292,54 @@ fn corpus_and_fixture_crates_generate_as_expected_and_compile() {
         problems.join("\n"),
         if problems.is_empty() { &stderr } else { "" }
     );
+}
+
+/// The CLI's default output (the runtime's source copied in) builds where no workspace and no runtime
+/// crate is in reach: a temporary directory outside this repository, with only the registry's crates.
+#[test]
+fn a_crate_generated_outside_the_workspace_builds_as_it_is() {
+    let out = std::env::temp_dir().join(format!("oas-outside-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&out);
+    let status = Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--offline",
+            "-p",
+            "fincode-generator",
+            "--",
+            "--spec",
+        ])
+        .arg(root().join("tests/build-script/petstore.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .args(["--crate-name", "petstore"])
+        .current_dir(root())
+        .status()
+        .expect("running the generator's CLI");
+    assert!(status.success(), "the CLI failed");
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).expect("the generated Cargo.toml");
+    assert!(!manifest.contains("oas-runtime"), "{manifest}");
+    assert!(out.join("src/runtime/mod.rs").is_file());
+    // The workspace's lock file pins the same versions, so nothing is downloaded; the shared target
+    // directory keeps the dependencies built once.
+    fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock")).expect("copying Cargo.lock");
+    let output = Command::new(env!("CARGO"))
+        .args(["check", "--offline", "--quiet", "--message-format", "short"])
+        .current_dir(&out)
+        .env(
+            "CARGO_TARGET_DIR",
+            root().join("target/codegen-check/target"),
+        )
+        .env("CARGO_INCREMENTAL", "0")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("running cargo check");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && !stderr.contains(": warning"),
+        "cargo check of the crate in {}:\n{stderr}",
+        out.display()
+    );
+    let _ = fs::remove_dir_all(&out);
 }

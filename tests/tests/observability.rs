@@ -90,7 +90,11 @@ async fn spans_name_the_call_and_never_a_secret() {
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::registry()
-        .with(Targets::new().with_target("fincode", LevelFilter::TRACE))
+        .with(
+            Targets::new()
+                .with_target("fincode", LevelFilter::TRACE)
+                .with_target("oas_runtime", LevelFilter::TRACE),
+        )
         .with(
             tracing_subscriber::fmt::layer()
                 .without_time()
@@ -126,13 +130,15 @@ async fn spans_name_the_call_and_never_a_secret() {
     let span = r#"request{operation="fetch_organisation_preference" method=GET path="/admin/organisation-preference-management/fetch-organisaction-preference""#;
     let error = "error=fetch_organisation_preference (GET /admin/organisation-preference-management/fetch-organisaction-preference): api error 503 Service Unavailable SERVICE_UNAVAILABLE: down for maintenance [request id req-503]";
     let expected = [
-        format!("DEBUG {span}}}: fincode::runtime::session: logging the session in"),
+        format!("DEBUG {span}}}: oas_runtime::session: logging the session in"),
         format!(
-            r#"DEBUG {span}}}:request{{operation="login" method=PUT path="/securitymanagement/login" attempts=1 status=200 request_id="req-ok" elapsed_ms=N}}: fincode::runtime::client: succeeded attempt=1 status=200"#
+            r#"DEBUG {span}}}:request{{operation="login" method=PUT path="/securitymanagement/login" attempts=1 status=200 request_id="req-ok" elapsed_ms=N}}: oas_runtime::client: succeeded attempt=1 status=200"#
         ),
-        format!(" WARN {span}}}: fincode::runtime::client: retrying attempt=1 status=503 delay_ms=0 {error}"),
         format!(
-            r#"DEBUG {span} attempts=2 status=503 request_id="req-503" elapsed_ms=N}}: fincode::runtime::client: failed attempt=2 status=503 {error}"#
+            " WARN {span}}}: oas_runtime::client: retrying attempt=1 status=503 delay_ms=0 {error}"
+        ),
+        format!(
+            r#"DEBUG {span} attempts=2 status=503 request_id="req-503" elapsed_ms=N}}: oas_runtime::client: failed attempt=2 status=503 {error}"#
         ),
     ];
     assert_eq!(lines, expected, "{all}");

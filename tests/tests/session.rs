@@ -489,12 +489,12 @@ struct Vault {
 }
 
 impl fincode::TokenSource for Vault {
-    fn token(&self) -> fincode::runtime::TokenFuture<'_> {
+    fn token(&self) -> fincode::TokenFuture<'_> {
         let n = self.renewals.load(std::sync::atomic::Ordering::SeqCst);
         Box::pin(async move { Ok(fincode::Secret::new(format!("vault-token-{n}"))) })
     }
 
-    fn rejected<'a>(&'a self, _token: &'a fincode::Secret) -> fincode::runtime::RejectedFuture<'a> {
+    fn rejected<'a>(&'a self, _token: &'a fincode::Secret) -> fincode::RejectedFuture<'a> {
         let n = self
             .renewals
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst)

@@ -52,6 +52,7 @@ pub fn fincode_config() -> generator::Config {
         )
         .repository("https://github.com/fincode-rs/fincode-rs")
         .license("MIT OR Apache-2.0")
+        .runtime(generator::Runtime::Path("../generator/runtime".to_owned()))
         .example("quickstart", QUICKSTART);
     config
 }

@@ -80,7 +80,9 @@ impl<'a> FetchOrganisationPreference<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::OrganisationPreferences>> {
-        let mut request = crate::runtime::Request::new(&FETCH_ORGANISATION_PREFERENCE);
+        let mut request = crate::runtime::codegen::Request::new(
+            &FETCH_ORGANISATION_PREFERENCE,
+        );
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -90,7 +92,9 @@ impl<'a> FetchOrganisationPreference<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for FetchOrganisationPreference<'a> {
@@ -103,9 +107,9 @@ impl<'a> std::future::IntoFuture for FetchOrganisationPreference<'a> {
     }
 }
 /// `GET /admin/organisation-preference-management/fetch-organisaction-preference`.
-static FETCH_ORGANISATION_PREFERENCE: crate::runtime::Operation = crate::runtime::Operation {
+static FETCH_ORGANISATION_PREFERENCE: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "fetch_organisation_preference",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/admin/organisation-preference-management/fetch-organisaction-preference",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN], &[]],
@@ -148,7 +152,7 @@ impl<'a> ActivateUserAccount<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&ACTIVATE_USER_ACCOUNT);
+        let mut request = crate::runtime::codegen::Request::new(&ACTIVATE_USER_ACCOUNT);
         request.path_param("id", &self.id);
         match &self.platform {
             Some(value) => request.header("platform", value),
@@ -159,7 +163,9 @@ impl<'a> ActivateUserAccount<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ActivateUserAccount<'a> {
@@ -174,9 +180,9 @@ impl<'a> std::future::IntoFuture for ActivateUserAccount<'a> {
     }
 }
 /// `GET /usermanagement/activate-user-account/{id}`.
-static ACTIVATE_USER_ACCOUNT: crate::runtime::Operation = crate::runtime::Operation {
+static ACTIVATE_USER_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "activate_user_account",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/usermanagement/activate-user-account/{id}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],

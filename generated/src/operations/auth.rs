@@ -209,7 +209,7 @@ impl<'a> Login<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::LoginResult>> {
-        let mut request = crate::runtime::Request::new(&LOGIN);
+        let mut request = crate::runtime::codegen::Request::new(&LOGIN);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -219,9 +219,11 @@ impl<'a> Login<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for Login<'a> {
@@ -234,9 +236,9 @@ impl<'a> std::future::IntoFuture for Login<'a> {
     }
 }
 /// `PUT /securitymanagement/login`.
-static LOGIN: crate::runtime::Operation = crate::runtime::Operation {
+static LOGIN: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "login",
-    method: reqwest::Method::PUT,
+    method: crate::runtime::reqwest::Method::PUT,
     path: "/securitymanagement/login",
     servers: None,
     security: &[],
@@ -277,7 +279,7 @@ impl<'a> RefreshToken<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::LoginResult>> {
-        let mut request = crate::runtime::Request::new(&REFRESH_TOKEN);
+        let mut request = crate::runtime::codegen::Request::new(&REFRESH_TOKEN);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -287,9 +289,11 @@ impl<'a> RefreshToken<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for RefreshToken<'a> {
@@ -302,9 +306,9 @@ impl<'a> std::future::IntoFuture for RefreshToken<'a> {
     }
 }
 /// `PUT /securitymanagement/refresh-token`.
-static REFRESH_TOKEN: crate::runtime::Operation = crate::runtime::Operation {
+static REFRESH_TOKEN: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "refresh_token",
-    method: reqwest::Method::PUT,
+    method: crate::runtime::reqwest::Method::PUT,
     path: "/securitymanagement/refresh-token",
     servers: None,
     security: &[],
@@ -345,7 +349,7 @@ impl<'a> Logout<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::MessageResult>> {
-        let mut request = crate::runtime::Request::new(&LOGOUT);
+        let mut request = crate::runtime::codegen::Request::new(&LOGOUT);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -355,9 +359,11 @@ impl<'a> Logout<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for Logout<'a> {
@@ -370,9 +376,9 @@ impl<'a> std::future::IntoFuture for Logout<'a> {
     }
 }
 /// `PUT /securitymanagement/logout`.
-static LOGOUT: crate::runtime::Operation = crate::runtime::Operation {
+static LOGOUT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "logout",
-    method: reqwest::Method::PUT,
+    method: crate::runtime::reqwest::Method::PUT,
     path: "/securitymanagement/logout",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -415,7 +421,7 @@ impl<'a> ChangePassword<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&CHANGE_PASSWORD);
+        let mut request = crate::runtime::codegen::Request::new(&CHANGE_PASSWORD);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -425,9 +431,11 @@ impl<'a> ChangePassword<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ChangePassword<'a> {
@@ -442,9 +450,9 @@ impl<'a> std::future::IntoFuture for ChangePassword<'a> {
     }
 }
 /// `PUT /securitymanagement/change-password`.
-static CHANGE_PASSWORD: crate::runtime::Operation = crate::runtime::Operation {
+static CHANGE_PASSWORD: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "change_password",
-    method: reqwest::Method::PUT,
+    method: crate::runtime::reqwest::Method::PUT,
     path: "/securitymanagement/change-password",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -487,7 +495,7 @@ impl<'a> CreateUserPin<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&CREATE_USER_PIN);
+        let mut request = crate::runtime::codegen::Request::new(&CREATE_USER_PIN);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -497,9 +505,11 @@ impl<'a> CreateUserPin<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for CreateUserPin<'a> {
@@ -514,9 +524,9 @@ impl<'a> std::future::IntoFuture for CreateUserPin<'a> {
     }
 }
 /// `POST /securitymanagement/create-user-pin`.
-static CREATE_USER_PIN: crate::runtime::Operation = crate::runtime::Operation {
+static CREATE_USER_PIN: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "create_user_pin",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/securitymanagement/create-user-pin",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -559,7 +569,7 @@ impl<'a> SendEmailOtp<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&SEND_EMAIL_OTP);
+        let mut request = crate::runtime::codegen::Request::new(&SEND_EMAIL_OTP);
         request.path_param("email", &self.email);
         match &self.platform {
             Some(value) => request.header("platform", value),
@@ -570,7 +580,9 @@ impl<'a> SendEmailOtp<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for SendEmailOtp<'a> {
@@ -585,9 +597,9 @@ impl<'a> std::future::IntoFuture for SendEmailOtp<'a> {
     }
 }
 /// `GET /securitymanagement/generate-and-send-otp-toemail/{email}`.
-static SEND_EMAIL_OTP: crate::runtime::Operation = crate::runtime::Operation {
+static SEND_EMAIL_OTP: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "send_email_otp",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/securitymanagement/generate-and-send-otp-toemail/{email}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -630,7 +642,7 @@ impl<'a> VerifyLoginOtp<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&VERIFY_LOGIN_OTP);
+        let mut request = crate::runtime::codegen::Request::new(&VERIFY_LOGIN_OTP);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -640,9 +652,11 @@ impl<'a> VerifyLoginOtp<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for VerifyLoginOtp<'a> {
@@ -657,9 +671,9 @@ impl<'a> std::future::IntoFuture for VerifyLoginOtp<'a> {
     }
 }
 /// `POST /securitymanagement/verify-login-otp`.
-static VERIFY_LOGIN_OTP: crate::runtime::Operation = crate::runtime::Operation {
+static VERIFY_LOGIN_OTP: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "verify_login_otp",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/securitymanagement/verify-login-otp",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -702,7 +716,7 @@ impl<'a> ResetPassword<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&RESET_PASSWORD);
+        let mut request = crate::runtime::codegen::Request::new(&RESET_PASSWORD);
         request.path_param("email", &self.email);
         match &self.platform {
             Some(value) => request.header("platform", value),
@@ -713,7 +727,9 @@ impl<'a> ResetPassword<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ResetPassword<'a> {
@@ -728,9 +744,9 @@ impl<'a> std::future::IntoFuture for ResetPassword<'a> {
     }
 }
 /// `GET /securitymanagement/reset-password/{email}`.
-static RESET_PASSWORD: crate::runtime::Operation = crate::runtime::Operation {
+static RESET_PASSWORD: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "reset_password",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/securitymanagement/reset-password/{email}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],

@@ -188,7 +188,7 @@ impl<'a> AttachDocuments<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&ATTACH_DOCUMENTS);
+        let mut request = crate::runtime::codegen::Request::new(&ATTACH_DOCUMENTS);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -198,9 +198,11 @@ impl<'a> AttachDocuments<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for AttachDocuments<'a> {
@@ -215,9 +217,9 @@ impl<'a> std::future::IntoFuture for AttachDocuments<'a> {
     }
 }
 /// `POST /documentmanagement/attach-documents`.
-static ATTACH_DOCUMENTS: crate::runtime::Operation = crate::runtime::Operation {
+static ATTACH_DOCUMENTS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "attach_documents",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/documentmanagement/attach-documents",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -260,7 +262,7 @@ impl<'a> SubmitKycDocuments<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&SUBMIT_KYC_DOCUMENTS);
+        let mut request = crate::runtime::codegen::Request::new(&SUBMIT_KYC_DOCUMENTS);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -271,19 +273,27 @@ impl<'a> SubmitKycDocuments<'a> {
         };
         let body = self.body;
         let mut parts = Vec::new();
-        parts.push(crate::runtime::Part::text("customerCode", &body.customer_code));
-        parts.push(crate::runtime::Part::text("documentType", &body.document_type));
         parts
             .push(
-                crate::runtime::Part::file("document", body.document)
+                crate::runtime::codegen::Part::text("customerCode", &body.customer_code),
+            );
+        parts
+            .push(
+                crate::runtime::codegen::Part::text("documentType", &body.document_type),
+            );
+        parts
+            .push(
+                crate::runtime::codegen::Part::file("document", body.document)
                     .with_content_type("application/pdf"),
             );
         if let Some(value) = body.kyc_rule_id {
-            parts.push(crate::runtime::Part::text("kycRuleId", &value));
+            parts.push(crate::runtime::codegen::Part::text("kycRuleId", &value));
         }
         request.multipart_body(parts);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for SubmitKycDocuments<'a> {
@@ -298,9 +308,9 @@ impl<'a> std::future::IntoFuture for SubmitKycDocuments<'a> {
     }
 }
 /// `POST /documentmanagement/attach-documents/`.
-static SUBMIT_KYC_DOCUMENTS: crate::runtime::Operation = crate::runtime::Operation {
+static SUBMIT_KYC_DOCUMENTS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "submit_kyc_documents",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/documentmanagement/attach-documents/",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -343,7 +353,7 @@ impl<'a> SubmitCra<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&SUBMIT_CRA);
+        let mut request = crate::runtime::codegen::Request::new(&SUBMIT_CRA);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -353,9 +363,11 @@ impl<'a> SubmitCra<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for SubmitCra<'a> {
@@ -370,9 +382,9 @@ impl<'a> std::future::IntoFuture for SubmitCra<'a> {
     }
 }
 /// `POST /admin/compliance/submit-cra`.
-static SUBMIT_CRA: crate::runtime::Operation = crate::runtime::Operation {
+static SUBMIT_CRA: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "submit_cra",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/admin/compliance/submit-cra",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -414,7 +426,7 @@ impl<'a> ListAwaitingComplianceRequirements<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::codegen::Request::new(
             &LIST_AWAITING_COMPLIANCE_REQUIREMENTS,
         );
         match &self.platform {
@@ -426,7 +438,9 @@ impl<'a> ListAwaitingComplianceRequirements<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ListAwaitingComplianceRequirements<'a> {
@@ -441,9 +455,9 @@ impl<'a> std::future::IntoFuture for ListAwaitingComplianceRequirements<'a> {
     }
 }
 /// `GET /compliance/awaiting-compliance-requirements`.
-static LIST_AWAITING_COMPLIANCE_REQUIREMENTS: crate::runtime::Operation = crate::runtime::Operation {
+static LIST_AWAITING_COMPLIANCE_REQUIREMENTS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "list_awaiting_compliance_requirements",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/compliance/awaiting-compliance-requirements",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -487,7 +501,7 @@ impl<'a> GetKycRequirements<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&GET_KYC_REQUIREMENTS);
+        let mut request = crate::runtime::codegen::Request::new(&GET_KYC_REQUIREMENTS);
         request.path_param("countryIso", &self.country_iso);
         request.path_param("triggerPoint", &self.trigger_point);
         match &self.platform {
@@ -499,7 +513,9 @@ impl<'a> GetKycRequirements<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetKycRequirements<'a> {
@@ -514,9 +530,9 @@ impl<'a> std::future::IntoFuture for GetKycRequirements<'a> {
     }
 }
 /// `GET /complaince/kyc-requirements-by-isocountry/{countryIso}/{triggerPoint}`.
-static GET_KYC_REQUIREMENTS: crate::runtime::Operation = crate::runtime::Operation {
+static GET_KYC_REQUIREMENTS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_kyc_requirements",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/complaince/kyc-requirements-by-isocountry/{countryIso}/{triggerPoint}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -558,7 +574,7 @@ impl<'a> ContinueEnrolment<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&CONTINUE_ENROLMENT);
+        let mut request = crate::runtime::codegen::Request::new(&CONTINUE_ENROLMENT);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -568,7 +584,9 @@ impl<'a> ContinueEnrolment<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ContinueEnrolment<'a> {
@@ -583,9 +601,9 @@ impl<'a> std::future::IntoFuture for ContinueEnrolment<'a> {
     }
 }
 /// `GET /admin/compliance/continue-enrolment`.
-static CONTINUE_ENROLMENT: crate::runtime::Operation = crate::runtime::Operation {
+static CONTINUE_ENROLMENT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "continue_enrolment",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/admin/compliance/continue-enrolment",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -628,7 +646,7 @@ impl<'a> GetDynamicFields<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&GET_DYNAMIC_FIELDS);
+        let mut request = crate::runtime::codegen::Request::new(&GET_DYNAMIC_FIELDS);
         request.path_param("processGroupCode", &self.process_group_code);
         match &self.platform {
             Some(value) => request.header("platform", value),
@@ -639,7 +657,9 @@ impl<'a> GetDynamicFields<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetDynamicFields<'a> {
@@ -654,9 +674,9 @@ impl<'a> std::future::IntoFuture for GetDynamicFields<'a> {
     }
 }
 /// `GET /dynamicfields/dynamic-fields-group/{processGroupCode}`.
-static GET_DYNAMIC_FIELDS: crate::runtime::Operation = crate::runtime::Operation {
+static GET_DYNAMIC_FIELDS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_dynamic_fields",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/dynamicfields/dynamic-fields-group/{processGroupCode}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],

@@ -129,7 +129,7 @@ impl<'a> RegisterCustomer<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&REGISTER_CUSTOMER);
+        let mut request = crate::runtime::codegen::Request::new(&REGISTER_CUSTOMER);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -139,9 +139,11 @@ impl<'a> RegisterCustomer<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for RegisterCustomer<'a> {
@@ -156,9 +158,9 @@ impl<'a> std::future::IntoFuture for RegisterCustomer<'a> {
     }
 }
 /// `POST /usermanagement/register-customer`.
-static REGISTER_CUSTOMER: crate::runtime::Operation = crate::runtime::Operation {
+static REGISTER_CUSTOMER: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "register_customer",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/usermanagement/register-customer",
     servers: None,
     security: &[],
@@ -200,7 +202,7 @@ impl<'a> GetProfile<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&GET_PROFILE);
+        let mut request = crate::runtime::codegen::Request::new(&GET_PROFILE);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -210,7 +212,9 @@ impl<'a> GetProfile<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetProfile<'a> {
@@ -225,9 +229,9 @@ impl<'a> std::future::IntoFuture for GetProfile<'a> {
     }
 }
 /// `GET /usermanagement/profile`.
-static GET_PROFILE: crate::runtime::Operation = crate::runtime::Operation {
+static GET_PROFILE: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_profile",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/usermanagement/profile",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -270,7 +274,7 @@ impl<'a> UpdateProfile<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&UPDATE_PROFILE);
+        let mut request = crate::runtime::codegen::Request::new(&UPDATE_PROFILE);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -280,9 +284,11 @@ impl<'a> UpdateProfile<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for UpdateProfile<'a> {
@@ -297,9 +303,9 @@ impl<'a> std::future::IntoFuture for UpdateProfile<'a> {
     }
 }
 /// `PUT /usermanagement/profile-edit`.
-static UPDATE_PROFILE: crate::runtime::Operation = crate::runtime::Operation {
+static UPDATE_PROFILE: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "update_profile",
-    method: reqwest::Method::PUT,
+    method: crate::runtime::reqwest::Method::PUT,
     path: "/usermanagement/profile-edit",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -342,7 +348,7 @@ impl<'a> CreateTransactionPin<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&CREATE_TRANSACTION_PIN);
+        let mut request = crate::runtime::codegen::Request::new(&CREATE_TRANSACTION_PIN);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -352,9 +358,11 @@ impl<'a> CreateTransactionPin<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for CreateTransactionPin<'a> {
@@ -369,9 +377,9 @@ impl<'a> std::future::IntoFuture for CreateTransactionPin<'a> {
     }
 }
 /// `POST /usermanagement/create-transaction-pin`.
-static CREATE_TRANSACTION_PIN: crate::runtime::Operation = crate::runtime::Operation {
+static CREATE_TRANSACTION_PIN: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "create_transaction_pin",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/usermanagement/create-transaction-pin",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],

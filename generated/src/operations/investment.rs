@@ -222,7 +222,7 @@ impl<'a> GetInvestmentQuote<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&GET_INVESTMENT_QUOTE);
+        let mut request = crate::runtime::codegen::Request::new(&GET_INVESTMENT_QUOTE);
         request.path_param("product-id", &self.product_id);
         request
             .path_param(
@@ -244,7 +244,9 @@ impl<'a> GetInvestmentQuote<'a> {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetInvestmentQuote<'a> {
@@ -259,13 +261,13 @@ impl<'a> std::future::IntoFuture for GetInvestmentQuote<'a> {
     }
 }
 /// `GET /quote/get-quote/{product-id}/{number-of-units-to-purchase}`.
-static GET_INVESTMENT_QUOTE: crate::runtime::Operation = crate::runtime::Operation {
+static GET_INVESTMENT_QUOTE: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_investment_quote",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/quote/get-quote/{product-id}/{number-of-units-to-purchase}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://test-investment-products-service.fincode.software/api/v1/user",
                 variables: &[],
             },
@@ -322,7 +324,9 @@ impl<'a> CreateInvestmentApplication<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&CREATE_INVESTMENT_APPLICATION);
+        let mut request = crate::runtime::codegen::Request::new(
+            &CREATE_INVESTMENT_APPLICATION,
+        );
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -338,9 +342,11 @@ impl<'a> CreateInvestmentApplication<'a> {
             request.header("X-Idempotency-Key", value);
         }
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for CreateInvestmentApplication<'a> {
@@ -355,13 +361,13 @@ impl<'a> std::future::IntoFuture for CreateInvestmentApplication<'a> {
     }
 }
 /// `POST /apply`.
-static CREATE_INVESTMENT_APPLICATION: crate::runtime::Operation = crate::runtime::Operation {
+static CREATE_INVESTMENT_APPLICATION: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "create_investment_application",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/apply",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://test-investment-products-service.fincode.software/api/v1/user",
                 variables: &[],
             },
@@ -434,7 +440,7 @@ impl<'a> ListPortfolios<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&LIST_PORTFOLIOS);
+        let mut request = crate::runtime::codegen::Request::new(&LIST_PORTFOLIOS);
         request.path_param("customer-id", &self.customer_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -457,7 +463,9 @@ impl<'a> ListPortfolios<'a> {
             request.query("size", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ListPortfolios<'a> {
@@ -472,13 +480,13 @@ impl<'a> std::future::IntoFuture for ListPortfolios<'a> {
     }
 }
 /// `GET /portfolios/{customer-id}`.
-static LIST_PORTFOLIOS: crate::runtime::Operation = crate::runtime::Operation {
+static LIST_PORTFOLIOS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "list_portfolios",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/portfolios/{customer-id}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://test-investment-products-service.fincode.software/api/v1/user",
                 variables: &[],
             },
@@ -535,7 +543,7 @@ impl<'a> GetTotalInvestments<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&GET_TOTAL_INVESTMENTS);
+        let mut request = crate::runtime::codegen::Request::new(&GET_TOTAL_INVESTMENTS);
         request.path_param("user-id", &self.user_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -552,7 +560,9 @@ impl<'a> GetTotalInvestments<'a> {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetTotalInvestments<'a> {
@@ -567,13 +577,13 @@ impl<'a> std::future::IntoFuture for GetTotalInvestments<'a> {
     }
 }
 /// `GET /get-total/{user-id}`.
-static GET_TOTAL_INVESTMENTS: crate::runtime::Operation = crate::runtime::Operation {
+static GET_TOTAL_INVESTMENTS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_total_investments",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/get-total/{user-id}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://test-investment-products-service.fincode.software/api/v1/user",
                 variables: &[],
             },
@@ -631,7 +641,7 @@ impl<'a> FundInvestmentWallet<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&FUND_INVESTMENT_WALLET);
+        let mut request = crate::runtime::codegen::Request::new(&FUND_INVESTMENT_WALLET);
         request.path_param("wallet-id", &self.wallet_id);
         request.path_param("amount", &self.amount);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
@@ -649,7 +659,9 @@ impl<'a> FundInvestmentWallet<'a> {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for FundInvestmentWallet<'a> {
@@ -664,13 +676,13 @@ impl<'a> std::future::IntoFuture for FundInvestmentWallet<'a> {
     }
 }
 /// `PUT /wallet/fund-wallet/{wallet-id}/{amount}`.
-static FUND_INVESTMENT_WALLET: crate::runtime::Operation = crate::runtime::Operation {
+static FUND_INVESTMENT_WALLET: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "fund_investment_wallet",
-    method: reqwest::Method::PUT,
+    method: crate::runtime::reqwest::Method::PUT,
     path: "/wallet/fund-wallet/{wallet-id}/{amount}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://test-investment-products-service.fincode.software/api/v1/user",
                 variables: &[],
             },

@@ -208,7 +208,7 @@ impl<'a> GetAccountBalance<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&GET_ACCOUNT_BALANCE);
+        let mut request = crate::runtime::codegen::Request::new(&GET_ACCOUNT_BALANCE);
         request.path_param("accountId", &self.account_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -222,7 +222,9 @@ impl<'a> GetAccountBalance<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetAccountBalance<'a> {
@@ -237,9 +239,9 @@ impl<'a> std::future::IntoFuture for GetAccountBalance<'a> {
     }
 }
 /// `GET /ledger/account-balance/{accountId}`.
-static GET_ACCOUNT_BALANCE: crate::runtime::Operation = crate::runtime::Operation {
+static GET_ACCOUNT_BALANCE: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_account_balance",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/ledger/account-balance/{accountId}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -294,7 +296,9 @@ impl<'a> ChangeAccountPermission<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&CHANGE_ACCOUNT_PERMISSION);
+        let mut request = crate::runtime::codegen::Request::new(
+            &CHANGE_ACCOUNT_PERMISSION,
+        );
         request.path_param("id", &self.id);
         request.path_param("permission", &self.permission);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
@@ -312,7 +316,9 @@ impl<'a> ChangeAccountPermission<'a> {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ChangeAccountPermission<'a> {
@@ -327,9 +333,9 @@ impl<'a> std::future::IntoFuture for ChangeAccountPermission<'a> {
     }
 }
 /// `GET /account-maintenance/change-account-permission/{id}/{permission}`.
-static CHANGE_ACCOUNT_PERMISSION: crate::runtime::Operation = crate::runtime::Operation {
+static CHANGE_ACCOUNT_PERMISSION: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "change_account_permission",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/account-maintenance/change-account-permission/{id}/{permission}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -377,7 +383,7 @@ impl<'a> ListLedgerHistory<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&LIST_LEDGER_HISTORY);
+        let mut request = crate::runtime::codegen::Request::new(&LIST_LEDGER_HISTORY);
         request.path_param("account_id", &self.account_id);
         request.path_param("page", &self.page);
         request.path_param("size", &self.size);
@@ -393,7 +399,9 @@ impl<'a> ListLedgerHistory<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ListLedgerHistory<'a> {
@@ -408,9 +416,9 @@ impl<'a> std::future::IntoFuture for ListLedgerHistory<'a> {
     }
 }
 /// `GET /ledger/account-ledger-history/{account_id}/{page}/{size}`.
-static LIST_LEDGER_HISTORY: crate::runtime::Operation = crate::runtime::Operation {
+static LIST_LEDGER_HISTORY: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "list_ledger_history",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/ledger/account-ledger-history/{account_id}/{page}/{size}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -455,7 +463,7 @@ impl<'a> ListLedgerHistoryByInteractionId<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::codegen::Request::new(
             &LIST_LEDGER_HISTORY_BY_INTERACTION_ID,
         );
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
@@ -470,7 +478,9 @@ impl<'a> ListLedgerHistoryByInteractionId<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ListLedgerHistoryByInteractionId<'a> {
@@ -485,9 +495,9 @@ impl<'a> std::future::IntoFuture for ListLedgerHistoryByInteractionId<'a> {
     }
 }
 /// `GET /ledger/account-ledger-history-interaction-id`.
-static LIST_LEDGER_HISTORY_BY_INTERACTION_ID: crate::runtime::Operation = crate::runtime::Operation {
+static LIST_LEDGER_HISTORY_BY_INTERACTION_ID: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "list_ledger_history_by_interaction_id",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/ledger/account-ledger-history-interaction-id",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -541,7 +551,7 @@ impl<'a> PostToAccount<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&POST_TO_ACCOUNT);
+        let mut request = crate::runtime::codegen::Request::new(&POST_TO_ACCOUNT);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -557,9 +567,11 @@ impl<'a> PostToAccount<'a> {
             request.header("X-Idempotency-Key", value);
         }
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for PostToAccount<'a> {
@@ -574,9 +586,9 @@ impl<'a> std::future::IntoFuture for PostToAccount<'a> {
     }
 }
 /// `POST /gateway/post-account`.
-static POST_TO_ACCOUNT: crate::runtime::Operation = crate::runtime::Operation {
+static POST_TO_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "post_to_account",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/gateway/post-account",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],

@@ -500,7 +500,7 @@ impl<'a> RequestLoan<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&REQUEST_LOAN);
+        let mut request = crate::runtime::codegen::Request::new(&REQUEST_LOAN);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -516,9 +516,11 @@ impl<'a> RequestLoan<'a> {
             request.header("X-Idempotency-Key", value);
         }
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for RequestLoan<'a> {
@@ -533,21 +535,21 @@ impl<'a> std::future::IntoFuture for RequestLoan<'a> {
     }
 }
 /// `POST /user/request-loan`.
-static REQUEST_LOAN: crate::runtime::Operation = crate::runtime::Operation {
+static REQUEST_LOAN: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "request_loan",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/user/request-loan",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v6/services",
                 variables: &[("domain", "finlend")],
             },
@@ -603,7 +605,7 @@ impl<'a> GetLoanOffer<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&GET_LOAN_OFFER);
+        let mut request = crate::runtime::codegen::Request::new(&GET_LOAN_OFFER);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -619,7 +621,9 @@ impl<'a> GetLoanOffer<'a> {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetLoanOffer<'a> {
@@ -634,17 +638,17 @@ impl<'a> std::future::IntoFuture for GetLoanOffer<'a> {
     }
 }
 /// `GET /user/get-loan-offer`.
-static GET_LOAN_OFFER: crate::runtime::Operation = crate::runtime::Operation {
+static GET_LOAN_OFFER: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_loan_offer",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/user/get-loan-offer",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
@@ -700,7 +704,7 @@ impl<'a> RespondToLoanOffer<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::LoanApplicationUpdateResult>> {
-        let mut request = crate::runtime::Request::new(&RESPOND_TO_LOAN_OFFER);
+        let mut request = crate::runtime::codegen::Request::new(&RESPOND_TO_LOAN_OFFER);
         request.path_param("loan-application-id", &self.loan_application_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -718,7 +722,9 @@ impl<'a> RespondToLoanOffer<'a> {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for RespondToLoanOffer<'a> {
@@ -733,17 +739,17 @@ impl<'a> std::future::IntoFuture for RespondToLoanOffer<'a> {
     }
 }
 /// `PUT /user/update-application/{loan-application-id}`.
-static RESPOND_TO_LOAN_OFFER: crate::runtime::Operation = crate::runtime::Operation {
+static RESPOND_TO_LOAN_OFFER: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "respond_to_loan_offer",
-    method: reqwest::Method::PUT,
+    method: crate::runtime::reqwest::Method::PUT,
     path: "/user/update-application/{loan-application-id}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
@@ -798,7 +804,9 @@ impl<'a> GetLoanApplicationDetails<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::LoanApplicationDetailsResult>> {
-        let mut request = crate::runtime::Request::new(&GET_LOAN_APPLICATION_DETAILS);
+        let mut request = crate::runtime::codegen::Request::new(
+            &GET_LOAN_APPLICATION_DETAILS,
+        );
         request.path_param("loan-application-id", &self.loan_application_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -815,7 +823,9 @@ impl<'a> GetLoanApplicationDetails<'a> {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetLoanApplicationDetails<'a> {
@@ -830,17 +840,17 @@ impl<'a> std::future::IntoFuture for GetLoanApplicationDetails<'a> {
     }
 }
 /// `GET /user/loan-application-details/{loan-application-id}`.
-static GET_LOAN_APPLICATION_DETAILS: crate::runtime::Operation = crate::runtime::Operation {
+static GET_LOAN_APPLICATION_DETAILS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_loan_application_details",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/user/loan-application-details/{loan-application-id}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
@@ -897,7 +907,9 @@ impl<'a> ListLoanEligibilityQuestions<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&LIST_LOAN_ELIGIBILITY_QUESTIONS);
+        let mut request = crate::runtime::codegen::Request::new(
+            &LIST_LOAN_ELIGIBILITY_QUESTIONS,
+        );
         request.path_param("productId", &self.product_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -914,7 +926,9 @@ impl<'a> ListLoanEligibilityQuestions<'a> {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ListLoanEligibilityQuestions<'a> {
@@ -929,17 +943,17 @@ impl<'a> std::future::IntoFuture for ListLoanEligibilityQuestions<'a> {
     }
 }
 /// `GET /user/loan-eligibility-questions/{productId}`.
-static LIST_LOAN_ELIGIBILITY_QUESTIONS: crate::runtime::Operation = crate::runtime::Operation {
+static LIST_LOAN_ELIGIBILITY_QUESTIONS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "list_loan_eligibility_questions",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/user/loan-eligibility-questions/{productId}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
@@ -996,7 +1010,7 @@ impl<'a> ManageLoans<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&MANAGE_LOANS);
+        let mut request = crate::runtime::codegen::Request::new(&MANAGE_LOANS);
         request.path_param("customerId", &self.customer_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -1013,7 +1027,9 @@ impl<'a> ManageLoans<'a> {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ManageLoans<'a> {
@@ -1028,17 +1044,17 @@ impl<'a> std::future::IntoFuture for ManageLoans<'a> {
     }
 }
 /// `GET /user/manage-loans/{customerId}`.
-static MANAGE_LOANS: crate::runtime::Operation = crate::runtime::Operation {
+static MANAGE_LOANS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "manage_loans",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/user/manage-loans/{customerId}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
@@ -1091,7 +1107,7 @@ impl<'a> GetLoanTerms<'a> {
     }
     /// Sends the request and reads the response.
     pub async fn send(self) -> crate::Result<crate::Response<crate::types::LoanTerms>> {
-        let mut request = crate::runtime::Request::new(&GET_LOAN_TERMS);
+        let mut request = crate::runtime::codegen::Request::new(&GET_LOAN_TERMS);
         request.path_param("organisationId", &self.organisation_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -1108,7 +1124,9 @@ impl<'a> GetLoanTerms<'a> {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetLoanTerms<'a> {
@@ -1121,17 +1139,17 @@ impl<'a> std::future::IntoFuture for GetLoanTerms<'a> {
     }
 }
 /// `GET /user/get-loan-terms/{organisationId}`.
-static GET_LOAN_TERMS: crate::runtime::Operation = crate::runtime::Operation {
+static GET_LOAN_TERMS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_loan_terms",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/user/get-loan-terms/{organisationId}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
@@ -1204,7 +1222,7 @@ impl<'a> ListLoanHistory<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&LIST_LOAN_HISTORY);
+        let mut request = crate::runtime::codegen::Request::new(&LIST_LOAN_HISTORY);
         request.path_param("customer-id", &self.customer_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -1227,7 +1245,9 @@ impl<'a> ListLoanHistory<'a> {
             request.query("size", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ListLoanHistory<'a> {
@@ -1242,17 +1262,17 @@ impl<'a> std::future::IntoFuture for ListLoanHistory<'a> {
     }
 }
 /// `GET /user/loan-history/{customer-id}`.
-static LIST_LOAN_HISTORY: crate::runtime::Operation = crate::runtime::Operation {
+static LIST_LOAN_HISTORY: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "list_loan_history",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/user/loan-history/{customer-id}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
@@ -1307,7 +1327,9 @@ impl<'a> GetLoanPaymentHistory<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::LoanDetailsWithPaymentHistory>> {
-        let mut request = crate::runtime::Request::new(&GET_LOAN_PAYMENT_HISTORY);
+        let mut request = crate::runtime::codegen::Request::new(
+            &GET_LOAN_PAYMENT_HISTORY,
+        );
         request.path_param("loan-application-id", &self.loan_application_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -1324,7 +1346,9 @@ impl<'a> GetLoanPaymentHistory<'a> {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetLoanPaymentHistory<'a> {
@@ -1339,17 +1363,17 @@ impl<'a> std::future::IntoFuture for GetLoanPaymentHistory<'a> {
     }
 }
 /// `GET /user/loan-details-with-payment-history/{loan-application-id}`.
-static GET_LOAN_PAYMENT_HISTORY: crate::runtime::Operation = crate::runtime::Operation {
+static GET_LOAN_PAYMENT_HISTORY: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_loan_payment_history",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/user/loan-details-with-payment-history/{loan-application-id}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
@@ -1422,7 +1446,9 @@ impl<'a> ListPendingRepayments<'a> {
     ) -> crate::Result<
         crate::Response<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
     > {
-        let mut request = crate::runtime::Request::new(&LIST_PENDING_REPAYMENTS);
+        let mut request = crate::runtime::codegen::Request::new(
+            &LIST_PENDING_REPAYMENTS,
+        );
         request.path_param("user-id", &self.user_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -1445,7 +1471,9 @@ impl<'a> ListPendingRepayments<'a> {
             request.query("size", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ListPendingRepayments<'a> {
@@ -1460,17 +1488,17 @@ impl<'a> std::future::IntoFuture for ListPendingRepayments<'a> {
     }
 }
 /// `GET /user/pending-repayments/{user-id}`.
-static LIST_PENDING_REPAYMENTS: crate::runtime::Operation = crate::runtime::Operation {
+static LIST_PENDING_REPAYMENTS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "list_pending_repayments",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/user/pending-repayments/{user-id}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
@@ -1517,7 +1545,9 @@ impl<'a> GetRepaymentInstructions<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::LoanRepaymentInstructions>> {
-        let mut request = crate::runtime::Request::new(&GET_REPAYMENT_INSTRUCTIONS);
+        let mut request = crate::runtime::codegen::Request::new(
+            &GET_REPAYMENT_INSTRUCTIONS,
+        );
         request.path_param("loan-application-id", &self.loan_application_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -1531,7 +1561,9 @@ impl<'a> GetRepaymentInstructions<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetRepaymentInstructions<'a> {
@@ -1546,17 +1578,17 @@ impl<'a> std::future::IntoFuture for GetRepaymentInstructions<'a> {
     }
 }
 /// `GET /user/repayment-instructions/{loan-application-id}`.
-static GET_REPAYMENT_INSTRUCTIONS: crate::runtime::Operation = crate::runtime::Operation {
+static GET_REPAYMENT_INSTRUCTIONS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_repayment_instructions",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/user/repayment-instructions/{loan-application-id}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
@@ -1611,7 +1643,7 @@ impl<'a> TransferFundsToBank<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::LoanTransferResult>> {
-        let mut request = crate::runtime::Request::new(&TRANSFER_FUNDS_TO_BANK);
+        let mut request = crate::runtime::codegen::Request::new(&TRANSFER_FUNDS_TO_BANK);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -1627,9 +1659,11 @@ impl<'a> TransferFundsToBank<'a> {
             request.header("X-Idempotency-Key", value);
         }
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for TransferFundsToBank<'a> {
@@ -1642,17 +1676,17 @@ impl<'a> std::future::IntoFuture for TransferFundsToBank<'a> {
     }
 }
 /// `POST /user/transfer-funds-to-bank`.
-static TRANSFER_FUNDS_TO_BANK: crate::runtime::Operation = crate::runtime::Operation {
+static TRANSFER_FUNDS_TO_BANK: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "transfer_funds_to_bank",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/user/transfer-funds-to-bank",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
@@ -1709,7 +1743,7 @@ impl<'a> AddBankAccount<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&ADD_BANK_ACCOUNT);
+        let mut request = crate::runtime::codegen::Request::new(&ADD_BANK_ACCOUNT);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
@@ -1725,9 +1759,11 @@ impl<'a> AddBankAccount<'a> {
             request.header("X-Idempotency-Key", value);
         }
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for AddBankAccount<'a> {
@@ -1742,17 +1778,17 @@ impl<'a> std::future::IntoFuture for AddBankAccount<'a> {
     }
 }
 /// `POST /user/add-bank-account`.
-static ADD_BANK_ACCOUNT: crate::runtime::Operation = crate::runtime::Operation {
+static ADD_BANK_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "add_bank_account",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/user/add-bank-account",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
@@ -1810,7 +1846,7 @@ impl<'a> VerifyBankAccount<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&VERIFY_BANK_ACCOUNT);
+        let mut request = crate::runtime::codegen::Request::new(&VERIFY_BANK_ACCOUNT);
         request.path_param("bankCode", &self.bank_code);
         request.path_param("accountNumber", &self.account_number);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
@@ -1828,7 +1864,9 @@ impl<'a> VerifyBankAccount<'a> {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for VerifyBankAccount<'a> {
@@ -1843,17 +1881,17 @@ impl<'a> std::future::IntoFuture for VerifyBankAccount<'a> {
     }
 }
 /// `GET /user/verify-bank-account/{bankCode}/{accountNumber}`.
-static VERIFY_BANK_ACCOUNT: crate::runtime::Operation = crate::runtime::Operation {
+static VERIFY_BANK_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "verify_bank_account",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/user/verify-bank-account/{bankCode}/{accountNumber}",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.software/api/v1/services",
                 variables: &[("domain", "finlend")],
             },
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://{domain}.fincode.tech/api/v1/services",
                 variables: &[("domain", "finlend")],
             },

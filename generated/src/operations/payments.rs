@@ -235,7 +235,7 @@ impl<'a> ProcessCardPayment<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&PROCESS_CARD_PAYMENT);
+        let mut request = crate::runtime::codegen::Request::new(&PROCESS_CARD_PAYMENT);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -245,9 +245,11 @@ impl<'a> ProcessCardPayment<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ProcessCardPayment<'a> {
@@ -262,9 +264,9 @@ impl<'a> std::future::IntoFuture for ProcessCardPayment<'a> {
     }
 }
 /// `POST /paymentmanagement/process-card-payment`.
-static PROCESS_CARD_PAYMENT: crate::runtime::Operation = crate::runtime::Operation {
+static PROCESS_CARD_PAYMENT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "process_card_payment",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/paymentmanagement/process-card-payment",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -307,7 +309,9 @@ impl<'a> ProcessPaymentWithToken<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&PROCESS_PAYMENT_WITH_TOKEN);
+        let mut request = crate::runtime::codegen::Request::new(
+            &PROCESS_PAYMENT_WITH_TOKEN,
+        );
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -317,9 +321,11 @@ impl<'a> ProcessPaymentWithToken<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ProcessPaymentWithToken<'a> {
@@ -334,9 +340,9 @@ impl<'a> std::future::IntoFuture for ProcessPaymentWithToken<'a> {
     }
 }
 /// `POST /paymentmanagement/processpaymentwithpaymenttoken`.
-static PROCESS_PAYMENT_WITH_TOKEN: crate::runtime::Operation = crate::runtime::Operation {
+static PROCESS_PAYMENT_WITH_TOKEN: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "process_payment_with_token",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/paymentmanagement/processpaymentwithpaymenttoken",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -379,7 +385,9 @@ impl<'a> NotifyBankTransferPayment<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&NOTIFY_BANK_TRANSFER_PAYMENT);
+        let mut request = crate::runtime::codegen::Request::new(
+            &NOTIFY_BANK_TRANSFER_PAYMENT,
+        );
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -389,9 +397,11 @@ impl<'a> NotifyBankTransferPayment<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for NotifyBankTransferPayment<'a> {
@@ -406,9 +416,9 @@ impl<'a> std::future::IntoFuture for NotifyBankTransferPayment<'a> {
     }
 }
 /// `POST /paymentmanagement/notify-bank-transfer-payment`.
-static NOTIFY_BANK_TRANSFER_PAYMENT: crate::runtime::Operation = crate::runtime::Operation {
+static NOTIFY_BANK_TRANSFER_PAYMENT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "notify_bank_transfer_payment",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/paymentmanagement/notify-bank-transfer-payment",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -451,7 +461,9 @@ impl<'a> GetPaymentMethodCharges<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&GET_PAYMENT_METHOD_CHARGES);
+        let mut request = crate::runtime::codegen::Request::new(
+            &GET_PAYMENT_METHOD_CHARGES,
+        );
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -461,9 +473,11 @@ impl<'a> GetPaymentMethodCharges<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetPaymentMethodCharges<'a> {
@@ -478,9 +492,9 @@ impl<'a> std::future::IntoFuture for GetPaymentMethodCharges<'a> {
     }
 }
 /// `POST /paymentmanagement/payment-methods-charges`.
-static GET_PAYMENT_METHOD_CHARGES: crate::runtime::Operation = crate::runtime::Operation {
+static GET_PAYMENT_METHOD_CHARGES: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_payment_method_charges",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/paymentmanagement/payment-methods-charges",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -522,7 +536,7 @@ impl<'a> DeferBankPayment<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::BankPayLaterResult>> {
-        let mut request = crate::runtime::Request::new(&DEFER_BANK_PAYMENT);
+        let mut request = crate::runtime::codegen::Request::new(&DEFER_BANK_PAYMENT);
         request.path_param("pcn", &self.pcn);
         request.path_param("payableType", &self.payable_type);
         match &self.platform {
@@ -534,7 +548,9 @@ impl<'a> DeferBankPayment<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for DeferBankPayment<'a> {
@@ -547,9 +563,9 @@ impl<'a> std::future::IntoFuture for DeferBankPayment<'a> {
     }
 }
 /// `PUT /paymentmanagement/bank-iwillpaylater-wallet/{pcn}/{payableType}`.
-static DEFER_BANK_PAYMENT: crate::runtime::Operation = crate::runtime::Operation {
+static DEFER_BANK_PAYMENT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "defer_bank_payment",
-    method: reqwest::Method::PUT,
+    method: crate::runtime::reqwest::Method::PUT,
     path: "/paymentmanagement/bank-iwillpaylater-wallet/{pcn}/{payableType}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -606,7 +622,7 @@ impl<'a> ListAwaitingPayments<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::AwaitingPaymentsResult>> {
-        let mut request = crate::runtime::Request::new(&LIST_AWAITING_PAYMENTS);
+        let mut request = crate::runtime::codegen::Request::new(&LIST_AWAITING_PAYMENTS);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -622,9 +638,11 @@ impl<'a> ListAwaitingPayments<'a> {
             request.query("size", value);
         }
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ListAwaitingPayments<'a> {
@@ -637,9 +655,9 @@ impl<'a> std::future::IntoFuture for ListAwaitingPayments<'a> {
     }
 }
 /// `GET /paymentmanagement/awaiting-payments`.
-static LIST_AWAITING_PAYMENTS: crate::runtime::Operation = crate::runtime::Operation {
+static LIST_AWAITING_PAYMENTS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "list_awaiting_payments",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/paymentmanagement/awaiting-payments",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -682,7 +700,9 @@ impl<'a> UpdateAwaitingPayment<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&UPDATE_AWAITING_PAYMENT);
+        let mut request = crate::runtime::codegen::Request::new(
+            &UPDATE_AWAITING_PAYMENT,
+        );
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -692,9 +712,11 @@ impl<'a> UpdateAwaitingPayment<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for UpdateAwaitingPayment<'a> {
@@ -709,9 +731,9 @@ impl<'a> std::future::IntoFuture for UpdateAwaitingPayment<'a> {
     }
 }
 /// `POST /paymentmanagement/awaiting-payment-actions`.
-static UPDATE_AWAITING_PAYMENT: crate::runtime::Operation = crate::runtime::Operation {
+static UPDATE_AWAITING_PAYMENT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "update_awaiting_payment",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/paymentmanagement/awaiting-payment-actions",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -754,7 +776,7 @@ impl<'a> PayFromWallet<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&PAY_FROM_WALLET);
+        let mut request = crate::runtime::codegen::Request::new(&PAY_FROM_WALLET);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -764,9 +786,11 @@ impl<'a> PayFromWallet<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for PayFromWallet<'a> {
@@ -781,9 +805,9 @@ impl<'a> std::future::IntoFuture for PayFromWallet<'a> {
     }
 }
 /// `POST /paymentmanagement/makepaymentfromwalletaccount`.
-static PAY_FROM_WALLET: crate::runtime::Operation = crate::runtime::Operation {
+static PAY_FROM_WALLET: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "pay_from_wallet",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/paymentmanagement/makepaymentfromwalletaccount",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -825,7 +849,7 @@ impl<'a> GetWalletBalance<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&GET_WALLET_BALANCE);
+        let mut request = crate::runtime::codegen::Request::new(&GET_WALLET_BALANCE);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -835,7 +859,9 @@ impl<'a> GetWalletBalance<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for GetWalletBalance<'a> {
@@ -850,9 +876,9 @@ impl<'a> std::future::IntoFuture for GetWalletBalance<'a> {
     }
 }
 /// `GET /wallet/balance`.
-static GET_WALLET_BALANCE: crate::runtime::Operation = crate::runtime::Operation {
+static GET_WALLET_BALANCE: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_wallet_balance",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/wallet/balance",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],

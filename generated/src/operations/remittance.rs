@@ -251,7 +251,7 @@ impl<'a> CallQuote<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&CALL_QUOTE);
+        let mut request = crate::runtime::codegen::Request::new(&CALL_QUOTE);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -261,9 +261,11 @@ impl<'a> CallQuote<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for CallQuote<'a> {
@@ -278,9 +280,9 @@ impl<'a> std::future::IntoFuture for CallQuote<'a> {
     }
 }
 /// `POST /quote/callQuote`.
-static CALL_QUOTE: crate::runtime::Operation = crate::runtime::Operation {
+static CALL_QUOTE: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "call_quote",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/quote/callQuote",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -333,7 +335,7 @@ impl<'a> CreateTransaction<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&CREATE_TRANSACTION);
+        let mut request = crate::runtime::codegen::Request::new(&CREATE_TRANSACTION);
         request.header("ipAddress", &self.ip_address);
         request.header("password", &self.password);
         match &self.platform {
@@ -348,9 +350,11 @@ impl<'a> CreateTransaction<'a> {
             request.header("X-Idempotency-Key", value);
         }
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for CreateTransaction<'a> {
@@ -365,9 +369,9 @@ impl<'a> std::future::IntoFuture for CreateTransaction<'a> {
     }
 }
 /// `POST /transactionmanagement/create-transaction`.
-static CREATE_TRANSACTION: crate::runtime::Operation = crate::runtime::Operation {
+static CREATE_TRANSACTION: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "create_transaction",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/transactionmanagement/create-transaction",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -420,7 +424,9 @@ impl<'a> CreateTransactionDirect<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&CREATE_TRANSACTION_DIRECT);
+        let mut request = crate::runtime::codegen::Request::new(
+            &CREATE_TRANSACTION_DIRECT,
+        );
         request.header("ipAddress", &self.ip_address);
         request.header("password", &self.password);
         match &self.platform {
@@ -435,9 +441,11 @@ impl<'a> CreateTransactionDirect<'a> {
             request.header("X-Idempotency-Key", value);
         }
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for CreateTransactionDirect<'a> {
@@ -452,9 +460,9 @@ impl<'a> std::future::IntoFuture for CreateTransactionDirect<'a> {
     }
 }
 /// `POST /transactionmanagement/create-transaction/`.
-static CREATE_TRANSACTION_DIRECT: crate::runtime::Operation = crate::runtime::Operation {
+static CREATE_TRANSACTION_DIRECT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "create_transaction_direct",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/transactionmanagement/create-transaction/",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -495,7 +503,7 @@ impl<'a> ValidateBankAccount<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::ValidateBankAccountResult>> {
-        let mut request = crate::runtime::Request::new(&VALIDATE_BANK_ACCOUNT);
+        let mut request = crate::runtime::codegen::Request::new(&VALIDATE_BANK_ACCOUNT);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -505,9 +513,11 @@ impl<'a> ValidateBankAccount<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ValidateBankAccount<'a> {
@@ -522,9 +532,9 @@ impl<'a> std::future::IntoFuture for ValidateBankAccount<'a> {
     }
 }
 /// `GET /usermanagement/validate-bank-account`.
-static VALIDATE_BANK_ACCOUNT: crate::runtime::Operation = crate::runtime::Operation {
+static VALIDATE_BANK_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "validate_bank_account",
-    method: reqwest::Method::GET,
+    method: crate::runtime::reqwest::Method::GET,
     path: "/usermanagement/validate-bank-account",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -565,7 +575,7 @@ impl<'a> CreateBeneficiary<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::CreateBeneficiaryResult>> {
-        let mut request = crate::runtime::Request::new(&CREATE_BENEFICIARY);
+        let mut request = crate::runtime::codegen::Request::new(&CREATE_BENEFICIARY);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -575,9 +585,11 @@ impl<'a> CreateBeneficiary<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for CreateBeneficiary<'a> {
@@ -590,9 +602,9 @@ impl<'a> std::future::IntoFuture for CreateBeneficiary<'a> {
     }
 }
 /// `POST /usermanagement/new-beneficiary`.
-static CREATE_BENEFICIARY: crate::runtime::Operation = crate::runtime::Operation {
+static CREATE_BENEFICIARY: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "create_beneficiary",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/usermanagement/new-beneficiary",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -635,7 +647,7 @@ impl<'a> AddBankDetails<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&ADD_BANK_DETAILS);
+        let mut request = crate::runtime::codegen::Request::new(&ADD_BANK_DETAILS);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -645,9 +657,11 @@ impl<'a> AddBankDetails<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for AddBankDetails<'a> {
@@ -662,9 +676,9 @@ impl<'a> std::future::IntoFuture for AddBankDetails<'a> {
     }
 }
 /// `POST /bankmanagement/add-bank-details-key-value-pairs`.
-static ADD_BANK_DETAILS: crate::runtime::Operation = crate::runtime::Operation {
+static ADD_BANK_DETAILS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "add_bank_details",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/bankmanagement/add-bank-details-key-value-pairs",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -705,7 +719,9 @@ impl<'a> ListSupportedPaymentMethods<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::SupportedPaymentMethods>> {
-        let mut request = crate::runtime::Request::new(&LIST_SUPPORTED_PAYMENT_METHODS);
+        let mut request = crate::runtime::codegen::Request::new(
+            &LIST_SUPPORTED_PAYMENT_METHODS,
+        );
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -715,9 +731,11 @@ impl<'a> ListSupportedPaymentMethods<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ListSupportedPaymentMethods<'a> {
@@ -730,9 +748,9 @@ impl<'a> std::future::IntoFuture for ListSupportedPaymentMethods<'a> {
     }
 }
 /// `POST /paymentmanagement/supported-payment-methods`.
-static LIST_SUPPORTED_PAYMENT_METHODS: crate::runtime::Operation = crate::runtime::Operation {
+static LIST_SUPPORTED_PAYMENT_METHODS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "list_supported_payment_methods",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/paymentmanagement/supported-payment-methods",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -775,7 +793,7 @@ impl<'a> ListPayoutPoints<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&LIST_PAYOUT_POINTS);
+        let mut request = crate::runtime::codegen::Request::new(&LIST_PAYOUT_POINTS);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -785,9 +803,11 @@ impl<'a> ListPayoutPoints<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ListPayoutPoints<'a> {
@@ -802,9 +822,9 @@ impl<'a> std::future::IntoFuture for ListPayoutPoints<'a> {
     }
 }
 /// `POST /branches/listpayoutpoints`.
-static LIST_PAYOUT_POINTS: crate::runtime::Operation = crate::runtime::Operation {
+static LIST_PAYOUT_POINTS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "list_payout_points",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/branches/listpayoutpoints",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
@@ -847,7 +867,7 @@ impl<'a> ListPayoutCenters<'a> {
     ) -> crate::Result<
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
-        let mut request = crate::runtime::Request::new(&LIST_PAYOUT_CENTERS);
+        let mut request = crate::runtime::codegen::Request::new(&LIST_PAYOUT_CENTERS);
         match &self.platform {
             Some(value) => request.header("platform", value),
             None => request.header("platform", &"fincode"),
@@ -857,9 +877,11 @@ impl<'a> ListPayoutCenters<'a> {
             None => request.header("uuid", &"200"),
         };
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
     }
 }
 impl<'a> std::future::IntoFuture for ListPayoutCenters<'a> {
@@ -874,9 +896,9 @@ impl<'a> std::future::IntoFuture for ListPayoutCenters<'a> {
     }
 }
 /// `POST /branches/listpayoutCenter`.
-static LIST_PAYOUT_CENTERS: crate::runtime::Operation = crate::runtime::Operation {
+static LIST_PAYOUT_CENTERS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "list_payout_centers",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/branches/listpayoutCenter",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],

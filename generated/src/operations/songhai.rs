@@ -124,11 +124,11 @@ impl<'a> GenerateSonghaiToken<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::SonghaiTokenResult>> {
-        let mut request = crate::runtime::Request::new(&GENERATE_SONGHAI_TOKEN);
+        let mut request = crate::runtime::codegen::Request::new(&GENERATE_SONGHAI_TOKEN);
         let body = &self.body;
         request.form_body(body);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for GenerateSonghaiToken<'a> {
@@ -141,13 +141,13 @@ impl<'a> std::future::IntoFuture for GenerateSonghaiToken<'a> {
     }
 }
 /// `POST /oauth/token`.
-static GENERATE_SONGHAI_TOKEN: crate::runtime::Operation = crate::runtime::Operation {
+static GENERATE_SONGHAI_TOKEN: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "generate_songhai_token",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/oauth/token",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://api.stag.songhaiexchange.io",
                 variables: &[],
             },
@@ -175,11 +175,13 @@ impl<'a> CreateSonghaiTransaction<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::SonghaiCreateTransactionResult>> {
-        let mut request = crate::runtime::Request::new(&CREATE_SONGHAI_TRANSACTION);
+        let mut request = crate::runtime::codegen::Request::new(
+            &CREATE_SONGHAI_TRANSACTION,
+        );
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for CreateSonghaiTransaction<'a> {
@@ -194,13 +196,13 @@ impl<'a> std::future::IntoFuture for CreateSonghaiTransaction<'a> {
     }
 }
 /// `POST /gateway/transaction/banktransfers`.
-static CREATE_SONGHAI_TRANSACTION: crate::runtime::Operation = crate::runtime::Operation {
+static CREATE_SONGHAI_TRANSACTION: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "create_songhai_transaction",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/gateway/transaction/banktransfers",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://api.stag.songhaiexchange.io",
                 variables: &[],
             },
@@ -228,11 +230,13 @@ impl<'a> GetSonghaiExchangeRate<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Response<crate::types::SonghaiQuoteResult>> {
-        let mut request = crate::runtime::Request::new(&GET_SONGHAI_EXCHANGE_RATE);
+        let mut request = crate::runtime::codegen::Request::new(
+            &GET_SONGHAI_EXCHANGE_RATE,
+        );
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for GetSonghaiExchangeRate<'a> {
@@ -245,13 +249,13 @@ impl<'a> std::future::IntoFuture for GetSonghaiExchangeRate<'a> {
     }
 }
 /// `POST /gateway/quote`.
-static GET_SONGHAI_EXCHANGE_RATE: crate::runtime::Operation = crate::runtime::Operation {
+static GET_SONGHAI_EXCHANGE_RATE: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "get_songhai_exchange_rate",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/gateway/quote",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://api.stag.songhaiexchange.io",
                 variables: &[],
             },
@@ -281,11 +285,13 @@ impl<'a> ValidateSonghaiBankAccount<'a> {
     ) -> crate::Result<
         crate::Response<crate::types::SonghaiBankAccountValidationResult>,
     > {
-        let mut request = crate::runtime::Request::new(&VALIDATE_SONGHAI_BANK_ACCOUNT);
+        let mut request = crate::runtime::codegen::Request::new(
+            &VALIDATE_SONGHAI_BANK_ACCOUNT,
+        );
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for ValidateSonghaiBankAccount<'a> {
@@ -300,13 +306,13 @@ impl<'a> std::future::IntoFuture for ValidateSonghaiBankAccount<'a> {
     }
 }
 /// `POST /gateway/v2/account-number-validation`.
-static VALIDATE_SONGHAI_BANK_ACCOUNT: crate::runtime::Operation = crate::runtime::Operation {
+static VALIDATE_SONGHAI_BANK_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "validate_songhai_bank_account",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/gateway/v2/account-number-validation",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://api.stag.songhaiexchange.io",
                 variables: &[],
             },
@@ -336,13 +342,13 @@ impl<'a> ValidateSonghaiMobileMoneyWallet<'a> {
     ) -> crate::Result<
         crate::Response<crate::types::SonghaiMobileMoneyValidationResult>,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::codegen::Request::new(
             &VALIDATE_SONGHAI_MOBILE_MONEY_WALLET,
         );
         let body = &self.body;
-        request.json_body(body, crate::runtime::RequestEnvelope::None);
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for ValidateSonghaiMobileMoneyWallet<'a> {
@@ -357,13 +363,13 @@ impl<'a> std::future::IntoFuture for ValidateSonghaiMobileMoneyWallet<'a> {
     }
 }
 /// `POST /gateway/account-number-validation`.
-static VALIDATE_SONGHAI_MOBILE_MONEY_WALLET: crate::runtime::Operation = crate::runtime::Operation {
+static VALIDATE_SONGHAI_MOBILE_MONEY_WALLET: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "validate_songhai_mobile_money_wallet",
-    method: reqwest::Method::POST,
+    method: crate::runtime::reqwest::Method::POST,
     path: "/gateway/account-number-validation",
     servers: Some(
         &[
-            crate::runtime::Server {
+            crate::runtime::codegen::Server {
                 url: "https://api.stag.songhaiexchange.io",
                 variables: &[],
             },

@@ -348,7 +348,11 @@ fn without_strings(message: &str) -> String {
         match end {
             Some(end) => {
                 let chars = quoted[..end].chars().count();
-                let unit = if chars == 1 { "character" } else { "characters" };
+                let unit = if chars == 1 {
+                    "character"
+                } else {
+                    "characters"
+                };
                 out.push_str(&format!("a string of {chars} {unit}"));
                 rest = &quoted[end + 1..];
             }

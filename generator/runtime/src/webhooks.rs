@@ -38,7 +38,6 @@ pub enum SignedPart {
 ///
 /// The generated `webhooks` module declares the API's scheme, read from the spec, as `webhooks::SCHEME`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Scheme {
     /// The header carrying the signatures (`X-Fincode-Signature`).
     pub signature_header: &'static str,

@@ -8,8 +8,8 @@
 /// crate's root, the type of the API's error codes (`String` where the spec declares none; it must
 /// implement `From<&str>` and `Display`), and an expression of type `runtime::ClientBuilder` that
 /// starts a builder with the API's servers and envelopes.
-/// The calling crate defines `type Error = runtime::Error<code>` and `type Result<T> = ...` at its
-/// root, which the generated methods name.
+/// The methods of capabilities behind a feature (`session`, `encryption_key`) are added by the
+/// generated crate where its spec uses them.
 #[macro_export]
 macro_rules! client {
     ($rt:ident, code = $code:ty, new = $new:expr) => {
@@ -69,8 +69,6 @@ macro_rules! client {
                     .await
                     .map_err(|e| e.map_code(|c| <$code as ::core::convert::From<&str>>::from(&c)))
             }
-
-            $crate::__client_session!($rt);
         }
 
         impl ClientBuilder {
@@ -182,76 +180,6 @@ macro_rules! client {
                     .map(|inner| Client { inner })
                     .map_err(|e| e.map_code(|c| <$code as ::core::convert::From<&str>>::from(&c)))
             }
-
-            $crate::__client_builder_session!($rt);
-            $crate::__client_builder_encryption!($rt);
         }
     };
-}
-
-#[cfg(feature = "sessions")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __client_session {
-    ($rt:ident) => {
-        /// The session configured with a login or resumed tokens, to log in early or log out.
-        pub fn session(&self) -> Option<&$rt::Session> {
-            self.inner.session()
-        }
-    };
-}
-
-#[cfg(not(feature = "sessions"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __client_session {
-    ($rt:ident) => {};
-}
-
-#[cfg(feature = "sessions")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __client_builder_session {
-    ($rt:ident) => {
-        /// Takes the tokens of a token scheme from a session, which logs in, refreshes and logs
-        /// out through the client being built; [`Client::session`] returns it.
-        pub fn session(
-            self,
-            scheme: &'static $rt::codegen::SecurityScheme,
-            session: $rt::Session,
-        ) -> Self {
-            ClientBuilder {
-                inner: self.inner.session(scheme, session),
-            }
-        }
-    };
-}
-
-#[cfg(not(feature = "sessions"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __client_builder_session {
-    ($rt:ident) => {};
-}
-
-#[cfg(feature = "encryption")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __client_builder_encryption {
-    ($rt:ident) => {
-        /// Encrypts, in every JSON request body, the members the API description marks as
-        /// encrypted (passwords, PINs), with the tenant's public key.
-        pub fn encryption_key(self, key: $rt::EncryptionKey) -> Self {
-            ClientBuilder {
-                inner: self.inner.encryption_key(key),
-            }
-        }
-    };
-}
-
-#[cfg(not(feature = "encryption"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __client_builder_encryption {
-    ($rt:ident) => {};
 }

@@ -12,7 +12,7 @@ use crate::Config;
 pub fn server(s: &Server) -> TokenStream {
     let url = &s.url;
     let vars = s.variables.iter().map(|(k, v)| quote!((#k, #v)));
-    quote!(crate::runtime::Server { url: #url, variables: &[#(#vars),*] })
+    quote!(crate::runtime::codegen::Server { url: #url, variables: &[#(#vars),*] })
 }
 
 /// The operation the crate docs show: the first that needs no argument, else the first.
@@ -108,27 +108,71 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         };
         quote!(#![doc = #l])
     });
-    let error_code = match &api.error_code {
-        Some(t) => {
-            let t = ty(t, Site::Outside);
-            quote! {
-                /// The machine-readable code of the API's error envelope (open: unknown codes are kept).
-                pub type ErrorCode = #t;
-            }
-        }
+    let error_code = match error_code_type(api) {
+        Some(t) => quote! {
+            /// The machine-readable code of the API's error envelope (open: unknown codes are kept).
+            pub type ErrorCode = #t;
+        },
         None => quote! {
             /// The machine-readable code of an error response; this API declares no error envelope, so any text.
             pub type ErrorCode = String;
         },
     };
     let webhooks = super::webhooks::declaration(api);
+    let features = super::runtime::features(api);
+    let has = |feature: &str| features.contains(&feature);
+    let (runtime, client) = match config.runtime {
+        crate::Runtime::Vendored => (
+            quote! {
+                #[macro_use]
+                #[allow(missing_docs)]
+                mod runtime;
+            },
+            quote!(client!),
+        ),
+        _ => (
+            quote!(
+                use oas_runtime as runtime;
+            ),
+            quote!(runtime::client!),
+        ),
+    };
+    let interface = super::runtime::interface().unwrap_or_default();
+    let new = quote! {
+        runtime::ClientBuilder::default()
+            .root_servers(crate::servers::SERVERS)
+    };
+    let new = if api.envelopes.is_some() {
+        quote!(#new.envelopes(&crate::servers::ENVELOPES))
+    } else {
+        new
+    };
+    let mut exports = vec![
+        quote!(Credential),
+        quote!(RequestOptions),
+        quote!(Response),
+        quote!(RetryPolicy),
+        quote!(Secret),
+        quote!(RejectedFuture),
+        quote!(StaticToken),
+        quote!(TokenFuture),
+        quote!(TokenSource),
+    ];
+    if has("sessions") {
+        exports.push(quote!(Session));
+        exports.push(quote!(Tokens));
+    }
+    if has("encryption") {
+        exports.push(quote!(EncryptionKey));
+    }
     quote! {
         #(#crate_lines)*
         #![deny(missing_docs)]
 
+        #runtime
+
         #[rustfmt::skip]
         pub mod operations;
-        pub mod runtime;
         #[rustfmt::skip]
         pub mod security;
         #[rustfmt::skip]
@@ -137,24 +181,38 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub mod types;
         #webhooks
 
-        pub use runtime::ApiError;
-        pub use runtime::Client;
-        pub use runtime::ClientBuilder;
-        pub use runtime::Credential;
-        pub use runtime::EncryptionKey;
-        pub use runtime::Error;
-        pub use runtime::RequestOptions;
-        pub use runtime::Response;
-        pub use runtime::Result;
-        pub use runtime::RetryPolicy;
-        pub use runtime::Secret;
-        pub use runtime::Session;
-        pub use runtime::StaticToken;
-        pub use runtime::TokenSource;
-        pub use runtime::Tokens;
+        #(pub use runtime::#exports;)*
 
         #error_code
+
+        /// Everything that can go wrong with a call: the API's errors with their [`ErrorCode`], transport
+        /// failures that say whether the request was sent, timeouts, undecodable and unexpected responses.
+        pub type Error = runtime::Error<ErrorCode>;
+
+        /// An error the API reported, with its code, message, field and request id.
+        pub type ApiError = runtime::ApiError<ErrorCode>;
+
+        /// The result of a call.
+        pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+        #client(runtime, code = ErrorCode, new = #new);
+
+        const _: () = runtime::codegen::require_interface(#interface);
     }
+}
+
+/// The type of the error envelope's code, when it is text (`String` or an open enum).
+fn error_code_type(api: &Api) -> Option<TokenStream> {
+    let t = api.error_code.as_ref()?;
+    let textual = match t {
+        crate::ir::Ty::String => true,
+        crate::ir::Ty::Named(name) => api
+            .types
+            .iter()
+            .any(|d| &d.name == name && matches!(d.kind, crate::ir::TypeKind::Enum { .. })),
+        _ => false,
+    };
+    textual.then(|| ty(t, Site::Outside))
 }
 
 /// `src/security.rs`: one `static` per scheme and the builder methods that set their credentials.
@@ -172,9 +230,9 @@ pub fn security(api: &Api) -> TokenStream {
         let text = doc(&s.doc);
         quote! {
             #text
-            pub static #c: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
+            pub static #c: crate::runtime::codegen::SecurityScheme = crate::runtime::codegen::SecurityScheme {
                 name: #name,
-                kind: crate::runtime::SchemeKind::#kind,
+                kind: crate::runtime::codegen::SchemeKind::#kind,
             };
         }
     });
@@ -206,6 +264,41 @@ pub fn security(api: &Api) -> TokenStream {
         }
     });
     let session = super::session::session(api);
+    let features = super::runtime::features(api);
+    let session_methods = features.contains(&"sessions").then(|| {
+        quote! {
+            impl crate::ClientBuilder {
+                /// Takes the tokens of a token scheme from a [`Session`](crate::Session), which logs in,
+                /// refreshes and logs out through the client being built; [`Client::session`](crate::Client::session)
+                /// returns it.
+                pub fn session(
+                    self,
+                    scheme: &'static crate::runtime::codegen::SecurityScheme,
+                    session: crate::Session,
+                ) -> Self {
+                    crate::ClientBuilder { inner: self.inner.session(scheme, session) }
+                }
+            }
+
+            impl crate::Client {
+                /// The session configured with a login or resumed tokens, to log in early or log out.
+                pub fn session(&self) -> Option<&crate::Session> {
+                    self.inner.session()
+                }
+            }
+        }
+    });
+    let encryption_methods = features.contains(&"encryption").then(|| {
+        quote! {
+            impl crate::ClientBuilder {
+                /// Encrypts, in every JSON request body, the members the API marks as encrypted
+                /// (passwords, PINs), with the tenant's public key.
+                pub fn encryption_key(self, key: crate::EncryptionKey) -> Self {
+                    crate::ClientBuilder { inner: self.inner.encryption_key(key) }
+                }
+            }
+        }
+    });
     quote! {
         //! The API's security schemes, and the [`ClientBuilder`](crate::ClientBuilder) methods that set their credentials.
         //!
@@ -216,6 +309,8 @@ pub fn security(api: &Api) -> TokenStream {
             #(#methods)*
         }
 
+        #session_methods
+        #encryption_methods
         #session
     }
 }
@@ -256,6 +351,42 @@ pub fn servers(api: &Api) -> TokenStream {
             }
         });
     let list = api.servers.iter().map(server);
+    let envelopes = api.envelopes.as_ref().map(|e| {
+        let opt = |name: &Option<String>| match name {
+            Some(n) => quote!(Some(#n)),
+            None => quote!(None),
+        };
+        let data = &e.data;
+        let success = opt(&e.success);
+        let status = opt(&e.status);
+        let error = opt(&e.error);
+        let codes = &e.codes;
+        let message = opt(&e.message);
+        let metadata = opt(&e.metadata);
+        let request_id = opt(&e.request_id);
+        let processing_time_ms = opt(&e.processing_time_ms);
+        let [code, error_message, field, details] = &e.error_members;
+        quote! {
+            /// The member names of the API's response envelopes, which the client reads itself.
+            pub static ENVELOPES: crate::runtime::codegen::Envelopes = crate::runtime::codegen::Envelopes {
+                data: #data,
+                success: #success,
+                status: #status,
+                error: #error,
+                error_members: crate::runtime::codegen::ErrorMembers {
+                    code: #code,
+                    message: #error_message,
+                    field: #field,
+                    details: #details,
+                },
+                codes: &[#(#codes),*],
+                message: #message,
+                metadata: #metadata,
+                request_id: #request_id,
+                processing_time_ms: #processing_time_ms,
+            };
+        }
+    });
     quote! {
         //! The servers the spec declares at its root; operations with servers of their own use those.
         //!
@@ -263,14 +394,19 @@ pub fn servers(api: &Api) -> TokenStream {
         //! [`ClientBuilder::server_variable`](crate::ClientBuilder::server_variable) sets them.
 
         /// Every root server, in the spec's order; the first is the default.
-        pub static SERVERS: &[crate::runtime::Server] = &[#(#list),*];
+        pub static SERVERS: &[crate::runtime::codegen::Server] = &[#(#list),*];
+
+        #envelopes
 
         #(#consts)*
     }
 }
 
-/// `Cargo.toml`.
-pub fn cargo_toml(api: &Api, config: &Config) -> String {
+/// `Cargo.toml`: the runtime, with the features the spec uses (or its source's dependencies when vendored),
+/// and the crates the generated code names.
+pub fn cargo_toml(api: &Api, config: &Config) -> Result<String, String> {
+    let manifest = super::runtime::Manifest::read()?;
+    let features = super::runtime::features(api);
     let description = config
         .description
         .clone()
@@ -280,7 +416,14 @@ pub fn cargo_toml(api: &Api, config: &Config) -> String {
         .as_deref()
         .map(|r| format!("repository = {}\n", toml_string(r)))
         .unwrap_or_default();
-    format!(
+    let dependencies = manifest.dependency_lines(&config.runtime, &features);
+    let features_section = match config.runtime {
+        crate::Runtime::Vendored => {
+            format!("\n[features]\n{}\n", manifest.vendored_features(&features))
+        }
+        _ => String::new(),
+    };
+    Ok(format!(
         r#"[package]
 name = {name}
 version = {version}
@@ -293,34 +436,16 @@ keywords = ["api", "client", "openapi", "async"]
 categories = ["api-bindings", "web-programming::http-client"]
 
 [dependencies]
-aws-lc-rs = "1.13"
-base64 = "0.22"
-fastrand = "2.3"
-httpdate = "1.0"
-percent-encoding = "2.3"
-reqwest = {{ version = "0.13", default-features = false, features = ["json", "multipart", "query", "form", "rustls", "http2"] }}
-rust_decimal = {{ version = "1.39", default-features = false, features = ["serde", "std"] }}
-serde = {{ version = "1.0.200", features = ["derive"] }}
-serde_json = {{ version = "1.0.140", features = ["raw_value"] }}
-serde_urlencoded = "0.7"
-thiserror = "2"
-time = {{ version = "0.3.41", features = ["serde", "formatting", "parsing", "macros"] }}
-tokio = {{ version = "1.40", features = ["sync", "time"] }}
-tracing = "0.1.40"
-uuid = {{ version = "1.10", features = ["serde", "v4"] }}
-# Webhook signatures (runtime/webhooks.rs): HMAC-SHA256 and its constant-time check.
-hmac = "0.13"
-sha2 = "0.11"
-
+{dependencies}
+{features_section}
 [dev-dependencies]
-tokio = {{ version = "1.40", features = ["macros", "rt-multi-thread", "test-util"] }}
-wiremock = "0.6"
+tokio = {{ version = "1.40", features = ["macros", "rt-multi-thread"] }}
 "#,
         name = toml_string(&config.crate_name),
         version = toml_string(&config.crate_version),
         description = toml_string(&description),
         license = toml_string(&config.license),
-    )
+    ))
 }
 
 /// `README.md`.
@@ -407,7 +532,7 @@ fn production(api: &Api, links: bool) -> String {
     lines.join("\n")
 }
 
-fn toml_string(s: &str) -> String {
+pub(crate) fn toml_string(s: &str) -> String {
     let escaped: String = s
         .chars()
         .flat_map(|c| match c {

@@ -4,7 +4,7 @@
 //! - [`operations`]: one request builder per operation, grouped by tag;
 //! - [`crate_files`]: `lib.rs`, security schemes, servers, `Cargo.toml`, `README.md`;
 //! - [`webhooks`]: the webhook events and the signature scheme receivers verify;
-//! - [`runtime`]: the spec-independent runtime, copied verbatim.
+//! - [`runtime`]: the runtime crate the client depends on, or whose source it copies.
 
 mod crate_files;
 mod docs;
@@ -62,15 +62,19 @@ pub fn emit(api: &Api, file: &str, config: &Config) -> Result<Vec<GeneratedFile>
         return Err(errors);
     }
     let mut files = Vec::new();
+    let vendored = config.runtime == crate::Runtime::Vendored;
     if config.single_file {
-        for (name, text) in runtime::FILES {
-            match syn::parse_file(text) {
-                Ok(file) => {
-                    parsed.insert(format!("src/runtime/{name}"), file);
+        if vendored {
+            for (name, text) in runtime::FILES {
+                match syn::parse_file(runtime::without_tests(text)) {
+                    Ok(file) => {
+                        let name = if *name == "lib.rs" { "mod.rs" } else { name };
+                        parsed.insert(format!("src/runtime/{name}"), file);
+                    }
+                    Err(e) => errors.push(internal(format!(
+                        "the runtime's `{name}` does not parse: {e}"
+                    ))),
                 }
-                Err(e) => errors.push(internal(format!(
-                    "the runtime's `{name}` does not parse: {e}"
-                ))),
             }
         }
         let Some(root) = parsed.remove("src/lib.rs") else {
@@ -88,11 +92,14 @@ pub fn emit(api: &Api, file: &str, config: &Config) -> Result<Vec<GeneratedFile>
                 contents: header.rust(&prettyplease::unparse(file)),
             });
         }
-        for (name, text) in runtime::FILES {
-            files.push(GeneratedFile {
-                path: format!("src/runtime/{name}"),
-                contents: header.rust(text),
-            });
+        if vendored {
+            for (name, text) in runtime::FILES {
+                let name = if *name == "lib.rs" { "mod.rs" } else { name };
+                files.push(GeneratedFile {
+                    path: format!("src/runtime/{name}"),
+                    contents: header.rust(runtime::without_tests(text)),
+                });
+            }
         }
         for (name, source) in &config.examples {
             files.push(GeneratedFile {
@@ -101,10 +108,13 @@ pub fn emit(api: &Api, file: &str, config: &Config) -> Result<Vec<GeneratedFile>
             });
         }
         if config.manifest {
-            files.push(GeneratedFile {
-                path: "Cargo.toml".to_owned(),
-                contents: header.hash(&crate_files::cargo_toml(api, config)),
-            });
+            match crate_files::cargo_toml(api, config) {
+                Ok(manifest) => files.push(GeneratedFile {
+                    path: "Cargo.toml".to_owned(),
+                    contents: header.hash(&manifest),
+                }),
+                Err(message) => errors.push(internal(message)),
+            }
             files.push(GeneratedFile {
                 path: "README.md".to_owned(),
                 contents: header.markdown(&crate_files::readme(api, config)),

@@ -301,12 +301,12 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
             /// Sends the request and reads the response.
             pub async fn send(self) -> crate::Result<crate::Response<#output>> {
-                let mut request = crate::runtime::Request::new(&#constant);
+                let mut request = crate::runtime::codegen::Request::new(&#constant);
                 #(#param_stmts)*
                 #body_stmt
                 request.options(self.options);
                 self.client
-                    .execute(request, crate::runtime::ResponseShape::#shape)
+                    .execute(request, crate::runtime::codegen::ResponseShape::#shape)
                     .await
             }
         }
@@ -321,9 +321,9 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
 
         #[doc = #constant_doc]
-        static #constant: crate::runtime::Operation = crate::runtime::Operation {
+        static #constant: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
             id: #id,
-            method: reqwest::Method::#method,
+            method: crate::runtime::reqwest::Method::#method,
             path: #path,
             servers: #servers,
             security: &[#(#alternatives),*],
@@ -362,9 +362,11 @@ fn body_stmt(body: &Body) -> TokenStream {
     let media = &body.media_type;
     // `body` is a reference to the value, except for text and raw bodies, which are moved.
     let encode = match body.kind {
-        BodyKind::Json => quote!(request.json_body(body, crate::runtime::RequestEnvelope::None);),
+        BodyKind::Json => {
+            quote!(request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);)
+        }
         BodyKind::JsonEnvelope => {
-            quote!(request.json_body(body, crate::runtime::RequestEnvelope::Wrap);)
+            quote!(request.json_body(body, crate::runtime::codegen::RequestEnvelope::Wrap);)
         }
         BodyKind::Form => quote!(request.form_body(body);),
         BodyKind::Text => quote!(request.text_body(body, #media);),
@@ -378,12 +380,12 @@ fn body_stmt(body: &Body) -> TokenStream {
                     if is_bytes(&f.ty) {
                         match body.part_types.get(&f.wire) {
                             Some(content_type) => quote! {
-                                crate::runtime::Part::file(#wire, #v).with_content_type(#content_type)
+                                crate::runtime::codegen::Part::file(#wire, #v).with_content_type(#content_type)
                             },
-                            None => quote!(crate::runtime::Part::file(#wire, #v)),
+                            None => quote!(crate::runtime::codegen::Part::file(#wire, #v)),
                         }
                     } else {
-                        quote!(crate::runtime::Part::text(#wire, &#v))
+                        quote!(crate::runtime::codegen::Part::text(#wire, &#v))
                     }
                 };
                 let each = |list: TokenStream| {

@@ -60,27 +60,39 @@ pub fn session(api: &Api) -> TokenStream {
         impl crate::runtime::SessionApi for SessionOperations {
             fn login<'a>(
                 &'a self,
-                client: &'a crate::Client,
+                client: &'a crate::runtime::Client,
                 username: &'a str,
                 password: &'a crate::Secret,
             ) -> crate::runtime::TokensFuture<'a> {
-                Box::pin(async move { #login })
+                Box::pin(async move {
+                    let client = &crate::Client::from_runtime(client);
+                    let result: crate::Result<crate::runtime::Tokens> = async move { #login }.await;
+                    result.map_err(|e| e.map_code(|code| code.to_string()))
+                })
             }
 
             fn refresh<'a>(
                 &'a self,
-                client: &'a crate::Client,
+                client: &'a crate::runtime::Client,
                 refresh: &'a crate::Secret,
             ) -> crate::runtime::TokensFuture<'a> {
-                Box::pin(async move { #refresh })
+                Box::pin(async move {
+                    let client = &crate::Client::from_runtime(client);
+                    let result: crate::Result<crate::runtime::Tokens> = async move { #refresh }.await;
+                    result.map_err(|e| e.map_code(|code| code.to_string()))
+                })
             }
 
             fn logout<'a>(
                 &'a self,
-                client: &'a crate::Client,
+                client: &'a crate::runtime::Client,
                 tokens: &'a crate::runtime::Tokens,
             ) -> crate::runtime::LogoutFuture<'a> {
-                Box::pin(async move { #logout })
+                Box::pin(async move {
+                    let client = &crate::Client::from_runtime(client);
+                    let result: crate::Result<()> = async move { #logout }.await;
+                    result.map_err(|e| e.map_code(|code| code.to_string()))
+                })
             }
         }
 

@@ -4,6 +4,7 @@
 //! schemas that need a name), every operation a method with typed parameters, a body and a response shape,
 //! plus security schemes, servers and webhooks. Every Rust name is decided here; the emitters only print.
 
+mod envelopes;
 pub mod names;
 mod operations;
 mod recursion;
@@ -37,6 +38,8 @@ pub struct Api {
     pub servers: Vec<Server>,
     /// The type of the error envelope's `error.code`, when the spec declares an error envelope.
     pub error_code: Option<Ty>,
+    /// The member names of the response envelopes, when the spec declares them.
+    pub envelopes: Option<envelopes::EnvelopeNames>,
     /// Custom date formats the types use.
     pub formats: Vec<DateFormat>,
     /// The session a token scheme declares (`x-fincode-session`).
@@ -482,6 +485,7 @@ pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
         schemes,
         servers: operations::servers(&openapi.servers),
         error_code,
+        envelopes: envelopes::read(spec),
         formats,
         session: None,
         webhooks,
