@@ -42,7 +42,7 @@
 //!
 //! - Retries ([`RetryPolicy`]): connection errors, timeouts, 408, 409, 429 and 5xx are retried twice by default, after the server's `Retry-After` or `retry-after-ms` (up to 120 s; a longer one is not waited for) or an exponential backoff with jitter (0.5 s doubling up to 8 s). `POST`, `PUT` and `PATCH` are retried only when the operation takes an idempotency key, which the client generates once per call and sends on every attempt. `Response::attempts()` and `Error::attempts()` tell how many attempts were made.
 //! - Timeouts: 60 s per attempt and 10 s to connect by default ([`ClientBuilder::timeout`]); [`RequestOptions`] overrides the timeout and the retry policy for one call (`.options(...)` on any request).
-//! - Logging: each call is a `tracing` span named `request` with the operation, method, path, attempts, status, request id and elapsed milliseconds; retries are `WARN` events. Tokens, passwords and other secrets appear neither in the logs nor in any `Debug` output.
+//! - Logging: each call is a `tracing` span named `request` (target `oas_runtime`, the runtime crate) with the operation, method, path, attempts, status, request id and elapsed milliseconds; retries are `WARN` events. Tokens, passwords and other secrets appear neither in the logs nor in any `Debug` output.
 //! - Encryption: with [`ClientBuilder::encryption_key`], the request members the API description marks as encrypted are sent RSA-OAEP (SHA-256) encrypted with the tenant's public key; [`EncryptionKey::encrypt`] also encrypts single values.
 //! - Sessions: `ClientBuilder::login(username, password)` logs in through `login` on first use, refreshes the access token through `refresh_token` shortly before it expires and once after a `401`, with a single refresh however many calls are waiting (refresh tokens can be used once), and logs in again when a refresh is refused; [`Client::session`] returns the [`Session`] to log in early or log out. A [`TokenSource`] of your own can supply tokens instead.
 //! - [`webhooks`]: the events the API sends to a receiver, and the verification of their signatures.
@@ -95,17 +95,17 @@ pub mod types;
 #[rustfmt::skip]
 pub mod webhooks;
 pub use runtime::Credential;
-pub use runtime::EncryptionKey;
-pub use runtime::RejectedFuture;
 pub use runtime::RequestOptions;
 pub use runtime::Response;
 pub use runtime::RetryPolicy;
 pub use runtime::Secret;
-pub use runtime::Session;
+pub use runtime::RejectedFuture;
 pub use runtime::StaticToken;
 pub use runtime::TokenFuture;
 pub use runtime::TokenSource;
+pub use runtime::Session;
 pub use runtime::Tokens;
+pub use runtime::EncryptionKey;
 /// The machine-readable code of the API's error envelope (open: unknown codes are kept).
 pub type ErrorCode = crate::types::ErrorCode;
 /// Everything that can go wrong with a call: the API's errors with their [`ErrorCode`], transport
@@ -116,10 +116,8 @@ pub type ApiError = runtime::ApiError<ErrorCode>;
 /// The result of a call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 runtime::client!(
-    runtime,
-    code = ErrorCode,
-    new = runtime::ClientBuilder::default()
-        .root_servers(crate::servers::SERVERS)
-        .envelopes(&crate::servers::ENVELOPES)
+    runtime, code = ErrorCode, new = runtime::ClientBuilder::default().root_servers(crate
+    ::servers::SERVERS).user_agent(concat!(env!("CARGO_PKG_NAME"), "/",
+    env!("CARGO_PKG_VERSION"))).envelopes(& crate ::servers::ENVELOPES)
 );
 const _: () = runtime::codegen::require_interface(1u32);

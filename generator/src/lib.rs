@@ -55,9 +55,17 @@
 //! include!(concat!(env!("OUT_DIR"), "/petstore.rs"));
 //! ```
 //!
-//! The crate needs the dependencies the generated `Cargo.toml` lists (reqwest, serde, serde_json, time,
-//! uuid, rust_decimal, thiserror, tokio, base64, percent-encoding, serde_urlencoded, hmac, sha2);
-//! `tests/build-script` in this repository is a complete example.
+//! The crate needs what the generated `Cargo.toml` would list: `oas-runtime` (the runtime every generated
+//! client calls, in `generator/runtime/`) with the features the spec uses, and `serde`, `serde_json`, `time`,
+//! `uuid` and `rust_decimal`, which the generated types name; or, with [`Runtime::Vendored`], the runtime's
+//! source inline and its own dependencies. `tests/build-script` in this repository is a complete example.
+//!
+//! # Where the runtime comes from
+//!
+//! [`Config::runtime`] chooses: [`Runtime::Vendored`] (the default) copies the runtime's source into the
+//! crate, so that it builds anywhere with only the registry's crates; [`Runtime::Path`] and
+//! [`Runtime::Registry`] depend on the `oas-runtime` crate instead, with exactly the features (`sessions`,
+//! `encryption`, `webhooks`, `multipart`) the spec uses.
 //!
 //! # Checking a spec
 //!

@@ -152,7 +152,7 @@ macro_rules! client {
                 }
             }
 
-            /// The `User-Agent` header (default: the runtime's name and version).
+            /// The `User-Agent` header (default: the client crate's name and version).
             pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
                 ClientBuilder {
                     inner: self.inner.user_agent(user_agent),

@@ -141,6 +141,7 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     let new = quote! {
         runtime::ClientBuilder::default()
             .root_servers(crate::servers::SERVERS)
+            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
     };
     let new = if api.envelopes.is_some() {
         quote!(#new.envelopes(&crate::servers::ENVELOPES))
@@ -507,7 +508,7 @@ fn production(api: &Api, links: bool) -> String {
             link("ClientBuilder::timeout"),
             link("RequestOptions")
         ),
-        "- Logging: each call is a `tracing` span named `request` with the operation, method, path, attempts, status, request id and elapsed milliseconds; retries are `WARN` events. Tokens, passwords and other secrets appear neither in the logs nor in any `Debug` output.".to_owned(),
+        "- Logging: each call is a `tracing` span named `request` (target `oas_runtime`, the runtime crate) with the operation, method, path, attempts, status, request id and elapsed milliseconds; retries are `WARN` events. Tokens, passwords and other secrets appear neither in the logs nor in any `Debug` output.".to_owned(),
         format!(
             "- Encryption: with {}, the request members the API description marks as encrypted are sent RSA-OAEP (SHA-256) encrypted with the tenant's public key; {} also encrypts single values.",
             link("ClientBuilder::encryption_key"),
