@@ -95,17 +95,17 @@ pub mod types;
 #[rustfmt::skip]
 pub mod webhooks;
 pub use runtime::Credential;
+pub use runtime::EncryptionKey;
+pub use runtime::RejectedFuture;
 pub use runtime::RequestOptions;
 pub use runtime::Response;
 pub use runtime::RetryPolicy;
 pub use runtime::Secret;
-pub use runtime::RejectedFuture;
+pub use runtime::Session;
 pub use runtime::StaticToken;
 pub use runtime::TokenFuture;
 pub use runtime::TokenSource;
-pub use runtime::Session;
 pub use runtime::Tokens;
-pub use runtime::EncryptionKey;
 /// The machine-readable code of the API's error envelope (open: unknown codes are kept).
 pub type ErrorCode = crate::types::ErrorCode;
 /// Everything that can go wrong with a call: the API's errors with their [`ErrorCode`], transport
@@ -115,9 +115,5 @@ pub type Error = runtime::Error<ErrorCode>;
 pub type ApiError = runtime::ApiError<ErrorCode>;
 /// The result of a call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-runtime::client!(
-    runtime, code = ErrorCode, new = runtime::ClientBuilder::default().root_servers(crate
-    ::servers::SERVERS).user_agent(concat!(env!("CARGO_PKG_NAME"), "/",
-    env!("CARGO_PKG_VERSION"))).envelopes(& crate ::servers::ENVELOPES)
-);
-const _: () = runtime::codegen::require_interface(1u32);
+runtime::client!(runtime, ErrorCode, servers::client_builder);
+const _: () = runtime::codegen::require_interface(1);

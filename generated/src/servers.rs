@@ -15,6 +15,13 @@ pub static SERVERS: &[crate::runtime::codegen::Server] = &[
         variables: &[("domain", "trustremit")],
     },
 ];
+/// A runtime client builder for this API: its servers, its envelopes and the crate's user agent.
+pub(crate) fn client_builder() -> crate::runtime::ClientBuilder {
+    crate::runtime::ClientBuilder::default()
+        .root_servers(SERVERS)
+        .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+        .envelopes(&ENVELOPES)
+}
 /// The member names of the API's response envelopes, which the client reads itself.
 pub static ENVELOPES: crate::runtime::codegen::Envelopes = crate::runtime::codegen::Envelopes {
     data: "data",

@@ -4,15 +4,15 @@
 /// Defines a generated crate's `Client` and `ClientBuilder`: its own types, to which it adds the
 /// API's operation groups and credential setters, around this runtime's.
 ///
-/// `client!(runtime, code = ErrorCode, new = EXPR)` takes the name of this runtime at the calling
-/// crate's root, the type of the API's error codes (`String` where the spec declares none; it must
-/// implement `From<&str>` and `Display`), and an expression of type `runtime::ClientBuilder` that
-/// starts a builder with the API's servers and envelopes.
+/// `client!(runtime, ErrorCode, servers::client_builder)` takes the name of this runtime at the
+/// calling crate's root, the type of the API's error codes (`String` where the spec declares none; it
+/// must implement `From<&str>` and `Display`), and the path of a function returning a
+/// `runtime::ClientBuilder` set up with the API's servers and envelopes.
 /// The methods of capabilities behind a feature (`session`, `encryption_key`) are added by the
 /// generated crate where its spec uses them.
 #[macro_export]
 macro_rules! client {
-    ($rt:ident, code = $code:ty, new = $new:expr) => {
+    ($rt:ident, $code:ty, $new:path) => {
         /// A client of the API. Cloning it is cheap: clones share the connection pool and the
         /// configuration.
         #[derive(Clone, Debug)]
@@ -29,7 +29,7 @@ macro_rules! client {
         impl Client {
             /// Starts configuring a client of the API, on its first server.
             pub fn builder() -> ClientBuilder {
-                ClientBuilder { inner: $new }
+                ClientBuilder { inner: $new() }
             }
 
             /// A client like this one (sharing its connection pool) with `credential` for `scheme`.

@@ -138,16 +138,7 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         ),
     };
     let interface = super::runtime::interface().unwrap_or_default();
-    let new = quote! {
-        runtime::ClientBuilder::default()
-            .root_servers(crate::servers::SERVERS)
-            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
-    };
-    let new = if api.envelopes.is_some() {
-        quote!(#new.envelopes(&crate::servers::ENVELOPES))
-    } else {
-        new
-    };
+    let interface = proc_macro2::Literal::u32_unsuffixed(interface);
     let mut exports = vec![
         quote!(Credential),
         quote!(RequestOptions),
@@ -166,6 +157,8 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     if has("encryption") {
         exports.push(quote!(EncryptionKey));
     }
+    // In rustfmt's order, so that `cargo fmt` leaves the file as it is.
+    exports.sort_by_key(|e| e.to_string());
     quote! {
         #(#crate_lines)*
         #![deny(missing_docs)]
@@ -196,7 +189,7 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         /// The result of a call.
         pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-        #client(runtime, code = ErrorCode, new = #new);
+        #client(runtime, ErrorCode, servers::client_builder);
 
         const _: () = runtime::codegen::require_interface(#interface);
     }
@@ -352,6 +345,10 @@ pub fn servers(api: &Api) -> TokenStream {
             }
         });
     let list = api.servers.iter().map(server);
+    let envelopes_call = api
+        .envelopes
+        .as_ref()
+        .map(|_| quote!(.envelopes(&ENVELOPES)));
     let envelopes = api.envelopes.as_ref().map(|e| {
         let opt = |name: &Option<String>| match name {
             Some(n) => quote!(Some(#n)),
@@ -396,6 +393,14 @@ pub fn servers(api: &Api) -> TokenStream {
 
         /// Every root server, in the spec's order; the first is the default.
         pub static SERVERS: &[crate::runtime::codegen::Server] = &[#(#list),*];
+
+        /// A runtime client builder for this API: its servers, its envelopes and the crate's user agent.
+        pub(crate) fn client_builder() -> crate::runtime::ClientBuilder {
+            crate::runtime::ClientBuilder::default()
+                .root_servers(SERVERS)
+                .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                #envelopes_call
+        }
 
         #envelopes
 
