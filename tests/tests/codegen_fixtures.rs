@@ -341,5 +341,52 @@ fn a_crate_generated_outside_the_workspace_builds_as_it_is() {
         "cargo check of the crate in {}:\n{stderr}",
         out.display()
     );
+
+    // The same crate as one file for `include!`, the runtime inline: what a build script without a
+    // runtime dependency gets.
+    let text =
+        fs::read_to_string(root().join("tests/build-script/petstore.yaml")).expect("petstore");
+    let mut config = Config::new("petstore");
+    config.single_file(true);
+    let single = generate("petstore.yaml", &text, &config).expect("the petstore generates");
+    let [file] = single.files.as_slice() else {
+        panic!(
+            "one file, not {:?}",
+            single.files.iter().map(|f| &f.path).collect::<Vec<_>>()
+        );
+    };
+    assert!(
+        file.contents.contains("mod runtime {"),
+        "the runtime is inline"
+    );
+    assert!(
+        !file.contents.contains("mod tests"),
+        "without the runtime's tests"
+    );
+    let _ = fs::remove_dir_all(out.join("src"));
+    fs::create_dir_all(out.join("src")).expect("creating src");
+    fs::write(out.join("src").join(&file.path), &file.contents).expect("writing the file");
+    fs::write(
+        out.join("src/lib.rs"),
+        format!("include!(\"{}\");\n", file.path),
+    )
+    .expect("writing lib.rs");
+    let output = Command::new(env!("CARGO"))
+        .args(["check", "--offline", "--quiet", "--message-format", "short"])
+        .current_dir(&out)
+        .env(
+            "CARGO_TARGET_DIR",
+            root().join("target/codegen-check/target"),
+        )
+        .env("CARGO_INCREMENTAL", "0")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("running cargo check");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && !stderr.contains(": warning"),
+        "cargo check of the single-file crate in {}:\n{stderr}",
+        out.display()
+    );
     let _ = fs::remove_dir_all(&out);
 }

@@ -123,10 +123,12 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     let has = |feature: &str| features.contains(&feature);
     let (runtime, client) = match config.runtime {
         crate::Runtime::Vendored => (
+            // Public, so that what this API does not use is not dead code; hidden, since users reach
+            // what they need through the crate root.
             quote! {
+                #[doc(hidden)]
                 #[macro_use]
-                #[allow(missing_docs)]
-                mod runtime;
+                pub mod runtime;
             },
             quote!(client!),
         ),
