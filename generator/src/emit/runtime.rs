@@ -4,7 +4,10 @@
 pub const FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/src/auth.rs")),
     ("client.rs", include_str!("../../runtime/src/client.rs")),
-    ("encryption.rs", include_str!("../../runtime/src/encryption.rs")),
+    (
+        "encryption.rs",
+        include_str!("../../runtime/src/encryption.rs"),
+    ),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("mod.rs", include_str!("../../runtime/src/lib.rs")),
     ("request.rs", include_str!("../../runtime/src/request.rs")),

@@ -4,6 +4,7 @@
 //! schemas that need a name), every operation a method with typed parameters, a body and a response shape,
 //! plus security schemes, servers and webhooks. Every Rust name is decided here; the emitters only print.
 
+pub mod extensions;
 pub mod names;
 mod operations;
 mod recursion;
@@ -337,6 +338,8 @@ pub struct Param {
     pub default: Option<String>,
     /// Documentation.
     pub doc: String,
+    /// Whether the value is a secret that `Debug` must not print (`format: password`, `x-fincode-sensitive`).
+    pub sensitive: bool,
 }
 
 /// How a request body is encoded.

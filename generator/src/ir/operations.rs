@@ -10,11 +10,12 @@ use openapiv3::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::extensions;
 use super::names::{self, bare, camel, snake, Namespace};
 use super::types::{component_key, Types};
 use super::{
-    doc_join, str_of, Body, BodyKind, Group, Operation, Param, ParamIn, ResponseDef, Scheme,
-    SchemeKind, Server, Shape, Ty, TypeKind,
+    doc_join, Body, BodyKind, Group, Operation, Param, ParamIn, ResponseDef, Scheme, SchemeKind,
+    Server, Shape, Ty, TypeKind,
 };
 use crate::load::Spec;
 use crate::pointer;
@@ -66,15 +67,8 @@ pub struct Envelopes {
 impl Envelopes {
     /// Reads the envelope declarations.
     pub fn read(spec: &Spec, types: &mut Types) -> Self {
-        let declared = spec.value.get("x-fincode-envelopes");
-        let key = |kind: &str| {
-            str_of(
-                declared
-                    .and_then(|d| d.get(kind))
-                    .and_then(|d| d.get("$ref")),
-            )
-            .and_then(component_key)
-        };
+        let key =
+            |kind: &str| extensions::envelope(&spec.value, kind).and_then(extensions::envelope_key);
         let mut envelopes = Envelopes {
             request: key("request"),
             success: key("success"),
@@ -315,9 +309,7 @@ fn operation_doc(op: &openapiv3::Operation, method: &str, path: &str) -> String 
     } else {
         doc.push_str(&format!("\n\n`{} {path}`", method.to_uppercase()));
     }
-    if let Some(note) = str_of(op.extensions.get("x-fincode-unverified")).or_else(|| {
-        (op.extensions.get("x-fincode-unverified") == Some(&Value::Bool(true))).then_some("")
-    }) {
+    if let Some(note) = extensions::unverified(&op.extensions) {
         doc.push_str(
             "\n\n**Unverified:** the public documentation does not confirm this operation.",
         );
@@ -507,6 +499,8 @@ impl Builder<'_, '_> {
                 continue;
             }
             let hint = format!("{builder}{}", bare(&camel(&data.name)));
+            let sensitive = extensions::sensitive(&data.extensions)
+                || matches!(&data.format, ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) if extensions::secret(s));
             let (ty, default) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let ty = self.types.ty(schema, &pointer::push(&at, "schema"), &hint);
@@ -553,6 +547,7 @@ impl Builder<'_, '_> {
                 required,
                 default: if data.required { default } else { None },
                 doc,
+                sensitive,
             });
         }
         // Required parameters first: path parameters in template order, then the others in spec order.

@@ -12,6 +12,7 @@
 
 use serde_json::Value;
 
+use super::extensions;
 use super::{Api, Field, Operation, SchemeKind, Ty, TypeKind};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::Spec;
@@ -75,12 +76,12 @@ pub fn build(spec: &Spec, api: &Api, diagnostics: &mut Vec<Diagnostic>) -> Optio
         .as_object()?;
     let mut found = None;
     for (name, scheme) in schemes {
-        let Some(extension) = scheme.get("x-fincode-session") else {
+        let Some(extension) = extensions::session(scheme) else {
             continue;
         };
         let at = pointer::push(
             &pointer::push("/components/securitySchemes", name),
-            "x-fincode-session",
+            extensions::SESSION,
         );
         let mut reader = Reader {
             spec,

@@ -9,10 +9,11 @@ use openapiv3::{
 };
 use serde_json::Value;
 
+use super::extensions;
 use super::names::{self, camel, snake, Namespace};
 use super::{
-    doc_join, str_of, DateFormat, DateKind, EnumVariant, Field, TaggedVariant, Ty, TypeDef,
-    TypeKind, UntaggedVariant,
+    doc_join, DateFormat, DateKind, EnumVariant, Field, TaggedVariant, Ty, TypeDef, TypeKind,
+    UntaggedVariant,
 };
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::Spec;
@@ -325,7 +326,7 @@ impl<'a> Types<'a> {
     }
 
     fn string(&mut self, schema: &Schema, format: &VariantOrUnknownOrEmpty<StringFormat>) -> Ty {
-        if let Some(pattern) = str_of(schema.schema_data.extensions.get("x-fincode-date-format")) {
+        if let Some(pattern) = extensions::date_format(&schema.schema_data.extensions) {
             return self.date_format(pattern).map_or(Ty::String, Ty::Formatted);
         }
         match format {
@@ -648,7 +649,7 @@ impl<'a> Types<'a> {
                 parts.push(text.to_owned());
             }
         }
-        if let Some(pattern) = str_of(data.extensions.get("x-fincode-date-format")) {
+        if let Some(pattern) = extensions::date_format(&data.extensions) {
             parts.push(format!("Date format: `{pattern}`."));
         }
         if let Some(default) = &data.default {
@@ -657,8 +658,8 @@ impl<'a> Types<'a> {
         if parts.is_empty() {
             parts.push(format!("The `{wire}` member."));
         }
-        let sensitive = is_secret(s);
-        let encrypted = data.extensions.get("x-fincode-encrypted") == Some(&Value::Bool(true));
+        let sensitive = extensions::secret(s);
+        let encrypted = extensions::encrypted(&data.extensions);
         if encrypted {
             parts.push(
                 "Sent encrypted (RSA-OAEP) when the client has an encryption key; see `ClientBuilder::encryption_key`."
@@ -765,21 +766,6 @@ pub fn component_key(reference: &str) -> Option<String> {
         return None;
     }
     Some(key.replace("~1", "/").replace("~0", "~"))
-}
-
-/// A secret: `format: password` or `x-fincode-sensitive`, or an array of them.
-fn is_secret(schema: &Schema) -> bool {
-    let marked =
-        schema.schema_data.extensions.get("x-fincode-sensitive") == Some(&Value::Bool(true));
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(st)) => {
-            marked || st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
-        }
-        SchemaKind::Type(Type::Array(a)) => {
-            marked || matches!(&a.items, Some(ReferenceOr::Item(items)) if is_secret(items))
-        }
-        _ => marked,
-    }
 }
 
 /// Base schemas that carry a discriminator and are extended by others (`allOf: [{$ref: Base}, ...]`, or named

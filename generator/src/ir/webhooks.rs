@@ -10,8 +10,9 @@
 use openapiv3::{PathItem, ReferenceOr, RequestBody};
 use serde_json::{Map, Value};
 
+use super::extensions;
 use super::names::{camel, Namespace};
-use super::types::{component_key, Types};
+use super::types::Types;
 use super::{doc_join, str_of, Ty, TypeKind};
 use crate::load::Spec;
 use crate::pointer;
@@ -105,20 +106,15 @@ pub enum SignedPart {
 /// Events are generated only with a signature scheme to verify them by: `x-webhooks` alone (Redoc's convention
 /// for OpenAPI 3.0, which GitHub's description follows with events told apart by a header) is left out.
 pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
-    let declared = spec.value.get("x-webhooks")?;
-    spec.value.get("x-fincode-webhook-signature")?;
+    let declared = extensions::webhooks(&spec.value)?;
+    extensions::webhook_signature(&spec.value)?;
     let Some(map) = declared.as_object() else {
         types.unsupported(EVENTS, "`x-webhooks` must map event names to path items");
         return None;
     };
     let signature = signature(spec, types);
     // Bodies are checked for the de-duplication member even when the rest of the scheme is refused.
-    let dedupe_member = spec
-        .value
-        .pointer("/x-fincode-webhook-signature/dedupe-key")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|m| !m.is_empty());
+    let dedupe_member = extensions::webhook_dedupe_key(&spec.value);
     let mut variants = Namespace::with_reserved(&["Unknown"]);
     let mut events = Vec::new();
     let mut members: Option<Vec<String>> = None;
@@ -322,11 +318,10 @@ fn lists(types: &Types, ty: &Ty, value: &str) -> bool {
 
 /// The envelope `x-fincode-envelopes` declares for webhooks (`webhook`), if any.
 fn envelope(spec: &Spec, types: &mut Types) -> Option<Ty> {
-    let declared = spec.value.get("x-fincode-envelopes")?.get("webhook")?;
+    let declared = extensions::envelope(&spec.value, "webhook")?;
     let at = "/x-fincode-envelopes/webhook";
-    let name = str_of(declared.get("$ref"))
-        .and_then(component_key)
-        .and_then(|key| types.component(&key).map(str::to_owned));
+    let name =
+        extensions::envelope_key(declared).and_then(|key| types.component(&key).map(str::to_owned));
     if name.is_none() {
         types.unsupported(
             at,
@@ -398,7 +393,7 @@ impl Reader<'_, '_, '_> {
 
 /// The signature scheme, or `None` after recording why the runtime cannot verify it.
 fn signature(spec: &Spec, types: &mut Types) -> Option<Signature> {
-    let declared = spec.value.get("x-fincode-webhook-signature")?;
+    let declared = extensions::webhook_signature(&spec.value)?;
     let Some(map) = declared.as_object() else {
         types.unsupported(SCHEME, "the webhook signature scheme must be a map");
         return None;
