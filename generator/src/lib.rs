@@ -67,6 +67,7 @@
 //! assert!(report.is_clean(), "{report}");
 //! ```
 
+mod check;
 mod config;
 pub mod diagnostic;
 mod emit;

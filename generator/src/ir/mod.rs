@@ -14,7 +14,7 @@ pub mod webhooks;
 
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Rule};
+use crate::diagnostic::Diagnostic;
 use crate::load::Spec;
 
 /// The API as the emitters see it.
@@ -448,21 +448,14 @@ pub struct Server {
 /// Builds the IR, or fails with every problem found.
 pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
-    if !crate::lint::refs::unresolved(spec, &mut diagnostics) {
+    if !crate::check::refs::unresolved(spec, &mut diagnostics) {
         return Err(diagnostics);
     }
     let Some(openapi) = spec.openapi.as_ref() else {
         return Err(diagnostics);
     };
     // A path template and its parameters must agree, or a method could never build its URL.
-    let mut operation_rules = Vec::new();
-    crate::lint::operations::check(spec, &mut operation_rules);
-    diagnostics.extend(operation_rules.into_iter().filter(|d| {
-        matches!(
-            d.rule,
-            Rule::PathParamUndeclared | Rule::PathParamNotInTemplate
-        )
-    }));
+    crate::check::path_params::check(spec, &mut diagnostics);
     let mut ctx = types::Types::new(spec, openapi);
     let envelopes = operations::Envelopes::read(spec, &mut ctx);
     let ops = operations::build(openapi, &mut ctx, &envelopes);
