@@ -8,6 +8,7 @@ pub mod extensions;
 pub mod names;
 mod operations;
 mod recursion;
+mod reserved;
 pub mod session;
 mod types;
 pub mod webhooks;

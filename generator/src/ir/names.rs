@@ -106,6 +106,11 @@ impl Namespace {
         }
     }
 
+    /// A namespace in which `taken` are already taken.
+    pub fn with_taken(taken: BTreeSet<String>) -> Self {
+        Namespace { taken }
+    }
+
     /// Takes `wanted`, or the first free `wanted2`, `wanted3`...
     pub fn claim(&mut self, wanted: &str) -> String {
         let base = bare(wanted);

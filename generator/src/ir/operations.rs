@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::extensions;
 use super::names::{self, bare, camel, snake, Namespace};
+use super::reserved;
 use super::types::{component_key, Types};
 use super::{
     doc_join, Body, BodyKind, Group, Operation, Param, ParamIn, ResponseDef, Scheme, SchemeKind,
@@ -19,40 +20,6 @@ use super::{
 };
 use crate::load::Spec;
 use crate::pointer;
-
-/// Methods of the client that a group accessor may not take.
-const CLIENT_METHODS: &[&str] = &[
-    "builder",
-    "execute",
-    "session",
-    "with_credential",
-    "clone",
-    "fmt",
-];
-/// Methods of the client builder that a scheme's credential setter may not take.
-const BUILDER_METHODS: &[&str] = &[
-    "base_url",
-    "server",
-    "server_variable",
-    "credential",
-    "session",
-    "login",
-    "resume_session",
-    "retry_policy",
-    "max_response_bytes",
-    "encryption_key",
-    "timeout",
-    "no_timeout",
-    "connect_timeout",
-    "user_agent",
-    "default_header",
-    "http_client",
-    "root_servers",
-    "build",
-    "fmt",
-];
-/// Names inside a request builder that parameters may not take.
-const BUILDER_FIELDS: &[&str] = &["client", "body", "send", "into_future", "options"];
 
 /// The envelopes the spec declares in `x-fincode-envelopes`, by component key.
 #[derive(Debug, Default)]
@@ -120,7 +87,7 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
     b.schemes();
     let mut group_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut groups = Vec::new();
-    let mut group_methods = Namespace::with_reserved(CLIENT_METHODS);
+    let mut group_methods = Namespace::with_taken(reserved::client_methods());
     let mut type_names = Namespace::with_reserved(names::RESERVED_TYPES);
     for name in names::RESERVED_IN_OPERATIONS {
         type_names.claim(name);
@@ -156,7 +123,7 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
             module: modules.claim(&snake(label)),
             doc: doc.map_or(fallback, |d| d.trim().to_owned()),
         });
-        method_names.push(Namespace::default());
+        method_names.push(Namespace::with_taken(reserved::group_methods()));
         group_index.insert(tag.to_owned(), groups.len() - 1);
         groups.len() - 1
     };
@@ -357,7 +324,7 @@ impl Builder<'_, '_> {
     }
 
     fn schemes(&mut self) {
-        let mut methods = Namespace::with_reserved(BUILDER_METHODS);
+        let mut methods = Namespace::with_taken(reserved::client_builder_methods());
         let mut constants = Namespace::default();
         let openapi = self.openapi;
         let list = openapi.components.as_ref().map(|c| &c.security_schemes);
@@ -482,7 +449,7 @@ impl Builder<'_, '_> {
                 all.push((p, at));
             }
         }
-        let mut names = Namespace::with_reserved(BUILDER_FIELDS);
+        let mut names = Namespace::with_taken(reserved::request_builder_members());
         let mut params = Vec::new();
         for (p, at) in all {
             let location = match &p {
