@@ -258,7 +258,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         Shape::Empty => quote!(Empty),
     };
     let output = ty(&op.response.ty, Site::Outside);
-    let method = format_ident!("{}", op.http_method);
+    // The IR holds only the standard methods, each an associated constant of `reqwest::Method`.
+    let method = format_ident!("{}", op.http_method.as_str());
     let id = &op.id;
     let path = &op.path;
     let servers = match &op.servers {

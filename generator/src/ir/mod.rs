@@ -285,8 +285,8 @@ pub struct Operation {
     pub builder: String,
     /// The `static` describing it (`CALL_QUOTE`).
     pub constant: String,
-    /// The HTTP method, upper case.
-    pub http_method: String,
+    /// The HTTP method.
+    pub http_method: http::Method,
     /// The path template.
     pub path: String,
     /// Documentation: summary, description, and what the spec says about the operation.

@@ -143,6 +143,10 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
         };
         for (method, op) in item.iter() {
             let op_ptr = pointer::push(&item_ptr, method);
+            let Some(http_method) = http_method(method) else {
+                b.unsupported(&op_ptr, format!("`{method}` is not an HTTP method"));
+                continue;
+            };
             let tag = op.tags.first().map_or("", String::as_str);
             let group = add_group(tag, &mut groups, &mut method_names, &mut type_names);
             let id = op
@@ -158,7 +162,7 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
                 method_name,
                 builder: builder.clone(),
                 constant,
-                http_method: method.to_uppercase(),
+                http_method,
                 path: path.clone(),
                 doc: operation_doc(op, method, path),
                 deprecated: op.deprecated,
@@ -221,6 +225,21 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
     operations.sort_by_key(|o| o.group);
     let schemes = b.schemes;
     (groups, operations, schemes)
+}
+
+/// The method of a path item's member (`get`, `post`...).
+fn http_method(member: &str) -> Option<http::Method> {
+    Some(match member {
+        "get" => http::Method::GET,
+        "put" => http::Method::PUT,
+        "post" => http::Method::POST,
+        "delete" => http::Method::DELETE,
+        "options" => http::Method::OPTIONS,
+        "head" => http::Method::HEAD,
+        "patch" => http::Method::PATCH,
+        "trace" => http::Method::TRACE,
+        _ => return None,
+    })
 }
 
 /// Whether a header parameter carries an idempotency key.
