@@ -4,12 +4,17 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
 use super::docs;
-use crate::ir::{DateKind, Ty};
+use crate::ir::{DateKind, Ident, Ty};
 
-/// An identifier from a name the IR decided (`r#type` becomes a raw identifier).
-pub fn ident(name: &str) -> syn::Ident {
-    syn::parse_str::<syn::Ident>(name)
-        .unwrap_or_else(|_| syn::Ident::new("invalid_name", Span::call_site()))
+/// The identifier of a name the IR decided (`r#type` becomes a raw identifier).
+///
+/// [`Ident`] is checked when made, so both constructors here accept it.
+pub fn ident(name: &Ident) -> syn::Ident {
+    if name.is_raw() {
+        syn::Ident::new_raw(name.bare(), Span::call_site())
+    } else {
+        syn::Ident::new(name.as_str(), Span::call_site())
+    }
 }
 
 /// A field as a redacting `Debug` prints it.

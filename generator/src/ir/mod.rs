@@ -15,6 +15,8 @@ pub mod webhooks;
 
 use serde_json::Value;
 
+pub use names::Ident;
+
 use crate::diagnostic::Diagnostic;
 use crate::load::Spec;
 
@@ -83,7 +85,7 @@ pub enum Ty {
     /// `()`.
     Unit,
     /// A generated type, by its Rust name.
-    Named(String),
+    Named(Ident),
     /// `Vec<T>`.
     Vec(Box<Ty>),
     /// `BTreeMap<String, T>`.
@@ -98,7 +100,7 @@ pub enum Ty {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DateFormat {
     /// The module's name (`date_dd_mm_yyyy`).
-    pub module: String,
+    pub module: Ident,
     /// The `time` format description (`[day]/[month]/[year]`).
     pub description: String,
     /// The pattern as the spec gives it (`dd/MM/yyyy`).
@@ -160,7 +162,7 @@ impl Ty {
 #[derive(Debug, Clone)]
 pub struct TypeDef {
     /// The Rust name.
-    pub name: String,
+    pub name: Ident,
     /// Documentation, from `title`/`description`.
     pub doc: String,
     /// What it is.
@@ -182,7 +184,7 @@ pub enum TypeKind {
         /// Known values.
         variants: Vec<EnumVariant>,
         /// The name of the variant holding unknown values (`Unknown`, or `UnknownValue` when a value is called `Unknown`).
-        unknown: String,
+        unknown: Ident,
     },
     /// `oneOf`/`anyOf` with a discriminator: the variant is chosen by a property's value.
     Tagged {
@@ -191,14 +193,14 @@ pub enum TypeKind {
         /// `(variant name, discriminator value, payload type)`.
         variants: Vec<TaggedVariant>,
         /// The name of the variant keeping an unknown discriminator's whole object.
-        unknown: String,
+        unknown: Ident,
     },
     /// `oneOf`/`anyOf` without a discriminator: the first variant that deserializes wins.
     Untagged {
         /// Variants in spec order; an `Other(serde_json::Value)` variant follows them.
         variants: Vec<UntaggedVariant>,
         /// The name of the catch-all variant.
-        other: String,
+        other: Ident,
     },
     /// A name for another type (`pub type Name = T;`).
     Alias(Ty),
@@ -210,7 +212,7 @@ pub enum TypeKind {
 #[derive(Debug, Clone)]
 pub struct Field {
     /// The Rust name (a raw identifier for keywords).
-    pub name: String,
+    pub name: Ident,
     /// The JSON member name.
     pub wire: String,
     /// The type, `Option` when the member may be absent or null.
@@ -232,7 +234,7 @@ pub struct Field {
 #[derive(Debug, Clone)]
 pub struct EnumVariant {
     /// The Rust name.
-    pub name: String,
+    pub name: Ident,
     /// The value as sent.
     pub wire: String,
 }
@@ -241,7 +243,7 @@ pub struct EnumVariant {
 #[derive(Debug, Clone)]
 pub struct TaggedVariant {
     /// The Rust name.
-    pub name: String,
+    pub name: Ident,
     /// The discriminator value that selects it.
     pub tag: String,
     /// Its payload.
@@ -252,7 +254,7 @@ pub struct TaggedVariant {
 #[derive(Debug, Clone)]
 pub struct UntaggedVariant {
     /// The Rust name.
-    pub name: String,
+    pub name: Ident,
     /// Its payload.
     pub ty: Ty,
 }
@@ -263,11 +265,11 @@ pub struct Group {
     /// The tag, as the spec names it.
     pub tag: String,
     /// The accessor method (`remittance`).
-    pub method: String,
+    pub method: Ident,
     /// The struct the accessor returns (`Remittance`).
-    pub struct_name: String,
+    pub struct_name: Ident,
     /// The module holding the group's operations (`remittance`).
-    pub module: String,
+    pub module: Ident,
     /// Documentation, from the tag's description.
     pub doc: String,
 }
@@ -280,11 +282,11 @@ pub struct Operation {
     /// The index of its group in [`Api::groups`].
     pub group: usize,
     /// The method on the group (`call_quote`).
-    pub method_name: String,
+    pub method_name: Ident,
     /// The request builder struct (`CallQuote`).
-    pub builder: String,
+    pub builder: Ident,
     /// The `static` describing it (`CALL_QUOTE`).
-    pub constant: String,
+    pub constant: Ident,
     /// The HTTP method.
     pub http_method: http::Method,
     /// The path template.
@@ -328,7 +330,7 @@ pub struct Param {
     /// The name as sent.
     pub wire: String,
     /// The Rust name (argument or builder method).
-    pub name: String,
+    pub name: Ident,
     /// Where it goes.
     pub location: ParamIn,
     /// Its type (never `Option`; absence is handled by the builder).
@@ -411,9 +413,9 @@ pub struct Scheme {
     /// The spec's name (`XAuthToken`).
     pub name: String,
     /// The `static` describing it (`X_AUTH_TOKEN`).
-    pub constant: String,
+    pub constant: Ident,
     /// The client builder method that sets its credential (`x_auth_token`).
-    pub method: String,
+    pub method: Ident,
     /// What it sends.
     pub kind: SchemeKind,
     /// Documentation.

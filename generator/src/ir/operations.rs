@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::extensions;
-use super::names::{self, bare, camel, snake, Namespace};
+use super::names::{self, bare, camel, snake, Ident, InvalidName, Namespace};
 use super::reserved;
 use super::types::{component_key, Types};
 use super::{
@@ -90,7 +90,8 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
     let mut group_methods = Namespace::with_taken(reserved::client_methods());
     let mut type_names = Namespace::with_reserved(names::RESERVED_TYPES);
     for name in names::RESERVED_IN_OPERATIONS {
-        type_names.claim(name);
+        // Reserving: the names are identifiers, and claiming one only marks it taken.
+        let _ = type_names.claim(name);
     }
     let mut modules = Namespace::with_reserved(&["mod"]);
     let mut constants = Namespace::default();
@@ -104,9 +105,9 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
                          groups: &mut Vec<Group>,
                          method_names: &mut Vec<Namespace>,
                          type_names: &mut Namespace|
-     -> usize {
+     -> Result<usize, InvalidName> {
         if let Some(&i) = group_index.get(tag) {
-            return i;
+            return Ok(i);
         }
         let doc = docs.get(tag).copied().filter(|d| !d.trim().is_empty());
         // Operations without a tag are grouped under `api()`.
@@ -118,17 +119,20 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
         };
         groups.push(Group {
             tag: tag.to_owned(),
-            method: group_methods.claim(&snake(label)),
-            struct_name: type_names.claim(&camel(label)),
-            module: modules.claim(&snake(label)),
+            method: group_methods.claim(&snake(label))?,
+            struct_name: type_names.claim(&camel(label))?,
+            module: modules.claim(&snake(label))?,
             doc: doc.map_or(fallback, |d| d.trim().to_owned()),
         });
         method_names.push(Namespace::with_taken(reserved::group_methods()));
         group_index.insert(tag.to_owned(), groups.len() - 1);
-        groups.len() - 1
+        Ok(groups.len() - 1)
     };
-    for tag in &openapi.tags {
-        add_group(&tag.name, &mut groups, &mut method_names, &mut type_names);
+    for (i, tag) in openapi.tags.iter().enumerate() {
+        if let Err(e) = add_group(&tag.name, &mut groups, &mut method_names, &mut type_names) {
+            let at = pointer::push(&pointer::push_index("/tags", i), "name");
+            b.unsupported(&at, e.to_string());
+        }
     }
     let mut operations = Vec::new();
     for (path, item) in openapi.paths.paths.iter() {
@@ -148,14 +152,31 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
                 continue;
             };
             let tag = op.tags.first().map_or("", String::as_str);
-            let group = add_group(tag, &mut groups, &mut method_names, &mut type_names);
+            let group = match add_group(tag, &mut groups, &mut method_names, &mut type_names) {
+                Ok(group) => group,
+                Err(e) => {
+                    b.unsupported(&pointer::push(&op_ptr, "tags/0"), e.to_string());
+                    continue;
+                }
+            };
             let id = op
                 .operation_id
                 .clone()
                 .unwrap_or_else(|| format!("{method}_{}", path.replace(['{', '}'], "")));
-            let method_name = method_names[group].claim(&snake(&id));
-            let builder = type_names.claim(&camel(bare(&snake(&id))));
-            let constant = constants.claim(&bare(&method_name).to_shouty_snake_case());
+            let claimed = method_names[group]
+                .claim(&snake(&id))
+                .and_then(|method_name| {
+                    let builder = type_names.claim(&camel(method_name.bare()))?;
+                    let constant = constants.claim(&method_name.bare().to_shouty_snake_case())?;
+                    Ok((method_name, builder, constant))
+                });
+            let (method_name, builder, constant) = match claimed {
+                Ok(names) => names,
+                Err(e) => {
+                    b.unsupported(&op_ptr, format!("operation `{id}`: {e}"));
+                    continue;
+                }
+            };
             let mut operation = Operation {
                 id: id.clone(),
                 group,
@@ -253,7 +274,7 @@ fn encrypted_pointers(
     types: &Types,
     ty: &Ty,
     prefix: &str,
-    seen: &mut Vec<String>,
+    seen: &mut Vec<Ident>,
     out: &mut Vec<String>,
 ) {
     match ty {
@@ -403,10 +424,20 @@ impl Builder<'_, '_> {
                 description.as_deref(),
                 Some(&what),
             ]);
+            let claimed = constants
+                .claim(&bare(&snake(name)).to_shouty_snake_case())
+                .and_then(|constant| Ok((constant, methods.claim(&snake(name))?)));
+            let (constant, method) = match claimed {
+                Ok(names) => names,
+                Err(e) => {
+                    self.unsupported(&at, e.to_string());
+                    continue;
+                }
+            };
             self.schemes.push(Scheme {
                 name: name.clone(),
-                constant: constants.claim(&bare(&snake(name)).to_shouty_snake_case()),
-                method: methods.claim(&snake(name)),
+                constant,
+                method,
                 kind,
                 doc,
             });
@@ -525,9 +556,13 @@ impl Builder<'_, '_> {
             }
             let required =
                 location == ParamIn::Path || (data.required && default.is_none() && !generated);
+            let claimed = names.claim(&snake(&data.name));
+            let Some(name) = self.types.ident(claimed, &at) else {
+                continue;
+            };
             params.push(Param {
                 wire: data.name.clone(),
-                name: names.claim(&snake(&data.name)),
+                name,
                 location,
                 ty,
                 required,

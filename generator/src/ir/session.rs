@@ -13,7 +13,7 @@
 use serde_json::Value;
 
 use super::extensions;
-use super::{Api, Field, Operation, SchemeKind, Ty, TypeKind};
+use super::{Api, Field, Ident, Operation, SchemeKind, Ty, TypeKind};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::Spec;
 use crate::pointer;
@@ -41,7 +41,7 @@ pub struct SessionCall {
     /// The operation, an index into [`Api::operations`].
     pub operation: usize,
     /// The body type.
-    pub body: String,
+    pub body: Ident,
     /// What each argument of the body's `new` is, in order.
     pub args: Vec<(Input, bool)>,
     /// Optional members set after `new`: the member and what it holds.
@@ -63,7 +63,7 @@ pub enum Input {
 #[derive(Debug, Clone)]
 pub struct Member {
     /// The Rust field name.
-    pub field: String,
+    pub field: Ident,
     /// Whether it is an `Option<String>`.
     pub optional: bool,
 }

@@ -10,7 +10,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::extensions;
-use super::names::{self, camel, snake, Namespace};
+use super::names::{self, camel, snake, Ident, InvalidName, Namespace};
 use super::{
     doc_join, DateFormat, DateKind, EnumVariant, Field, TaggedVariant, Ty, TypeDef, TypeKind,
     UntaggedVariant,
@@ -28,14 +28,14 @@ pub struct Types<'a> {
     openapi: &'a OpenAPI,
     names: Namespace,
     /// Component schema key -> Rust name.
-    components: BTreeMap<String, String>,
+    components: BTreeMap<String, Ident>,
     /// Component schema keys whose schema is `nullable`.
     nullable: BTreeSet<String>,
     defs: BTreeMap<String, TypeDef>,
     formats: BTreeMap<String, DateFormat>,
     format_names: Namespace,
     /// Base schemas with a discriminator and children: Rust name -> `(tag, child's Rust name)`.
-    polymorphic: BTreeMap<String, Vec<(String, String)>>,
+    polymorphic: BTreeMap<Ident, Vec<(String, Ident)>>,
     diagnostics: Vec<Diagnostic>,
     depth: usize,
 }
@@ -68,7 +68,11 @@ impl<'a> Types<'a> {
         };
         let schemas = openapi.components.as_ref().map(|c| &c.schemas);
         for (key, schema) in schemas.into_iter().flatten() {
-            let name = types.names.claim(&camel(key));
+            let ptr = pointer::push("/components/schemas", key);
+            let claimed = types.names.claim(&camel(key));
+            let Some(name) = types.ident(claimed, &ptr) else {
+                continue;
+            };
             types.components.insert(key.clone(), name);
             if let ReferenceOr::Item(s) = schema {
                 if s.schema_data.nullable {
@@ -79,7 +83,9 @@ impl<'a> Types<'a> {
         types.polymorphic = polymorphic(schemas, &types.components);
         for (key, schema) in schemas.into_iter().flatten() {
             let ptr = pointer::push("/components/schemas", key);
-            let name = types.components[key].clone();
+            let Some(name) = types.components.get(key).cloned() else {
+                continue;
+            };
             match schema {
                 ReferenceOr::Item(s) => types.define(&name, s, &ptr),
                 ReferenceOr::Reference { reference } => {
@@ -100,7 +106,7 @@ impl<'a> Types<'a> {
             let key = self
                 .components
                 .iter()
-                .find(|(_, n)| **n == name)
+                .find(|(_, n)| n.as_str() == name)
                 .map(|(k, _)| k.clone());
             let ptr = key.map_or_else(String::new, |k| pointer::push("/components/schemas", &k));
             self.unsupported(
@@ -124,9 +130,16 @@ impl<'a> Types<'a> {
         self.diagnostics.push(d);
     }
 
+    /// The identifier a namespace handed out, or `None` after a finding at `ptr` saying why there is none.
+    pub fn ident(&mut self, claimed: Result<Ident, InvalidName>, ptr: &str) -> Option<Ident> {
+        claimed
+            .map_err(|e| self.unsupported(ptr, e.to_string()))
+            .ok()
+    }
+
     /// The Rust name of component schema `key`.
-    pub fn component(&self, key: &str) -> Option<&str> {
-        self.components.get(key).map(String::as_str)
+    pub fn component(&self, key: &str) -> Option<&Ident> {
+        self.components.get(key)
     }
 
     /// The definition of a generated type.
@@ -204,7 +217,10 @@ impl<'a> Types<'a> {
 
     fn inline(&mut self, schema: &Schema, ptr: &str, hint: &str) -> Ty {
         let ty = if self.is_compound(schema) {
-            let name = self.names.claim(&camel(hint));
+            let claimed = self.names.claim(&camel(hint));
+            let Some(name) = self.ident(claimed, ptr) else {
+                return Ty::Json;
+            };
             self.define(&name, schema, ptr);
             Ty::Named(name)
         } else {
@@ -371,9 +387,10 @@ impl<'a> Types<'a> {
         if !has_day {
             return None;
         }
-        let module = self
+        let claimed = self
             .format_names
             .claim(&format!("format_{}", snake(&pattern.replace('\'', ""))).replace("__", "_"));
+        let module = self.ident(claimed, "")?;
         let format = DateFormat {
             module,
             description,
@@ -388,11 +405,11 @@ impl<'a> Types<'a> {
         Some(format)
     }
 
-    fn insert(&mut self, name: &str, doc: String, kind: TypeKind) {
+    fn insert(&mut self, name: &Ident, doc: String, kind: TypeKind) {
         self.defs.insert(
-            name.to_owned(),
+            name.to_string(),
             TypeDef {
-                name: name.to_owned(),
+                name: name.clone(),
                 doc,
                 kind,
             },
@@ -400,7 +417,7 @@ impl<'a> Types<'a> {
     }
 
     /// Defines type `name` from `schema`.
-    fn define(&mut self, name: &str, schema: &Schema, ptr: &str) {
+    fn define(&mut self, name: &Ident, schema: &Schema, ptr: &str) {
         let data = &schema.schema_data;
         let mut doc = doc_join(&[data.title.as_deref(), data.description.as_deref()]);
         if doc.is_empty() {
@@ -419,25 +436,13 @@ impl<'a> Types<'a> {
                     .as_ref()
                     .map(|d| d.property_name.clone())
                     .unwrap_or_default();
-                let mut names = Namespace::with_reserved(&["Unknown"]);
-                let variants = self.polymorphic[name]
-                    .iter()
-                    .map(|(tag, child)| TaggedVariant {
-                        name: names.claim(&camel(tag)),
-                        tag: tag.clone(),
-                        ty: Ty::Named(child.clone()),
-                    })
-                    .collect();
-                TypeKind::Tagged {
-                    property,
-                    variants,
-                    unknown: "Unknown".to_owned(),
-                }
+                let children = self.polymorphic.get(name).cloned().unwrap_or_default();
+                self.tagged_kind(property, children, ptr)
             }
             SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
                 let values: Vec<&str> =
                     s.enumeration.iter().flatten().map(String::as_str).collect();
-                enumeration(&values)
+                self.enumeration(&values, ptr)
             }
             SchemaKind::Any(any)
                 if any.properties.is_empty()
@@ -447,7 +452,7 @@ impl<'a> Types<'a> {
                     && any.enumeration.iter().any(Value::is_string) =>
             {
                 let values: Vec<&str> = any.enumeration.iter().filter_map(Value::as_str).collect();
-                enumeration(&values)
+                self.enumeration(&values, ptr)
             }
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts }
                 if parts.len() > 1 =>
@@ -490,18 +495,14 @@ impl<'a> Types<'a> {
 
     fn union(
         &mut self,
-        name: &str,
+        name: &Ident,
         parts: &[ReferenceOr<Schema>],
         discriminator: Option<&openapiv3::Discriminator>,
         ptr: &str,
     ) -> TypeKind {
         if let Some(d) = discriminator {
-            if let Some(variants) = self.tagged(parts, d) {
-                return TypeKind::Tagged {
-                    property: d.property_name.clone(),
-                    variants,
-                    unknown: "Unknown".to_owned(),
-                };
+            if let Some(children) = self.tagged(parts, d) {
+                return self.tagged_kind(d.property_name.clone(), children, ptr);
             }
         }
         let mut names = Namespace::with_reserved(&["Other"]);
@@ -518,17 +519,59 @@ impl<'a> Types<'a> {
             // A variant hoisted for this union is named for its position, not after the union again.
             let hoisted = format!("{name}Variant{}", i + 1);
             let wanted = match &ty {
-                Ty::Named(n) if *n == hoisted => format!("Variant{}", i + 1),
+                Ty::Named(n) if *n == hoisted.as_str() => format!("Variant{}", i + 1),
                 other => variant_name(other),
             };
-            variants.push(UntaggedVariant {
-                name: names.claim(&wanted),
-                ty,
+            let claimed = names.claim(&wanted);
+            let Some(name) = self.ident(claimed, &at) else {
+                continue;
+            };
+            variants.push(UntaggedVariant { name, ty });
+        }
+        match self.ident(Ident::new("Other"), ptr) {
+            Some(other) => TypeKind::Untagged { variants, other },
+            None => TypeKind::Alias(Ty::Json),
+        }
+    }
+
+    /// A discriminated union of `(tag, type)` children, variants named after their tags.
+    fn tagged_kind(
+        &mut self,
+        property: String,
+        children: Vec<(String, Ident)>,
+        ptr: &str,
+    ) -> TypeKind {
+        let mut names = Namespace::with_reserved(&["Unknown"]);
+        let mut variants = Vec::new();
+        for (tag, child) in children {
+            let claimed = names.claim(&camel(&tag));
+            let Some(name) = self.ident(claimed, ptr) else {
+                continue;
+            };
+            variants.push(TaggedVariant {
+                name,
+                tag,
+                ty: Ty::Named(child),
             });
         }
-        TypeKind::Untagged {
-            variants,
-            other: "Other".to_owned(),
+        match self.ident(Ident::new("Unknown"), ptr) {
+            Some(unknown) => TypeKind::Tagged {
+                property,
+                variants,
+                unknown,
+            },
+            None => TypeKind::Alias(Ty::Json),
+        }
+    }
+
+    /// An open enum from its string values.
+    fn enumeration(&mut self, values: &[&str], ptr: &str) -> TypeKind {
+        match enumeration(values) {
+            Ok(kind) => kind,
+            Err(e) => {
+                self.unsupported(ptr, e.to_string());
+                TypeKind::Alias(Ty::String)
+            }
         }
     }
 
@@ -537,8 +580,7 @@ impl<'a> Types<'a> {
         &self,
         parts: &[ReferenceOr<Schema>],
         d: &openapiv3::Discriminator,
-    ) -> Option<Vec<TaggedVariant>> {
-        let mut names = Namespace::with_reserved(&["Unknown"]);
+    ) -> Option<Vec<(String, Ident)>> {
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
         for part in parts {
@@ -558,18 +600,14 @@ impl<'a> Types<'a> {
                 if !seen.insert(tag.clone()) {
                     continue;
                 }
-                variants.push(TaggedVariant {
-                    name: names.claim(&camel(&tag)),
-                    tag,
-                    ty: Ty::Named(rust.clone()),
-                });
+                variants.push((tag, rust.clone()));
             }
         }
         Some(variants)
     }
 
     /// A struct from an object schema, merging `allOf`.
-    fn structure(&mut self, name: &str, schema: &Schema, ptr: &str) -> TypeKind {
+    fn structure(&mut self, name: &Ident, schema: &Schema, ptr: &str) -> TypeKind {
         let mut merged = Merged::default();
         let mut visiting = BTreeSet::new();
         self.merge(schema, ptr, &mut merged, &mut visiting);
@@ -586,8 +624,12 @@ impl<'a> Types<'a> {
             let ty = self.ty_boxed(schema, at, &format!("{name}{}", names::bare(&camel(wire))));
             let ty = if is_required { ty } else { ty.optional() };
             let (doc, sensitive, encrypted) = self.field_doc(schema, wire);
+            let claimed = field_names.claim(&snake(wire));
+            let Some(field) = self.ident(claimed, at) else {
+                continue;
+            };
             fields.push(Field {
-                name: field_names.claim(&snake(wire)),
+                name: field,
                 wire: wire.clone(),
                 ty,
                 required: is_required,
@@ -599,8 +641,12 @@ impl<'a> Types<'a> {
         }
         for (i, (part, at)) in unions.iter().enumerate() {
             let ty = self.inline(part, at, &format!("{name}Variant{}", i + 1));
+            let claimed = field_names.claim(&format!("variant_{}", i + 1));
+            let Some(field) = self.ident(claimed, at) else {
+                continue;
+            };
             fields.push(Field {
-                name: field_names.claim(&format!("variant_{}", i + 1)),
+                name: field,
                 wire: String::new(),
                 ty,
                 required: true,
@@ -612,6 +658,7 @@ impl<'a> Types<'a> {
                 flatten: true,
             });
         }
+        let additional_name = self.ident(field_names.claim("additional_properties"), ptr);
         let additional = match additional {
             Some((AdditionalProperties::Any(true), _)) => Some(Ty::Json),
             Some((AdditionalProperties::Schema(s), at)) => {
@@ -620,8 +667,9 @@ impl<'a> Types<'a> {
             }
             _ => None,
         }
-        .map(|ty| Field {
-            name: field_names.claim("additional_properties"),
+        .zip(additional_name)
+        .map(|(ty, name)| Field {
+            name,
             wire: String::new(),
             ty: Ty::Map(Box::new(ty)),
             required: false,
@@ -772,8 +820,8 @@ pub fn component_key(reference: &str) -> Option<String> {
 /// by the discriminator's mapping): a reference to the base means any of its children, chosen by the tag.
 fn polymorphic(
     schemas: Option<&IndexMap<String, ReferenceOr<Schema>>>,
-    names: &BTreeMap<String, String>,
-) -> BTreeMap<String, Vec<(String, String)>> {
+    names: &BTreeMap<String, Ident>,
+) -> BTreeMap<Ident, Vec<(String, Ident)>> {
     let mut out = BTreeMap::new();
     let Some(schemas) = schemas else { return out };
     for (key, schema) in schemas {
@@ -817,7 +865,7 @@ fn polymorphic(
                 children.push((child.clone(), child.clone()));
             }
         }
-        let variants: Vec<(String, String)> = children
+        let variants: Vec<(String, Ident)> = children
             .into_iter()
             .filter_map(|(tag, child)| names.get(&child).map(|rust| (tag, rust.clone())))
             .collect();
@@ -829,7 +877,7 @@ fn polymorphic(
 }
 
 /// An open enum from its string values.
-fn enumeration(values: &[&str]) -> TypeKind {
+fn enumeration(values: &[&str]) -> Result<TypeKind, InvalidName> {
     let mut names = Namespace::default();
     let mut seen = BTreeSet::new();
     let mut variants = Vec::new();
@@ -843,22 +891,22 @@ fn enumeration(values: &[&str]) -> TypeKind {
             camel(value)
         };
         variants.push(EnumVariant {
-            name: names.claim(&wanted),
+            name: names.claim(&wanted)?,
             wire: (*value).to_owned(),
         });
     }
     let unknown = if names.contains("Unknown") {
-        names.claim("UnknownValue")
+        names.claim("UnknownValue")?
     } else {
-        names.claim("Unknown")
+        names.claim("Unknown")?
     };
-    TypeKind::Enum { variants, unknown }
+    Ok(TypeKind::Enum { variants, unknown })
 }
 
 /// The variant name of an untagged union's member, from its type.
 fn variant_name(ty: &Ty) -> String {
     match ty {
-        Ty::Named(n) => n.clone(),
+        Ty::Named(n) => n.to_string(),
         Ty::String | Ty::DateTime | Ty::Date | Ty::Formatted(_) | Ty::Bytes => "String".to_owned(),
         Ty::Bool => "Boolean".to_owned(),
         Ty::I32 | Ty::I64 => "Integer".to_owned(),
@@ -969,7 +1017,7 @@ mod tests {
 
     #[test]
     fn enum_values_get_open_variants() {
-        let TypeKind::Enum { variants, unknown } =
+        let Ok(TypeKind::Enum { variants, unknown }) =
             enumeration(&["active", "in-review", "", "active"])
         else {
             unreachable!()
@@ -981,7 +1029,7 @@ mod tests {
 
     #[test]
     fn a_value_called_unknown_moves_the_catch_all() {
-        let TypeKind::Enum { variants, unknown } = enumeration(&["known", "unknown"]) else {
+        let Ok(TypeKind::Enum { variants, unknown }) = enumeration(&["known", "unknown"]) else {
             unreachable!()
         };
         assert_eq!(variants[1].name, "Unknown");

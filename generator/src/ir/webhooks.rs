@@ -11,7 +11,7 @@ use openapiv3::{PathItem, ReferenceOr, RequestBody};
 use serde_json::{Map, Value};
 
 use super::extensions;
-use super::names::{camel, Namespace};
+use super::names::{camel, Ident, Namespace};
 use super::types::Types;
 use super::{doc_join, str_of, Ty, TypeKind};
 use crate::load::Spec;
@@ -44,7 +44,7 @@ pub struct Webhooks {
     /// The events, in the spec's order.
     pub events: Vec<Event>,
     /// The name of the variant keeping events this version does not know.
-    pub unknown: String,
+    pub unknown: Ident,
     /// The body member naming the event.
     pub event_member: String,
     /// How deliveries are signed.
@@ -59,11 +59,11 @@ pub struct Event {
     /// The event's name, as the body carries it (`transaction.created`).
     pub name: String,
     /// The variant of the event enum.
-    pub variant: String,
+    pub variant: Ident,
     /// The body's type: a generated struct.
     pub ty: Ty,
     /// The Rust name of the body's de-duplication member.
-    pub dedupe_field: String,
+    pub dedupe_field: Ident,
     /// Documentation: summary and description.
     pub doc: String,
     /// The body's example, when the spec gives one.
@@ -121,7 +121,12 @@ pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
     let mut complete = true;
     for (name, item) in map {
         let at = pointer::push(EVENTS, name);
-        let Some((event, naming)) = event(types, name, item, &at, dedupe_member) else {
+        let claimed = variants.claim(&camel(name));
+        let Some(variant) = types.ident(claimed, &at) else {
+            complete = false;
+            continue;
+        };
+        let Some((event, naming)) = event(types, name, variant, item, &at, dedupe_member) else {
             complete = false;
             continue;
         };
@@ -130,10 +135,7 @@ pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
             None => naming,
             Some(before) => before.into_iter().filter(|m| naming.contains(m)).collect(),
         });
-        events.push(Event {
-            variant: variants.claim(&camel(name)),
-            ..event
-        });
+        events.push(event);
     }
     let envelope = envelope(spec, types);
     let signature = signature?;
@@ -149,7 +151,7 @@ pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
     };
     Some(Webhooks {
         events,
-        unknown: "Unknown".to_owned(),
+        unknown: types.ident(Ident::new("Unknown"), EVENTS)?,
         event_member,
         signature,
         envelope,
@@ -160,6 +162,7 @@ pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
 fn event(
     types: &mut Types,
     name: &str,
+    variant: Ident,
     item: &Value,
     at: &str,
     dedupe_member: Option<&str>,
@@ -268,7 +271,7 @@ fn event(
     };
     let event = Event {
         name: name.to_owned(),
-        variant: String::new(),
+        variant,
         ty,
         dedupe_field: dedupe.name.clone(),
         doc: doc_join(&[op.summary.as_deref(), op.description.as_deref()]),
@@ -320,8 +323,7 @@ fn lists(types: &Types, ty: &Ty, value: &str) -> bool {
 fn envelope(spec: &Spec, types: &mut Types) -> Option<Ty> {
     let declared = extensions::envelope(&spec.value, "webhook")?;
     let at = "/x-fincode-envelopes/webhook";
-    let name =
-        extensions::envelope_key(declared).and_then(|key| types.component(&key).map(str::to_owned));
+    let name = extensions::envelope_key(declared).and_then(|key| types.component(&key).cloned());
     if name.is_none() {
         types.unsupported(
             at,
