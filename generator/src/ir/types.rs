@@ -990,6 +990,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_name_that_is_no_identifier_is_a_located_finding() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '204': {description: ok}\n";
+        let Ok((spec, _)) = crate::load::load(text) else {
+            panic!("the spec loads")
+        };
+        let Some(openapi) = spec.openapi.as_ref() else {
+            panic!("the spec is a document")
+        };
+        let mut types = Types::new(&spec, openapi);
+        let claimed = Namespace::default().claim("not-an-ident");
+        assert!(types.ident(claimed, "/paths/~1a/get").is_none());
+        let (_, findings) = types.finish();
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, Rule::CodegenUnsupported);
+        assert_eq!(findings[0].pointer, "/paths/~1a/get");
+        assert_eq!(findings[0].location.line, 5);
+        assert_eq!(
+            findings[0].message,
+            "`not-an-ident` cannot be made a Rust identifier"
+        );
+    }
+
+    #[test]
     fn java_patterns_become_time_descriptions() {
         assert_eq!(
             java_to_time("dd/MM/yyyy"),
