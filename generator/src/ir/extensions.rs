@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
 
-use super::types::component_key;
+use super::resolve::component_key;
 
 /// The webhook events, shaped like OpenAPI 3.1's `webhooks`.
 pub const WEBHOOKS: &str = "x-webhooks";

@@ -5,11 +5,14 @@
 //! plus security schemes, servers and webhooks. Every Rust name is decided here; the emitters only print.
 
 pub mod extensions;
+mod findings;
 pub mod names;
 mod operations;
 mod recursion;
 mod reserved;
+mod resolve;
 pub mod session;
+mod table;
 mod types;
 pub mod webhooks;
 
@@ -47,6 +50,21 @@ pub struct Api {
     pub session: Option<session::SessionDef>,
     /// The webhook events and their signature scheme, when the spec declares both.
     pub webhooks: Option<webhooks::Webhooks>,
+}
+
+impl Api {
+    /// The fields of the generated struct `ty` names, through options and aliases.
+    pub fn fields(&self, ty: &Ty) -> Option<&[Field]> {
+        table::struct_fields(
+            |name| {
+                self.types
+                    .binary_search_by(|t| t.name.as_str().cmp(name))
+                    .ok()
+                    .and_then(|i| self.types.get(i))
+            },
+            ty,
+        )
+    }
 }
 
 /// A Rust type as a field, parameter or body holds it.

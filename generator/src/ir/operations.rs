@@ -13,10 +13,11 @@ use serde_json::Value;
 use super::extensions;
 use super::names::{self, bare, camel, snake, Ident, InvalidName, Namespace};
 use super::reserved;
-use super::types::{component_key, Types};
+use super::resolve::component_key;
+use super::types::Types;
 use super::{
     doc_join, Body, BodyKind, Group, Operation, Param, ParamIn, ResponseDef, Scheme, SchemeKind,
-    Server, Shape, Ty, TypeKind,
+    Server, Shape, Ty,
 };
 use crate::load::Spec;
 use crate::pointer;
@@ -45,7 +46,7 @@ impl Envelopes {
         if let Some(error) = key("error") {
             envelopes.error_code = error_code(types, &error);
             if envelopes.error_code.is_none() {
-                types.unsupported(
+                types.findings.unsupported(
                     "/x-fincode-envelopes/error",
                     "the error envelope must have an `error` object with a `code` member",
                 );
@@ -57,19 +58,13 @@ impl Envelopes {
 
 /// The type of `error.code` in the error envelope component `key`.
 fn error_code(types: &Types, key: &str) -> Option<Ty> {
-    let member = |type_name: &str, wire: &str| -> Option<Ty> {
-        match &types.def(type_name)?.kind {
-            TypeKind::Struct { fields, .. } => fields
-                .iter()
-                .find(|f| f.wire == wire)
-                .map(|f| f.ty.clone().required()),
-            _ => None,
-        }
+    let member = |ty: &Ty, wire: &str| -> Option<Ty> {
+        let fields = types.table.fields(ty)?;
+        let field = fields.iter().find(|f| f.wire == wire)?;
+        Some(field.ty.clone().required())
     };
-    let envelope = types.component(key)?.to_owned();
-    let Ty::Named(error) = member(&envelope, "error")? else {
-        return None;
-    };
+    let envelope = Ty::Named(types.table.component(key)?.clone());
+    let error = member(&envelope, "error")?;
     member(&error, "code")
 }
 
@@ -281,7 +276,7 @@ fn encrypted_pointers(
         Ty::Option(inner) | Ty::Boxed(inner) => encrypted_pointers(types, inner, prefix, seen, out),
         Ty::Vec(inner) => encrypted_pointers(types, inner, &format!("{prefix}/*"), seen, out),
         Ty::Named(name) if !seen.contains(name) => {
-            let Some(TypeKind::Struct { fields, .. }) = types.def(name).map(|d| &d.kind) else {
+            let Some(fields) = types.table.fields(ty) else {
                 return;
             };
             seen.push(name.clone());
@@ -353,13 +348,15 @@ struct Builder<'a, 't> {
 
 impl Builder<'_, '_> {
     fn unsupported(&mut self, ptr: &str, message: impl Into<String>) {
-        self.types.unsupported(ptr, message);
+        self.types.findings.unsupported(ptr, message);
     }
 
     /// Reads what a local reference points at as a `T`.
     fn deref<T: DeserializeOwned>(&mut self, reference: &str, at: &str) -> Option<T> {
+        let what = "does not point at the right kind of object";
         self.types
-            .deref(reference, at, "does not point at the right kind of object")
+            .refs
+            .deref(reference, at, what, &mut self.types.findings)
             .map(|(t, _)| t)
     }
 
@@ -557,7 +554,7 @@ impl Builder<'_, '_> {
             let required =
                 location == ParamIn::Path || (data.required && default.is_none() && !generated);
             let claimed = names.claim(&snake(&data.name));
-            let Some(name) = self.types.ident(claimed, &at) else {
+            let Some(name) = self.types.findings.ident(claimed, &at) else {
                 continue;
             };
             params.push(Param {
@@ -628,10 +625,8 @@ impl Builder<'_, '_> {
         };
         let ty = ty.required();
         let parts = match (&kind, &ty) {
-            (BodyKind::Multipart, Ty::Named(name)) => match self.types.def(name).map(|d| &d.kind) {
-                Some(TypeKind::Struct { fields, .. }) if fields.iter().all(|f| !f.flatten) => {
-                    fields.clone()
-                }
+            (BodyKind::Multipart, Ty::Named(_)) => match self.types.table.fields(&ty) {
+                Some(fields) if fields.iter().all(|f| !f.flatten) => fields.to_vec(),
                 _ => Vec::new(),
             },
             _ => Vec::new(),

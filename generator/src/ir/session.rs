@@ -13,7 +13,7 @@
 use serde_json::Value;
 
 use super::extensions;
-use super::{Api, Field, Ident, Operation, SchemeKind, Ty, TypeKind};
+use super::{Api, Ident, Operation, SchemeKind, Ty};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::Spec;
 use crate::pointer;
@@ -233,7 +233,7 @@ impl Reader<'_> {
                 return None;
             }
         };
-        let Some(fields) = struct_fields(self.api, &body) else {
+        let Some(fields) = self.api.fields(&Ty::Named(body.clone())) else {
             self.fail(
                 &pointer::push(&at, "operation"),
                 format!("the body of operation `{id}` must be an object"),
@@ -308,7 +308,7 @@ impl Reader<'_> {
     /// A string member of the operation's result.
     fn result_member(&mut self, op: &Operation, wire: &str, at: &str) -> Option<Member> {
         let fields = match &op.response.ty {
-            Ty::Named(name) => struct_fields(self.api, name),
+            ty @ Ty::Named(_) => self.api.fields(ty),
             _ => None,
         };
         let Some(fields) = fields else {
@@ -339,13 +339,5 @@ impl Reader<'_> {
             );
         }
         member
-    }
-}
-
-/// The fields of the generated struct `name`; `None` for any other kind of type.
-fn struct_fields<'a>(api: &'a Api, name: &str) -> Option<&'a [Field]> {
-    match &api.types.iter().find(|t| t.name == name)?.kind {
-        TypeKind::Struct { fields, .. } => Some(fields),
-        _ => None,
     }
 }

@@ -10,33 +10,40 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::extensions;
+use super::findings::Findings;
 use super::names::{self, camel, snake, Ident, InvalidName, Namespace};
+use super::resolve::{component_key, Resolver};
+use super::table::Table;
 use super::{
     doc_join, DateFormat, DateKind, EnumVariant, Field, TaggedVariant, Ty, TypeDef, TypeKind,
     UntaggedVariant,
 };
-use crate::diagnostic::{Diagnostic, Rule};
+use crate::diagnostic::Diagnostic;
+#[cfg(test)]
+use crate::diagnostic::Rule;
 use crate::load::Spec;
 use crate::pointer;
 
 /// How deep references outside `components/schemas` may nest before the generator gives up.
 const MAX_DEPTH: usize = 48;
 
-/// Builds types on demand and keeps every one it named.
+/// Turns schemas into types on demand, naming every one it defines.
+///
+/// It keeps three things apart, each of its own type: the type table it fills, the findings it records, and
+/// the reader of `$ref`s. Operations and webhooks use them directly.
 pub struct Types<'a> {
-    spec: &'a Spec,
+    /// The generated types, and the names of the component schemas.
+    pub table: Table,
+    /// What cannot be turned into Rust.
+    pub findings: Findings<'a>,
+    /// The reader of local references.
+    pub refs: Resolver<'a>,
     openapi: &'a OpenAPI,
     names: Namespace,
-    /// Component schema key -> Rust name.
-    components: BTreeMap<String, Ident>,
-    /// Component schema keys whose schema is `nullable`.
-    nullable: BTreeSet<String>,
-    defs: BTreeMap<String, TypeDef>,
     formats: BTreeMap<String, DateFormat>,
     format_names: Namespace,
     /// Base schemas with a discriminator and children: Rust name -> `(tag, child's Rust name)`.
     polymorphic: BTreeMap<Ident, Vec<(String, Ident)>>,
-    diagnostics: Vec<Diagnostic>,
     depth: usize,
 }
 
@@ -54,36 +61,30 @@ impl<'a> Types<'a> {
     /// Names every component schema, then builds them.
     pub fn new(spec: &'a Spec, openapi: &'a OpenAPI) -> Self {
         let mut types = Types {
-            spec,
+            table: Table::default(),
+            findings: Findings::new(spec),
+            refs: Resolver::new(spec),
             openapi,
             names: Namespace::with_reserved(names::RESERVED_TYPES),
-            components: BTreeMap::new(),
-            nullable: BTreeSet::new(),
-            defs: BTreeMap::new(),
             formats: BTreeMap::new(),
             format_names: Namespace::default(),
             polymorphic: BTreeMap::new(),
-            diagnostics: Vec::new(),
             depth: 0,
         };
         let schemas = openapi.components.as_ref().map(|c| &c.schemas);
         for (key, schema) in schemas.into_iter().flatten() {
             let ptr = pointer::push("/components/schemas", key);
             let claimed = types.names.claim(&camel(key));
-            let Some(name) = types.ident(claimed, &ptr) else {
+            let Some(name) = types.findings.ident(claimed, &ptr) else {
                 continue;
             };
-            types.components.insert(key.clone(), name);
-            if let ReferenceOr::Item(s) = schema {
-                if s.schema_data.nullable {
-                    types.nullable.insert(key.clone());
-                }
-            }
+            let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
+            types.table.name_component(key, name, nullable);
         }
-        types.polymorphic = polymorphic(schemas, &types.components);
+        types.polymorphic = polymorphic(schemas, types.table.components());
         for (key, schema) in schemas.into_iter().flatten() {
             let ptr = pointer::push("/components/schemas", key);
-            let Some(name) = types.components.get(key).cloned() else {
+            let Some(name) = types.table.component(key).cloned() else {
                 continue;
             };
             match schema {
@@ -102,49 +103,22 @@ impl<'a> Types<'a> {
 
     /// The types and the problems found, recursive types boxed.
     pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
-        for name in super::recursion::break_cycles(&mut self.defs) {
-            let key = self
-                .components
-                .iter()
-                .find(|(_, n)| n.as_str() == name)
-                .map(|(k, _)| k.clone());
-            let ptr = key.map_or_else(String::new, |k| pointer::push("/components/schemas", &k));
-            self.unsupported(
+        for name in super::recursion::break_cycles(self.table.defs_mut()) {
+            let ptr = self
+                .table
+                .component_key_of(&name)
+                .map_or_else(String::new, |k| pointer::push("/components/schemas", k));
+            self.findings.unsupported(
                 &ptr,
                 format!("`{name}` is only itself: its references go round without an object or array in between"),
             );
         }
-        (self.defs.into_values().collect(), self.diagnostics)
+        (self.table.into_defs(), self.findings.into_vec())
     }
 
     /// The custom date formats in use.
     pub fn formats(&self) -> Vec<DateFormat> {
         self.formats.values().cloned().collect()
-    }
-
-    /// Records a problem.
-    pub fn unsupported(&mut self, ptr: &str, message: impl Into<String>) {
-        let d = self
-            .spec
-            .diagnostic(Rule::CodegenUnsupported, ptr.to_owned(), message);
-        self.diagnostics.push(d);
-    }
-
-    /// The identifier a namespace handed out, or `None` after a finding at `ptr` saying why there is none.
-    pub fn ident(&mut self, claimed: Result<Ident, InvalidName>, ptr: &str) -> Option<Ident> {
-        claimed
-            .map_err(|e| self.unsupported(ptr, e.to_string()))
-            .ok()
-    }
-
-    /// The Rust name of component schema `key`.
-    pub fn component(&self, key: &str) -> Option<&Ident> {
-        self.components.get(key)
-    }
-
-    /// The definition of a generated type.
-    pub fn def(&self, name: &str) -> Option<&TypeDef> {
-        self.defs.get(name)
     }
 
     /// The type of a schema where it is used, `hint` naming it if it needs a new type.
@@ -163,35 +137,11 @@ impl<'a> Types<'a> {
         }
     }
 
-    /// The schema a local reference points at, with its pointer.
-    pub fn resolve_schema(&mut self, reference: &str, at: &str) -> Option<(Schema, String)> {
-        self.deref(reference, at, "is not a schema")
-    }
-
-    /// What a local reference points at, read as a `T`, with its pointer; a finding at `at` saying
-    /// `` `reference` {what} `` when it is not a `T`.
-    pub fn deref<T: serde::de::DeserializeOwned>(
-        &mut self,
-        reference: &str,
-        at: &str,
-        what: &str,
-    ) -> Option<(T, String)> {
-        let target = pointer::ref_pointer(reference)?;
-        let value = self.spec.value.pointer(&target)?;
-        match serde_json::from_value::<T>(value.clone()) {
-            Ok(t) => Some((t, target)),
-            Err(e) => {
-                self.unsupported(at, format!("`{reference}` {what}: {e}"));
-                None
-            }
-        }
-    }
-
     fn reference(&mut self, reference: &str, ptr: &str, hint: &str) -> Ty {
         if let Some(key) = component_key(reference) {
-            if let Some(name) = self.components.get(&key) {
+            if let Some(name) = self.table.component(&key) {
                 let ty = Ty::Named(name.clone());
-                return if self.nullable.contains(&key) {
+                return if self.table.is_nullable(&key) {
                     ty.optional()
                 } else {
                     ty
@@ -200,13 +150,13 @@ impl<'a> Types<'a> {
         }
         // A reference elsewhere (into a path, a parameter...): built inline, under the hint's name.
         if self.depth >= MAX_DEPTH {
-            self.unsupported(
+            self.findings.unsupported(
                 ptr,
                 format!("references nest deeper than {MAX_DEPTH} levels through `{reference}`"),
             );
             return Ty::Json;
         }
-        let Some((schema, target)) = self.resolve_schema(reference, ptr) else {
+        let Some((schema, target)) = self.refs.schema(reference, ptr, &mut self.findings) else {
             return Ty::Json;
         };
         self.depth += 1;
@@ -218,7 +168,7 @@ impl<'a> Types<'a> {
     fn inline(&mut self, schema: &Schema, ptr: &str, hint: &str) -> Ty {
         let ty = if self.is_compound(schema) {
             let claimed = self.names.claim(&camel(hint));
-            let Some(name) = self.ident(claimed, ptr) else {
+            let Some(name) = self.findings.ident(claimed, ptr) else {
                 return Ty::Json;
             };
             self.define(&name, schema, ptr);
@@ -390,7 +340,7 @@ impl<'a> Types<'a> {
         let claimed = self
             .format_names
             .claim(&format!("format_{}", snake(&pattern.replace('\'', ""))).replace("__", "_"));
-        let module = self.ident(claimed, "")?;
+        let module = self.findings.ident(claimed, "")?;
         let format = DateFormat {
             module,
             description,
@@ -406,14 +356,11 @@ impl<'a> Types<'a> {
     }
 
     fn insert(&mut self, name: &Ident, doc: String, kind: TypeKind) {
-        self.defs.insert(
-            name.to_string(),
-            TypeDef {
-                name: name.clone(),
-                doc,
-                kind,
-            },
-        );
+        self.table.insert(TypeDef {
+            name: name.clone(),
+            doc,
+            kind,
+        });
     }
 
     /// Defines type `name` from `schema`.
@@ -523,12 +470,12 @@ impl<'a> Types<'a> {
                 other => variant_name(other),
             };
             let claimed = names.claim(&wanted);
-            let Some(name) = self.ident(claimed, &at) else {
+            let Some(name) = self.findings.ident(claimed, &at) else {
                 continue;
             };
             variants.push(UntaggedVariant { name, ty });
         }
-        match self.ident(Ident::new("Other"), ptr) {
+        match self.findings.ident(Ident::new("Other"), ptr) {
             Some(other) => TypeKind::Untagged { variants, other },
             None => TypeKind::Alias(Ty::Json),
         }
@@ -545,7 +492,7 @@ impl<'a> Types<'a> {
         let mut variants = Vec::new();
         for (tag, child) in children {
             let claimed = names.claim(&camel(&tag));
-            let Some(name) = self.ident(claimed, ptr) else {
+            let Some(name) = self.findings.ident(claimed, ptr) else {
                 continue;
             };
             variants.push(TaggedVariant {
@@ -554,7 +501,7 @@ impl<'a> Types<'a> {
                 ty: Ty::Named(child),
             });
         }
-        match self.ident(Ident::new("Unknown"), ptr) {
+        match self.findings.ident(Ident::new("Unknown"), ptr) {
             Some(unknown) => TypeKind::Tagged {
                 property,
                 variants,
@@ -569,7 +516,7 @@ impl<'a> Types<'a> {
         match enumeration(values) {
             Ok(kind) => kind,
             Err(e) => {
-                self.unsupported(ptr, e.to_string());
+                self.findings.unsupported(ptr, e.to_string());
                 TypeKind::Alias(Ty::String)
             }
         }
@@ -588,7 +535,7 @@ impl<'a> Types<'a> {
                 return None;
             };
             let key = component_key(reference)?;
-            let rust = self.components.get(&key)?.clone();
+            let rust = self.table.component(&key)?.clone();
             let tags: Vec<String> = d
                 .mapping
                 .iter()
@@ -625,7 +572,7 @@ impl<'a> Types<'a> {
             let ty = if is_required { ty } else { ty.optional() };
             let (doc, sensitive, encrypted) = self.field_doc(schema, wire);
             let claimed = field_names.claim(&snake(wire));
-            let Some(field) = self.ident(claimed, at) else {
+            let Some(field) = self.findings.ident(claimed, at) else {
                 continue;
             };
             fields.push(Field {
@@ -642,7 +589,7 @@ impl<'a> Types<'a> {
         for (i, (part, at)) in unions.iter().enumerate() {
             let ty = self.inline(part, at, &format!("{name}Variant{}", i + 1));
             let claimed = field_names.claim(&format!("variant_{}", i + 1));
-            let Some(field) = self.ident(claimed, at) else {
+            let Some(field) = self.findings.ident(claimed, at) else {
                 continue;
             };
             fields.push(Field {
@@ -658,7 +605,9 @@ impl<'a> Types<'a> {
                 flatten: true,
             });
         }
-        let additional_name = self.ident(field_names.claim("additional_properties"), ptr);
+        let additional_name = self
+            .findings
+            .ident(field_names.claim("additional_properties"), ptr);
         let additional = match additional {
             Some((AdditionalProperties::Any(true), _)) => Some(Ty::Json),
             Some((AdditionalProperties::Schema(s), at)) => {
@@ -776,7 +725,8 @@ impl<'a> Types<'a> {
                     return;
                 };
                 if !visiting.insert(target.clone()) {
-                    self.unsupported(ptr, format!("`allOf` includes `{reference}` within itself"));
+                    self.findings
+                        .unsupported(ptr, format!("`allOf` includes `{reference}` within itself"));
                     return;
                 }
                 let openapi = self.openapi;
@@ -795,7 +745,9 @@ impl<'a> Types<'a> {
                         self.merge_part(&part, ptr, out, visiting);
                     }
                     None => {
-                        if let Some((schema, at)) = self.resolve_schema(reference, ptr) {
+                        if let Some((schema, at)) =
+                            self.refs.schema(reference, ptr, &mut self.findings)
+                        {
                             self.merge(&schema, &at, out, visiting);
                         }
                     }
@@ -804,16 +756,6 @@ impl<'a> Types<'a> {
             }
         }
     }
-}
-
-/// The component schema key a reference names (`#/components/schemas/Pet` is `Pet`), unescaped.
-pub fn component_key(reference: &str) -> Option<String> {
-    let target = pointer::ref_pointer(reference)?;
-    let key = target.strip_prefix("/components/schemas/")?;
-    if key.contains('/') {
-        return None;
-    }
-    Some(key.replace("~1", "/").replace("~0", "~"))
 }
 
 /// Base schemas that carry a discriminator and are extended by others (`allOf: [{$ref: Base}, ...]`, or named
@@ -1000,7 +942,7 @@ mod tests {
         };
         let mut types = Types::new(&spec, openapi);
         let claimed = Namespace::default().claim("not-an-ident");
-        assert!(types.ident(claimed, "/paths/~1a/get").is_none());
+        assert!(types.findings.ident(claimed, "/paths/~1a/get").is_none());
         let (_, findings) = types.finish();
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].rule, Rule::CodegenUnsupported);

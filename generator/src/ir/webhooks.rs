@@ -109,7 +109,9 @@ pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
     let declared = extensions::webhooks(&spec.value)?;
     extensions::webhook_signature(&spec.value)?;
     let Some(map) = declared.as_object() else {
-        types.unsupported(EVENTS, "`x-webhooks` must map event names to path items");
+        types
+            .findings
+            .unsupported(EVENTS, "`x-webhooks` must map event names to path items");
         return None;
     };
     let signature = signature(spec, types);
@@ -122,7 +124,7 @@ pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
     for (name, item) in map {
         let at = pointer::push(EVENTS, name);
         let claimed = variants.claim(&camel(name));
-        let Some(variant) = types.ident(claimed, &at) else {
+        let Some(variant) = types.findings.ident(claimed, &at) else {
             complete = false;
             continue;
         };
@@ -143,7 +145,7 @@ pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
         return None;
     }
     let Some(event_member) = members.and_then(|m| m.into_iter().next()) else {
-        types.unsupported(
+        types.findings.unsupported(
             EVENTS,
             "no body member names the event in every webhook: each body needs the same required member, a string enum listing the event's name",
         );
@@ -151,7 +153,7 @@ pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
     };
     Some(Webhooks {
         events,
-        unknown: types.ident(Ident::new("Unknown"), EVENTS)?,
+        unknown: types.findings.ident(Ident::new("Unknown"), EVENTS)?,
         event_member,
         signature,
         envelope,
@@ -170,20 +172,23 @@ fn event(
     let item: PathItem = match item.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             types
-                .deref::<PathItem>(reference, at, "is not a path item")?
+                .refs
+                .deref::<PathItem>(reference, at, "is not a path item", &mut types.findings)?
                 .0
         }
         None => match serde_json::from_value(item.clone()) {
             Ok(item) => item,
             Err(e) => {
-                types.unsupported(at, format!("webhook `{name}` is not a path item: {e}"));
+                types
+                    .findings
+                    .unsupported(at, format!("webhook `{name}` is not a path item: {e}"));
                 return None;
             }
         },
     };
     let operations: Vec<(&str, &openapiv3::Operation)> = item.iter().collect();
     let [(method, op)] = operations.as_slice() else {
-        types.unsupported(
+        types.findings.unsupported(
             at,
             format!("webhook `{name}` must have exactly one operation, the request the API sends"),
         );
@@ -192,7 +197,7 @@ fn event(
     let body_at = pointer::push(&pointer::push(at, method), "requestBody");
     let body = match &op.request_body {
         None => {
-            types.unsupported(
+            types.findings.unsupported(
                 &pointer::push(at, method),
                 format!("webhook `{name}` has no request body to type the event by"),
             );
@@ -200,8 +205,10 @@ fn event(
         }
         Some(ReferenceOr::Item(body)) => body.clone(),
         Some(ReferenceOr::Reference { reference }) => {
+            let what = "is not a request body";
             types
-                .deref::<RequestBody>(reference, &body_at, "is not a request body")?
+                .refs
+                .deref::<RequestBody>(reference, &body_at, what, &mut types.findings)?
                 .0
         }
     };
@@ -215,7 +222,7 @@ fn event(
         essence == "application/json" || essence.ends_with("+json")
     });
     let Some((media, content)) = json else {
-        types.unsupported(
+        types.findings.unsupported(
             &pointer::push(&body_at, "content"),
             format!("webhook `{name}` must have a JSON body"),
         );
@@ -226,7 +233,7 @@ fn event(
         "schema",
     );
     let Some(schema) = &content.schema else {
-        types.unsupported(
+        types.findings.unsupported(
             &schema_at,
             format!("webhook `{name}` has no body schema to type the event by"),
         );
@@ -235,8 +242,8 @@ fn event(
     let ty = types
         .ty(schema, &schema_at, &format!("{}Event", camel(name)))
         .required();
-    let Some(fields) = struct_fields(types, &ty) else {
-        types.unsupported(
+    let Some(fields) = types.table.fields(&ty).map(<[super::Field]>::to_vec) else {
+        types.findings.unsupported(
             &schema_at,
             format!("the body of webhook `{name}` must be an object, to carry the event's name"),
         );
@@ -248,7 +255,7 @@ fn event(
         .map(|f| f.wire.clone())
         .collect();
     if naming.is_empty() {
-        types.unsupported(
+        types.findings.unsupported(
             &schema_at,
             format!(
                 "the body of webhook `{name}` has no member naming the event: a required string enum listing `{name}`"
@@ -261,7 +268,7 @@ fn event(
         .iter()
         .find(|f| f.wire == dedupe_member && f.required && f.ty == Ty::String)
     else {
-        types.unsupported(
+        types.findings.unsupported(
             &schema_at,
             format!(
                 "the body of webhook `{name}` must have a required string `{dedupe_member}` member, the key the signature scheme de-duplicates on"
@@ -285,22 +292,6 @@ fn event(
     Some((event, naming))
 }
 
-/// The fields of a generated struct, through aliases.
-fn struct_fields(types: &Types, ty: &Ty) -> Option<Vec<super::Field>> {
-    let mut ty = ty.clone();
-    for _ in 0..8 {
-        let Ty::Named(name) = &ty else {
-            return None;
-        };
-        match &types.def(name)?.kind {
-            TypeKind::Struct { fields, .. } => return Some(fields.clone()),
-            TypeKind::Alias(target) => ty = target.clone().required(),
-            _ => return None,
-        }
-    }
-    None
-}
-
 /// Whether `ty` is a string enum with the value `value`.
 fn lists(types: &Types, ty: &Ty, value: &str) -> bool {
     let mut ty = ty.clone().required();
@@ -308,7 +299,7 @@ fn lists(types: &Types, ty: &Ty, value: &str) -> bool {
         let Ty::Named(name) = &ty else {
             return false;
         };
-        match types.def(name).map(|d| &d.kind) {
+        match types.table.def(name).map(|d| &d.kind) {
             Some(TypeKind::Enum { variants, .. }) => {
                 return variants.iter().any(|v| v.wire == value)
             }
@@ -323,9 +314,10 @@ fn lists(types: &Types, ty: &Ty, value: &str) -> bool {
 fn envelope(spec: &Spec, types: &mut Types) -> Option<Ty> {
     let declared = extensions::envelope(&spec.value, "webhook")?;
     let at = "/x-fincode-envelopes/webhook";
-    let name = extensions::envelope_key(declared).and_then(|key| types.component(&key).cloned());
+    let name =
+        extensions::envelope_key(declared).and_then(|key| types.table.component(&key).cloned());
     if name.is_none() {
-        types.unsupported(
+        types.findings.unsupported(
             at,
             "the webhook envelope must be a `$ref` to a component schema",
         );
@@ -342,7 +334,7 @@ struct Reader<'m, 'a, 't> {
 
 impl Reader<'_, '_, '_> {
     fn unsupported(&mut self, ptr: &str, message: String) {
-        self.types.unsupported(ptr, message);
+        self.types.findings.unsupported(ptr, message);
         self.ok = false;
     }
 
@@ -397,7 +389,9 @@ impl Reader<'_, '_, '_> {
 fn signature(spec: &Spec, types: &mut Types) -> Option<Signature> {
     let declared = extensions::webhook_signature(&spec.value)?;
     let Some(map) = declared.as_object() else {
-        types.unsupported(SCHEME, "the webhook signature scheme must be a map");
+        types
+            .findings
+            .unsupported(SCHEME, "the webhook signature scheme must be a map");
         return None;
     };
     let mut r = Reader {
