@@ -282,8 +282,9 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let encrypted = &op.encrypted;
-    // A builder holding a secret parameter prints it as `<redacted>`.
-    let (derive, debug) = if op.params.iter().any(|p| p.sensitive) {
+    // A builder holding a secret parameter or body prints it as `<redacted>`.
+    let secret_body = op.body.as_ref().is_some_and(|b| b.sensitive);
+    let (derive, debug) = if op.params.iter().any(|p| p.sensitive) || secret_body {
         (quote!(), builder_debug(op))
     } else {
         (quote!(#[derive(Debug)]), quote!())
@@ -342,7 +343,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// The `Debug` of a request builder with secret parameters: every field, secrets as `<redacted>`.
+/// The `Debug` of a request builder with a secret parameter or body: every field, secrets as `<redacted>`.
 fn builder_debug(op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let plain = |label: &'static str| DebugField {
@@ -359,7 +360,11 @@ fn builder_debug(op: &Operation) -> TokenStream {
     });
     let fields = std::iter::once(plain("client"))
         .chain(params)
-        .chain(op.body.as_ref().map(|_| plain("body")))
+        .chain(op.body.as_ref().map(|b| DebugField {
+            sensitive: b.sensitive,
+            optional: !b.required,
+            ..plain("body")
+        }))
         .chain([plain("options")]);
     redacting_debug(
         quote!(#builder<'_>),

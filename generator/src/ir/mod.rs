@@ -397,6 +397,8 @@ pub struct Body {
     pub parts: Vec<Field>,
     /// For multipart bodies: the content type of a file part, by member (the first the spec's `encoding` lists).
     pub part_types: std::collections::BTreeMap<String, String>,
+    /// Whether the body is a secret that `Debug` must not print (`format: password`, `x-fincode-sensitive`).
+    pub sensitive: bool,
 }
 
 /// How a success response is read.

@@ -3,6 +3,7 @@
 use openapiv3::{MediaType, ReferenceOr, RequestBody};
 
 use super::Builder;
+use crate::ir::extensions;
 use crate::ir::names::Ident;
 use crate::ir::types::Types;
 use crate::ir::{Body, BodyKind, Ty};
@@ -70,6 +71,9 @@ impl Builder<'_, '_> {
                     .then(|| (member.clone(), first.to_owned()))
             })
             .collect();
+        // A body that is itself a secret (a generated struct prints its own secret members as redacted).
+        let sensitive =
+            matches!(&media.schema, Some(ReferenceOr::Item(schema)) if extensions::secret(schema));
         Some(Body {
             kind,
             media_type,
@@ -78,6 +82,7 @@ impl Builder<'_, '_> {
             doc,
             parts,
             part_types,
+            sensitive,
         })
     }
 }
