@@ -224,45 +224,45 @@ pub fn security(api: &Api) -> TokenStream {
 pub fn servers(api: &Api) -> TokenStream {
     let mut taken = names::Namespace::with_reserved(&["SERVERS"]);
     let consts =
-        api.servers
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let wanted = s
-                    .description
-                    .as_deref()
-                    .map(|d| {
-                        d.split(['.', ',', '(', ':'])
-                            .next()
-                            .unwrap_or("")
-                            .trim()
-                            .to_shouty_snake_case()
-                    })
-                    .filter(|n| !n.is_empty() && n.len() <= 40)
-                    .unwrap_or_else(|| format!("SERVER_{i}"));
-                let wanted = if wanted.starts_with(|c: char| c.is_ascii_digit()) {
-                    format!("SERVER_{wanted}")
-                } else {
-                    wanted
-                };
-                // A description that is no identifier (`Ünternehmen`) names the server by its index instead.
-                let c = ident(
-                    &taken
-                        .claim(&wanted)
-                        .or_else(|_| taken.claim(&format!("SERVER_{i}")))?,
-                );
-                let text = doc(&format!(
+        api.servers.iter().enumerate().map(|(i, s)| {
+            let wanted = s
+                .description
+                .as_deref()
+                .map(|d| {
+                    d.split(['.', ',', '(', ':'])
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_shouty_snake_case()
+                })
+                .filter(|n| !n.is_empty() && n.len() <= 40)
+                .unwrap_or_else(|| format!("SERVER_{i}"));
+            let wanted = if wanted.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("SERVER_{wanted}")
+            } else {
+                wanted
+            };
+            // A description that is no identifier (`Ünternehmen`) names the server by its index instead,
+            // which always is one.
+            let Ok(c) = taken
+                .claim(&wanted)
+                .or_else(|_| taken.claim(&format!("SERVER_{i}")))
+            else {
+                return quote!();
+            };
+            let c = ident(&c);
+            let text =
+                doc(&format!(
             "`{}`{}: select it with [`ClientBuilder::server`](crate::ClientBuilder::server).",
             s.url,
             s.description.as_deref().map(|d| format!(" ({})", d.trim())).unwrap_or_default()
         ));
-                let i = proc_macro2::Literal::usize_unsuffixed(i);
-                Ok::<_, names::InvalidName>(quote! {
-                    #text
-                    pub const #c: usize = #i;
-                })
-            })
-            .filter_map(Result::ok);
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote! {
+                #text
+                pub const #c: usize = #i;
+            }
+        });
     let list = api.servers.iter().map(server);
     quote! {
         //! The servers the spec declares at its root; operations with servers of their own use those.
