@@ -75,6 +75,7 @@
 //! assert!(report.is_clean(), "{report}");
 //! ```
 
+mod check;
 mod config;
 pub mod diagnostic;
 mod emit;

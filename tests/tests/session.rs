@@ -482,6 +482,33 @@ fn card_numbers_and_security_codes_never_print() {
     );
 }
 
+#[test]
+fn a_password_header_never_prints_from_its_request() {
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("the client builds");
+    let example = fincode_tests::examples::request_example(
+        "/transactionmanagement/create-transaction",
+        "post",
+        "application/json",
+    );
+    let body: fincode::types::CreateTransactionRequest =
+        serde_json::from_value(example).expect("the spec's example is a request");
+
+    let request = client
+        .remittance()
+        .create_transaction("203.0.113.7", "password-secret-2", body);
+    let printed = format!("{request:?} {request:#?}");
+
+    assert!(printed.contains(r#"password: "<redacted>""#), "{printed}");
+    assert!(
+        printed.contains(r#"ip_address: "203.0.113.7""#),
+        "{printed}"
+    );
+    assert!(!printed.contains("password-secret-2"), "{printed}");
+}
+
 /// A token source of the caller's own: a vault that hands out a new token when the server refuses one.
 #[derive(Debug, Default)]
 struct Vault {

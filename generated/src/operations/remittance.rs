@@ -291,7 +291,6 @@ static CALL_QUOTE: crate::runtime::codegen::Operation = crate::runtime::codegen:
 };
 /// The request of [`Remittance::create_transaction`](super::Remittance::create_transaction) (`POST /transactionmanagement/create-transaction`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
-#[derive(Debug)]
 pub struct CreateTransaction<'a> {
     client: &'a crate::Client,
     ip_address: String,
@@ -301,6 +300,21 @@ pub struct CreateTransaction<'a> {
     x_idempotency_key: Option<String>,
     body: crate::types::CreateTransactionRequest,
     options: crate::runtime::RequestOptions,
+}
+/// Prints every member but the secrets, which show as `<redacted>`.
+impl std::fmt::Debug for CreateTransaction<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateTransaction")
+            .field("client", &self.client)
+            .field("ip_address", &self.ip_address)
+            .field("password", &"<redacted>")
+            .field("platform", &self.platform)
+            .field("uuid", &self.uuid)
+            .field("x_idempotency_key", &self.x_idempotency_key)
+            .field("body", &self.body)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 impl<'a> CreateTransaction<'a> {
     /// The calling platform. Send `fincode`.
@@ -380,7 +394,6 @@ static CREATE_TRANSACTION: crate::runtime::codegen::Operation = crate::runtime::
 };
 /// The request of [`Remittance::create_transaction_direct`](super::Remittance::create_transaction_direct) (`POST /transactionmanagement/create-transaction/`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
-#[derive(Debug)]
 pub struct CreateTransactionDirect<'a> {
     client: &'a crate::Client,
     ip_address: String,
@@ -390,6 +403,21 @@ pub struct CreateTransactionDirect<'a> {
     x_idempotency_key: Option<String>,
     body: crate::types::CreateTransactionDirectRequest,
     options: crate::runtime::RequestOptions,
+}
+/// Prints every member but the secrets, which show as `<redacted>`.
+impl std::fmt::Debug for CreateTransactionDirect<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateTransactionDirect")
+            .field("client", &self.client)
+            .field("ip_address", &self.ip_address)
+            .field("password", &"<redacted>")
+            .field("platform", &self.platform)
+            .field("uuid", &self.uuid)
+            .field("x_idempotency_key", &self.x_idempotency_key)
+            .field("body", &self.body)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 impl<'a> CreateTransactionDirect<'a> {
     /// The calling platform. Send `fincode`.

@@ -333,7 +333,15 @@ pub fn servers(api: &Api) -> TokenStream {
             } else {
                 wanted
             };
-            let c = ident(&taken.claim(&wanted));
+            // A description that is no identifier (`Ünternehmen`) names the server by its index instead,
+            // which always is one.
+            let Ok(c) = taken
+                .claim(&wanted)
+                .or_else(|_| taken.claim(&format!("SERVER_{i}")))
+            else {
+                return quote!();
+            };
+            let c = ident(&c);
             let text =
                 doc(&format!(
             "`{}`{}: select it with [`ClientBuilder::server`](crate::ClientBuilder::server).",

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::tokens::{doc, ident, ty, Site};
+use super::tokens::{doc, ident, redacting_debug, ty, DebugField, Site};
 use crate::ir::{Api, Body, BodyKind, Operation, Param, ParamIn, Shape, Ty};
 
 /// `src/operations/mod.rs`: the group modules and the client's accessors.
@@ -258,7 +258,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         Shape::Empty => quote!(Empty),
     };
     let output = ty(&op.response.ty, Site::Outside);
-    let method = format_ident!("{}", op.http_method);
+    // The IR holds only the standard methods, each an associated constant of `reqwest::Method`.
+    let method = format_ident!("{}", op.http_method.as_str());
     let id = &op.id;
     let path = &op.path;
     let servers = match &op.servers {
@@ -281,13 +282,22 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let encrypted = &op.encrypted;
+    // A builder holding a secret parameter or body prints it as `<redacted>`.
+    let secret_body = op.body.as_ref().is_some_and(|b| b.sensitive);
+    let (derive, debug) = if op.params.iter().any(|p| p.sensitive) || secret_body {
+        (quote!(), builder_debug(op))
+    } else {
+        (quote!(#[derive(Debug)]), quote!())
+    };
     quote! {
         #builder_doc
         #[must_use = "a request does nothing until it is sent or awaited"]
-        #[derive(Debug)]
+        #derive
         pub struct #builder<'a> {
             #(#fields,)*
         }
+
+        #debug
 
         impl<'a> #builder<'a> {
             #(#setters)*
@@ -331,6 +341,36 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             encrypted: &[#(#encrypted),*],
         };
     }
+}
+
+/// The `Debug` of a request builder with a secret parameter or body: every field, secrets as `<redacted>`.
+fn builder_debug(op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder);
+    let plain = |label: &'static str| DebugField {
+        label,
+        name: format_ident!("{label}"),
+        sensitive: false,
+        optional: false,
+    };
+    let params = op.params.iter().map(|p| DebugField {
+        label: crate::ir::names::bare(&p.name),
+        name: ident(&p.name),
+        sensitive: p.sensitive,
+        optional: !p.required,
+    });
+    let fields = std::iter::once(plain("client"))
+        .chain(params)
+        .chain(op.body.as_ref().map(|b| DebugField {
+            sensitive: b.sensitive,
+            optional: !b.required,
+            ..plain("body")
+        }))
+        .chain([plain("options")]);
+    redacting_debug(
+        quote!(#builder<'_>),
+        crate::ir::names::bare(&op.builder),
+        fields,
+    )
 }
 
 fn param_stmt(p: &Param) -> TokenStream {

@@ -4,12 +4,53 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
 use super::docs;
-use crate::ir::{DateKind, Ty};
+use crate::ir::{DateKind, Ident, Ty};
 
-/// An identifier from a name the IR decided (`r#type` becomes a raw identifier).
-pub fn ident(name: &str) -> syn::Ident {
-    syn::parse_str::<syn::Ident>(name)
-        .unwrap_or_else(|_| syn::Ident::new("invalid_name", Span::call_site()))
+/// The identifier of a name the IR decided (`r#type` becomes a raw identifier).
+///
+/// [`Ident`] is checked when made, so both constructors here accept it.
+pub fn ident(name: &Ident) -> syn::Ident {
+    if name.is_raw() {
+        syn::Ident::new_raw(name.bare(), Span::call_site())
+    } else {
+        syn::Ident::new(name.as_str(), Span::call_site())
+    }
+}
+
+/// A field as a redacting `Debug` prints it.
+pub struct DebugField<'a> {
+    /// The name printed.
+    pub label: &'a str,
+    /// The field.
+    pub name: syn::Ident,
+    /// Whether its value is a secret, printed as `<redacted>`.
+    pub sensitive: bool,
+    /// Whether it is an `Option`, whose absence still prints as `None`.
+    pub optional: bool,
+}
+
+/// `impl Debug for #target` printing `label { fields }`, secrets as `<redacted>`.
+pub fn redacting_debug<'a>(
+    target: TokenStream,
+    label: &str,
+    fields: impl IntoIterator<Item = DebugField<'a>>,
+) -> TokenStream {
+    let entries = fields.into_iter().map(|f| {
+        let (fname, label) = (f.name, f.label);
+        match (f.sensitive, f.optional) {
+            (false, _) => quote!(.field(#label, &self.#fname)),
+            (true, true) => quote!(.field(#label, &self.#fname.as_ref().map(|_| "<redacted>"))),
+            (true, false) => quote!(.field(#label, &"<redacted>")),
+        }
+    });
+    quote! {
+        /// Prints every member but the secrets, which show as `<redacted>`.
+        impl std::fmt::Debug for #target {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label) #(#entries)* .finish()
+            }
+        }
+    }
 }
 
 /// `#[doc = "..."]` attributes for a documentation text.

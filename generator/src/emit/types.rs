@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{doc, ident, serde_with, ty, Site};
+use super::tokens::{doc, ident, redacting_debug, serde_with, ty, DebugField, Site};
 use crate::ir::{Api, DateKind, Field, Ty, TypeDef, TypeKind};
 
 /// The whole `types` module.
@@ -307,26 +307,13 @@ fn structure(def: &TypeDef, fields: &[Field], additional: Option<&Field>) -> Tok
         }
     };
     let debug = if sensitive {
-        let entries = all.iter().map(|f| {
-            let fname = ident(&f.name);
-            let label = crate::ir::names::bare(&f.name);
-            match (f.sensitive, &f.ty) {
-                (false, _) => quote!(.field(#label, &self.#fname)),
-                (true, Ty::Option(_)) => {
-                    quote!(.field(#label, &self.#fname.as_ref().map(|_| "<redacted>")))
-                }
-                (true, _) => quote!(.field(#label, &"<redacted>")),
-            }
+        let fields = all.iter().map(|f| DebugField {
+            label: crate::ir::names::bare(&f.name),
+            name: ident(&f.name),
+            sensitive: f.sensitive,
+            optional: matches!(f.ty, Ty::Option(_)),
         });
-        let label = crate::ir::names::bare(&def.name);
-        quote! {
-            /// Prints every member but the secrets, which show as `<redacted>`.
-            impl std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.debug_struct(#label) #(#entries)* .finish()
-                }
-            }
-        }
+        redacting_debug(quote!(#name), crate::ir::names::bare(&def.name), fields)
     } else {
         quote!()
     };

@@ -1,4 +1,5 @@
-//! The member names of the response envelopes a spec declares (`x-fincode-envelopes`), which the
+//! The member names of the response envelopes a spec declares (`x-fincode-envelopes`, read through
+//! [`extensions`](super::extensions)), which the
 //! generated client hands to the runtime: the runtime reads no member by a name of its own.
 
 use serde_json::Value;
@@ -36,8 +37,8 @@ const MAX_DEPTH: usize = 16;
 
 /// The names, when the spec declares a success or status envelope with a `data` member.
 pub fn read(spec: &Spec) -> Option<EnvelopeNames> {
-    let declared = spec.value.get("x-fincode-envelopes")?;
-    let schema = |kind: &str| declared.get(kind).map(|s| properties(spec, s, 0));
+    let schema =
+        |kind: &str| super::extensions::envelope(&spec.value, kind).map(|s| properties(spec, s, 0));
     let success = schema("success").unwrap_or_default();
     let status = schema("status").unwrap_or_default();
     let error = schema("error").unwrap_or_default();

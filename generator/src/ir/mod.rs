@@ -5,16 +5,23 @@
 //! plus security schemes, servers and webhooks. Every Rust name is decided here; the emitters only print.
 
 mod envelopes;
+pub mod extensions;
+mod findings;
 pub mod names;
 mod operations;
 mod recursion;
+mod reserved;
+mod resolve;
 pub mod session;
+mod table;
 mod types;
 pub mod webhooks;
 
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Rule};
+pub use names::Ident;
+
+use crate::diagnostic::Diagnostic;
 use crate::load::Spec;
 
 /// The API as the emitters see it.
@@ -46,6 +53,21 @@ pub struct Api {
     pub session: Option<session::SessionDef>,
     /// The webhook events and their signature scheme, when the spec declares both.
     pub webhooks: Option<webhooks::Webhooks>,
+}
+
+impl Api {
+    /// The fields of the generated struct `ty` names, through options and aliases.
+    pub fn fields(&self, ty: &Ty) -> Option<&[Field]> {
+        table::struct_fields(
+            |name| {
+                self.types
+                    .binary_search_by(|t| t.name.as_str().cmp(name))
+                    .ok()
+                    .and_then(|i| self.types.get(i))
+            },
+            ty,
+        )
+    }
 }
 
 /// A Rust type as a field, parameter or body holds it.
@@ -84,7 +106,7 @@ pub enum Ty {
     /// `()`.
     Unit,
     /// A generated type, by its Rust name.
-    Named(String),
+    Named(Ident),
     /// `Vec<T>`.
     Vec(Box<Ty>),
     /// `BTreeMap<String, T>`.
@@ -99,7 +121,7 @@ pub enum Ty {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DateFormat {
     /// The module's name (`date_dd_mm_yyyy`).
-    pub module: String,
+    pub module: Ident,
     /// The `time` format description (`[day]/[month]/[year]`).
     pub description: String,
     /// The pattern as the spec gives it (`dd/MM/yyyy`).
@@ -161,7 +183,7 @@ impl Ty {
 #[derive(Debug, Clone)]
 pub struct TypeDef {
     /// The Rust name.
-    pub name: String,
+    pub name: Ident,
     /// Documentation, from `title`/`description`.
     pub doc: String,
     /// What it is.
@@ -183,7 +205,7 @@ pub enum TypeKind {
         /// Known values.
         variants: Vec<EnumVariant>,
         /// The name of the variant holding unknown values (`Unknown`, or `UnknownValue` when a value is called `Unknown`).
-        unknown: String,
+        unknown: Ident,
     },
     /// `oneOf`/`anyOf` with a discriminator: the variant is chosen by a property's value.
     Tagged {
@@ -192,14 +214,14 @@ pub enum TypeKind {
         /// `(variant name, discriminator value, payload type)`.
         variants: Vec<TaggedVariant>,
         /// The name of the variant keeping an unknown discriminator's whole object.
-        unknown: String,
+        unknown: Ident,
     },
     /// `oneOf`/`anyOf` without a discriminator: the first variant that deserializes wins.
     Untagged {
         /// Variants in spec order; an `Other(serde_json::Value)` variant follows them.
         variants: Vec<UntaggedVariant>,
         /// The name of the catch-all variant.
-        other: String,
+        other: Ident,
     },
     /// A name for another type (`pub type Name = T;`).
     Alias(Ty),
@@ -211,7 +233,7 @@ pub enum TypeKind {
 #[derive(Debug, Clone)]
 pub struct Field {
     /// The Rust name (a raw identifier for keywords).
-    pub name: String,
+    pub name: Ident,
     /// The JSON member name.
     pub wire: String,
     /// The type, `Option` when the member may be absent or null.
@@ -233,7 +255,7 @@ pub struct Field {
 #[derive(Debug, Clone)]
 pub struct EnumVariant {
     /// The Rust name.
-    pub name: String,
+    pub name: Ident,
     /// The value as sent.
     pub wire: String,
 }
@@ -242,7 +264,7 @@ pub struct EnumVariant {
 #[derive(Debug, Clone)]
 pub struct TaggedVariant {
     /// The Rust name.
-    pub name: String,
+    pub name: Ident,
     /// The discriminator value that selects it.
     pub tag: String,
     /// Its payload.
@@ -253,7 +275,7 @@ pub struct TaggedVariant {
 #[derive(Debug, Clone)]
 pub struct UntaggedVariant {
     /// The Rust name.
-    pub name: String,
+    pub name: Ident,
     /// Its payload.
     pub ty: Ty,
 }
@@ -264,11 +286,11 @@ pub struct Group {
     /// The tag, as the spec names it.
     pub tag: String,
     /// The accessor method (`remittance`).
-    pub method: String,
+    pub method: Ident,
     /// The struct the accessor returns (`Remittance`).
-    pub struct_name: String,
+    pub struct_name: Ident,
     /// The module holding the group's operations (`remittance`).
-    pub module: String,
+    pub module: Ident,
     /// Documentation, from the tag's description.
     pub doc: String,
 }
@@ -281,13 +303,13 @@ pub struct Operation {
     /// The index of its group in [`Api::groups`].
     pub group: usize,
     /// The method on the group (`call_quote`).
-    pub method_name: String,
+    pub method_name: Ident,
     /// The request builder struct (`CallQuote`).
-    pub builder: String,
+    pub builder: Ident,
     /// The `static` describing it (`CALL_QUOTE`).
-    pub constant: String,
-    /// The HTTP method, upper case.
-    pub http_method: String,
+    pub constant: Ident,
+    /// The HTTP method.
+    pub http_method: http::Method,
     /// The path template.
     pub path: String,
     /// Documentation: summary, description, and what the spec says about the operation.
@@ -329,7 +351,7 @@ pub struct Param {
     /// The name as sent.
     pub wire: String,
     /// The Rust name (argument or builder method).
-    pub name: String,
+    pub name: Ident,
     /// Where it goes.
     pub location: ParamIn,
     /// Its type (never `Option`; absence is handled by the builder).
@@ -340,6 +362,8 @@ pub struct Param {
     pub default: Option<String>,
     /// Documentation.
     pub doc: String,
+    /// Whether the value is a secret that `Debug` must not print (`format: password`, `x-fincode-sensitive`).
+    pub sensitive: bool,
 }
 
 /// How a request body is encoded.
@@ -376,6 +400,8 @@ pub struct Body {
     pub parts: Vec<Field>,
     /// For multipart bodies: the content type of a file part, by member (the first the spec's `encoding` lists).
     pub part_types: std::collections::BTreeMap<String, String>,
+    /// Whether the body is a secret that `Debug` must not print (`format: password`, `x-fincode-sensitive`).
+    pub sensitive: bool,
 }
 
 /// How a success response is read.
@@ -410,9 +436,9 @@ pub struct Scheme {
     /// The spec's name (`XAuthToken`).
     pub name: String,
     /// The `static` describing it (`X_AUTH_TOKEN`).
-    pub constant: String,
+    pub constant: Ident,
     /// The client builder method that sets its credential (`x_auth_token`).
-    pub method: String,
+    pub method: Ident,
     /// What it sends.
     pub kind: SchemeKind,
     /// Documentation.
@@ -448,21 +474,14 @@ pub struct Server {
 /// Builds the IR, or fails with every problem found.
 pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
-    if !crate::lint::refs::unresolved(spec, &mut diagnostics) {
+    if !crate::check::refs::unresolved(spec, &mut diagnostics) {
         return Err(diagnostics);
     }
     let Some(openapi) = spec.openapi.as_ref() else {
         return Err(diagnostics);
     };
     // A path template and its parameters must agree, or a method could never build its URL.
-    let mut operation_rules = Vec::new();
-    crate::lint::operations::check(spec, &mut operation_rules);
-    diagnostics.extend(operation_rules.into_iter().filter(|d| {
-        matches!(
-            d.rule,
-            Rule::PathParamUndeclared | Rule::PathParamNotInTemplate
-        )
-    }));
+    crate::check::path_params::check(spec, &mut diagnostics);
     let mut ctx = types::Types::new(spec, openapi);
     let envelopes = operations::Envelopes::read(spec, &mut ctx);
     let ops = operations::build(openapi, &mut ctx, &envelopes);

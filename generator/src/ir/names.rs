@@ -92,6 +92,98 @@ pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// A Rust identifier, or a raw identifier (`r#type`), proven valid when it was made: only [`Ident::new`] and
+/// [`Namespace::claim`] make one, and both check.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ident(String);
+
+/// A name that is not a Rust identifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidName(pub String);
+
+impl std::fmt::Display for InvalidName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` cannot be made a Rust identifier", self.0)
+    }
+}
+
+impl Ident {
+    /// `text` as an identifier, if it is one: not empty, a letter or `_` and then letters, digits and `_`, and
+    /// not a keyword (unless raw, `r#type`, for the keywords that may be raw).
+    pub fn new(text: &str) -> Result<Ident, InvalidName> {
+        let invalid = || InvalidName(text.to_owned());
+        let bare = text.strip_prefix("r#");
+        let word = bare.unwrap_or(text);
+        let mut chars = word.chars();
+        let starts = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        let continues = chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let keyword = KEYWORDS.contains(&word);
+        let valid = starts
+            && continues
+            && word != "_"
+            && match bare {
+                Some(_) => keyword && !NOT_RAW.contains(&word),
+                None => !keyword,
+            };
+        if valid {
+            Ok(Ident(text.to_owned()))
+        } else {
+            Err(invalid())
+        }
+    }
+
+    /// The identifier as Rust source text (`r#type`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The identifier without its raw prefix (`type`), as it reads in docs and longer names.
+    pub fn bare(&self) -> &str {
+        bare(&self.0)
+    }
+
+    /// Whether it is a raw identifier (`r#type`).
+    pub fn is_raw(&self) -> bool {
+        self.0.starts_with("r#")
+    }
+}
+
+/// Tests spell identifiers as literals; one that is not valid fails the test.
+#[cfg(test)]
+impl From<&str> for Ident {
+    fn from(text: &str) -> Ident {
+        Ident::new(text).expect("a valid identifier in a test")
+    }
+}
+
+impl std::ops::Deref for Ident {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Ident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Ident {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Ident {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// Hands out names unique within one namespace, suffixing `2`, `3`... on a clash.
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
@@ -106,20 +198,26 @@ impl Namespace {
         }
     }
 
-    /// Takes `wanted`, or the first free `wanted2`, `wanted3`...
-    pub fn claim(&mut self, wanted: &str) -> String {
-        let base = bare(wanted);
-        if !self.taken.contains(base) {
-            self.taken.insert(base.to_owned());
-            return wanted.to_owned();
+    /// A namespace in which `taken` are already taken.
+    pub fn with_taken(taken: BTreeSet<String>) -> Self {
+        Namespace { taken }
+    }
+
+    /// Takes `wanted`, or the first free `wanted2`, `wanted3`...; an error if `wanted` is not an identifier.
+    pub fn claim(&mut self, wanted: &str) -> Result<Ident, InvalidName> {
+        let wanted = Ident::new(wanted)?;
+        let base = wanted.bare().to_owned();
+        if !self.taken.contains(&base) {
+            self.taken.insert(base);
+            return Ok(wanted);
         }
-        (2..)
+        let found = (2..)
             .map(|n| format!("{base}{n}"))
-            .find(|candidate| !self.taken.contains(candidate))
-            .inspect(|found| {
-                self.taken.insert(found.clone());
-            })
-            .unwrap_or_else(|| wanted.to_owned())
+            .filter(|candidate| !self.taken.contains(candidate))
+            .find_map(|candidate| Ident::new(&candidate).ok())
+            .ok_or_else(|| InvalidName(base.clone()))?;
+        self.taken.insert(found.as_str().to_owned());
+        Ok(found)
     }
 
     /// Whether `name` is taken.
@@ -190,18 +288,64 @@ mod tests {
     #[test]
     fn clashes_get_numbered_suffixes() {
         let mut ns = Namespace::with_reserved(RESERVED_TYPES);
-        assert_eq!(ns.claim("Pet"), "Pet");
-        assert_eq!(ns.claim("Pet"), "Pet2");
-        assert_eq!(ns.claim("Pet"), "Pet3");
-        assert_eq!(ns.claim("Option"), "Option2");
-        assert_eq!(ns.claim("String"), "String2");
-        assert_eq!(ns.claim("Error"), "Error");
+        let mut claim = |name: &str| ns.claim(name).map(|i| i.as_str().to_owned());
+        assert_eq!(claim("Pet").as_deref(), Ok("Pet"));
+        assert_eq!(claim("Pet").as_deref(), Ok("Pet2"));
+        assert_eq!(claim("Pet").as_deref(), Ok("Pet3"));
+        assert_eq!(claim("Option").as_deref(), Ok("Option2"));
+        assert_eq!(claim("String").as_deref(), Ok("String2"));
+        assert_eq!(claim("Error").as_deref(), Ok("Error"));
     }
 
     #[test]
     fn raw_identifiers_clash_by_their_bare_name() {
         let mut ns = Namespace::default();
-        assert_eq!(ns.claim("r#type"), "r#type");
-        assert_eq!(ns.claim("type"), "type2");
+        assert_eq!(
+            ns.claim("r#type").map(|i| i.to_string()).as_deref(),
+            Ok("r#type")
+        );
+        assert_eq!(
+            ns.claim("r#type").map(|i| i.to_string()).as_deref(),
+            Ok("type2")
+        );
+        assert!(
+            ns.claim("type").is_err(),
+            "a bare keyword is not an identifier"
+        );
+    }
+
+    #[test]
+    fn identifiers_are_checked() {
+        for valid in ["pet", "Pet", "_2fa", "r#type", "value_2", "self_"] {
+            assert_eq!(
+                Ident::new(valid).map(|i| i.to_string()).as_deref(),
+                Ok(valid)
+            );
+        }
+        for invalid in [
+            "", "_", "2fa", "type", "self", "r#self", "r#crate", "r#pet", "a-b", "a b", "é", "r#",
+        ] {
+            assert!(Ident::new(invalid).is_err(), "{invalid:?}");
+        }
+        let mut ns = Namespace::default();
+        assert!(ns.claim("not-an-ident").is_err());
+    }
+
+    #[test]
+    fn every_spelled_name_is_an_identifier() {
+        for name in [
+            "", "_", "__", "***", "-1", "type", "self", "Self", "crate", "3d", "é", "a.b",
+        ] {
+            assert!(
+                Ident::new(&snake(name)).is_ok(),
+                "snake({name:?}) = {}",
+                snake(name)
+            );
+            assert!(
+                Ident::new(&camel(name)).is_ok(),
+                "camel({name:?}) = {}",
+                camel(name)
+            );
+        }
     }
 }

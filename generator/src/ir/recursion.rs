@@ -94,7 +94,7 @@ fn payloads_mut(kind: &mut TypeKind) -> Vec<&mut Ty> {
 fn by_value(ty: &Ty, out: &mut BTreeSet<String>) {
     match ty {
         Ty::Named(n) => {
-            out.insert(n.clone());
+            out.insert(n.to_string());
         }
         Ty::Option(inner) => by_value(inner, out),
         _ => {}
@@ -105,7 +105,7 @@ fn by_value(ty: &Ty, out: &mut BTreeSet<String>) {
 fn mentions(ty: &Ty, out: &mut BTreeSet<String>) {
     match ty {
         Ty::Named(n) => {
-            out.insert(n.clone());
+            out.insert(n.to_string());
         }
         Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => {
             mentions(inner, out)

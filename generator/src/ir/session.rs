@@ -12,7 +12,8 @@
 
 use serde_json::Value;
 
-use super::{Api, Field, Operation, SchemeKind, Ty, TypeKind};
+use super::extensions;
+use super::{Api, Ident, Operation, SchemeKind, Ty};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::Spec;
 use crate::pointer;
@@ -40,7 +41,7 @@ pub struct SessionCall {
     /// The operation, an index into [`Api::operations`].
     pub operation: usize,
     /// The body type.
-    pub body: String,
+    pub body: Ident,
     /// What each argument of the body's `new` is, in order.
     pub args: Vec<(Input, bool)>,
     /// Optional members set after `new`: the member and what it holds.
@@ -62,7 +63,7 @@ pub enum Input {
 #[derive(Debug, Clone)]
 pub struct Member {
     /// The Rust field name.
-    pub field: String,
+    pub field: Ident,
     /// Whether it is an `Option<String>`.
     pub optional: bool,
 }
@@ -75,12 +76,12 @@ pub fn build(spec: &Spec, api: &Api, diagnostics: &mut Vec<Diagnostic>) -> Optio
         .as_object()?;
     let mut found = None;
     for (name, scheme) in schemes {
-        let Some(extension) = scheme.get("x-fincode-session") else {
+        let Some(extension) = extensions::session(scheme) else {
             continue;
         };
         let at = pointer::push(
             &pointer::push("/components/securitySchemes", name),
-            "x-fincode-session",
+            extensions::SESSION,
         );
         let mut reader = Reader {
             spec,
@@ -232,7 +233,7 @@ impl Reader<'_> {
                 return None;
             }
         };
-        let Some(fields) = struct_fields(self.api, &body) else {
+        let Some(fields) = self.api.fields(&Ty::Named(body.clone())) else {
             self.fail(
                 &pointer::push(&at, "operation"),
                 format!("the body of operation `{id}` must be an object"),
@@ -307,7 +308,7 @@ impl Reader<'_> {
     /// A string member of the operation's result.
     fn result_member(&mut self, op: &Operation, wire: &str, at: &str) -> Option<Member> {
         let fields = match &op.response.ty {
-            Ty::Named(name) => struct_fields(self.api, name),
+            ty @ Ty::Named(_) => self.api.fields(ty),
             _ => None,
         };
         let Some(fields) = fields else {
@@ -338,13 +339,5 @@ impl Reader<'_> {
             );
         }
         member
-    }
-}
-
-/// The fields of the generated struct `name`; `None` for any other kind of type.
-fn struct_fields<'a>(api: &'a Api, name: &str) -> Option<&'a [Field]> {
-    match &api.types.iter().find(|t| t.name == name)?.kind {
-        TypeKind::Struct { fields, .. } => Some(fields),
-        _ => None,
     }
 }

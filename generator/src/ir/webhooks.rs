@@ -10,8 +10,9 @@
 use openapiv3::{PathItem, ReferenceOr, RequestBody};
 use serde_json::{Map, Value};
 
-use super::names::{camel, Namespace};
-use super::types::{component_key, Types};
+use super::extensions;
+use super::names::{camel, Ident, Namespace};
+use super::types::Types;
 use super::{doc_join, str_of, Ty, TypeKind};
 use crate::load::Spec;
 use crate::pointer;
@@ -43,7 +44,7 @@ pub struct Webhooks {
     /// The events, in the spec's order.
     pub events: Vec<Event>,
     /// The name of the variant keeping events this version does not know.
-    pub unknown: String,
+    pub unknown: Ident,
     /// The body member naming the event.
     pub event_member: String,
     /// How deliveries are signed.
@@ -58,11 +59,11 @@ pub struct Event {
     /// The event's name, as the body carries it (`transaction.created`).
     pub name: String,
     /// The variant of the event enum.
-    pub variant: String,
+    pub variant: Ident,
     /// The body's type: a generated struct.
     pub ty: Ty,
     /// The Rust name of the body's de-duplication member.
-    pub dedupe_field: String,
+    pub dedupe_field: Ident,
     /// Documentation: summary and description.
     pub doc: String,
     /// The body's example, when the spec gives one.
@@ -105,27 +106,29 @@ pub enum SignedPart {
 /// Events are generated only with a signature scheme to verify them by: `x-webhooks` alone (Redoc's convention
 /// for OpenAPI 3.0, which GitHub's description follows with events told apart by a header) is left out.
 pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
-    let declared = spec.value.get("x-webhooks")?;
-    spec.value.get("x-fincode-webhook-signature")?;
+    let declared = extensions::webhooks(&spec.value)?;
+    extensions::webhook_signature(&spec.value)?;
     let Some(map) = declared.as_object() else {
-        types.unsupported(EVENTS, "`x-webhooks` must map event names to path items");
+        types
+            .findings
+            .unsupported(EVENTS, "`x-webhooks` must map event names to path items");
         return None;
     };
     let signature = signature(spec, types);
     // Bodies are checked for the de-duplication member even when the rest of the scheme is refused.
-    let dedupe_member = spec
-        .value
-        .pointer("/x-fincode-webhook-signature/dedupe-key")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|m| !m.is_empty());
+    let dedupe_member = extensions::webhook_dedupe_key(&spec.value);
     let mut variants = Namespace::with_reserved(&["Unknown"]);
     let mut events = Vec::new();
     let mut members: Option<Vec<String>> = None;
     let mut complete = true;
     for (name, item) in map {
         let at = pointer::push(EVENTS, name);
-        let Some((event, naming)) = event(types, name, item, &at, dedupe_member) else {
+        let claimed = variants.claim(&camel(name));
+        let Some(variant) = types.findings.ident(claimed, &at) else {
+            complete = false;
+            continue;
+        };
+        let Some((event, naming)) = event(types, name, variant, item, &at, dedupe_member) else {
             complete = false;
             continue;
         };
@@ -134,10 +137,7 @@ pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
             None => naming,
             Some(before) => before.into_iter().filter(|m| naming.contains(m)).collect(),
         });
-        events.push(Event {
-            variant: variants.claim(&camel(name)),
-            ..event
-        });
+        events.push(event);
     }
     let envelope = envelope(spec, types);
     let signature = signature?;
@@ -145,7 +145,7 @@ pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
         return None;
     }
     let Some(event_member) = members.and_then(|m| m.into_iter().next()) else {
-        types.unsupported(
+        types.findings.unsupported(
             EVENTS,
             "no body member names the event in every webhook: each body needs the same required member, a string enum listing the event's name",
         );
@@ -153,7 +153,7 @@ pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
     };
     Some(Webhooks {
         events,
-        unknown: "Unknown".to_owned(),
+        unknown: types.findings.ident(Ident::new("Unknown"), EVENTS)?,
         event_member,
         signature,
         envelope,
@@ -164,6 +164,7 @@ pub fn build(spec: &Spec, types: &mut Types) -> Option<Webhooks> {
 fn event(
     types: &mut Types,
     name: &str,
+    variant: Ident,
     item: &Value,
     at: &str,
     dedupe_member: Option<&str>,
@@ -171,20 +172,23 @@ fn event(
     let item: PathItem = match item.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             types
-                .deref::<PathItem>(reference, at, "is not a path item")?
+                .refs
+                .deref::<PathItem>(reference, at, "is not a path item", &mut types.findings)?
                 .0
         }
         None => match serde_json::from_value(item.clone()) {
             Ok(item) => item,
             Err(e) => {
-                types.unsupported(at, format!("webhook `{name}` is not a path item: {e}"));
+                types
+                    .findings
+                    .unsupported(at, format!("webhook `{name}` is not a path item: {e}"));
                 return None;
             }
         },
     };
     let operations: Vec<(&str, &openapiv3::Operation)> = item.iter().collect();
     let [(method, op)] = operations.as_slice() else {
-        types.unsupported(
+        types.findings.unsupported(
             at,
             format!("webhook `{name}` must have exactly one operation, the request the API sends"),
         );
@@ -193,7 +197,7 @@ fn event(
     let body_at = pointer::push(&pointer::push(at, method), "requestBody");
     let body = match &op.request_body {
         None => {
-            types.unsupported(
+            types.findings.unsupported(
                 &pointer::push(at, method),
                 format!("webhook `{name}` has no request body to type the event by"),
             );
@@ -201,8 +205,10 @@ fn event(
         }
         Some(ReferenceOr::Item(body)) => body.clone(),
         Some(ReferenceOr::Reference { reference }) => {
+            let what = "is not a request body";
             types
-                .deref::<RequestBody>(reference, &body_at, "is not a request body")?
+                .refs
+                .deref::<RequestBody>(reference, &body_at, what, &mut types.findings)?
                 .0
         }
     };
@@ -216,7 +222,7 @@ fn event(
         essence == "application/json" || essence.ends_with("+json")
     });
     let Some((media, content)) = json else {
-        types.unsupported(
+        types.findings.unsupported(
             &pointer::push(&body_at, "content"),
             format!("webhook `{name}` must have a JSON body"),
         );
@@ -227,7 +233,7 @@ fn event(
         "schema",
     );
     let Some(schema) = &content.schema else {
-        types.unsupported(
+        types.findings.unsupported(
             &schema_at,
             format!("webhook `{name}` has no body schema to type the event by"),
         );
@@ -236,8 +242,8 @@ fn event(
     let ty = types
         .ty(schema, &schema_at, &format!("{}Event", camel(name)))
         .required();
-    let Some(fields) = struct_fields(types, &ty) else {
-        types.unsupported(
+    let Some(fields) = types.table.fields(&ty).map(<[super::Field]>::to_vec) else {
+        types.findings.unsupported(
             &schema_at,
             format!("the body of webhook `{name}` must be an object, to carry the event's name"),
         );
@@ -249,7 +255,7 @@ fn event(
         .map(|f| f.wire.clone())
         .collect();
     if naming.is_empty() {
-        types.unsupported(
+        types.findings.unsupported(
             &schema_at,
             format!(
                 "the body of webhook `{name}` has no member naming the event: a required string enum listing `{name}`"
@@ -262,7 +268,7 @@ fn event(
         .iter()
         .find(|f| f.wire == dedupe_member && f.required && f.ty == Ty::String)
     else {
-        types.unsupported(
+        types.findings.unsupported(
             &schema_at,
             format!(
                 "the body of webhook `{name}` must have a required string `{dedupe_member}` member, the key the signature scheme de-duplicates on"
@@ -272,7 +278,7 @@ fn event(
     };
     let event = Event {
         name: name.to_owned(),
-        variant: String::new(),
+        variant,
         ty,
         dedupe_field: dedupe.name.clone(),
         doc: doc_join(&[op.summary.as_deref(), op.description.as_deref()]),
@@ -286,22 +292,6 @@ fn event(
     Some((event, naming))
 }
 
-/// The fields of a generated struct, through aliases.
-fn struct_fields(types: &Types, ty: &Ty) -> Option<Vec<super::Field>> {
-    let mut ty = ty.clone();
-    for _ in 0..8 {
-        let Ty::Named(name) = &ty else {
-            return None;
-        };
-        match &types.def(name)?.kind {
-            TypeKind::Struct { fields, .. } => return Some(fields.clone()),
-            TypeKind::Alias(target) => ty = target.clone().required(),
-            _ => return None,
-        }
-    }
-    None
-}
-
 /// Whether `ty` is a string enum with the value `value`.
 fn lists(types: &Types, ty: &Ty, value: &str) -> bool {
     let mut ty = ty.clone().required();
@@ -309,7 +299,7 @@ fn lists(types: &Types, ty: &Ty, value: &str) -> bool {
         let Ty::Named(name) = &ty else {
             return false;
         };
-        match types.def(name).map(|d| &d.kind) {
+        match types.table.def(name).map(|d| &d.kind) {
             Some(TypeKind::Enum { variants, .. }) => {
                 return variants.iter().any(|v| v.wire == value)
             }
@@ -322,13 +312,12 @@ fn lists(types: &Types, ty: &Ty, value: &str) -> bool {
 
 /// The envelope `x-fincode-envelopes` declares for webhooks (`webhook`), if any.
 fn envelope(spec: &Spec, types: &mut Types) -> Option<Ty> {
-    let declared = spec.value.get("x-fincode-envelopes")?.get("webhook")?;
+    let declared = extensions::envelope(&spec.value, "webhook")?;
     let at = "/x-fincode-envelopes/webhook";
-    let name = str_of(declared.get("$ref"))
-        .and_then(component_key)
-        .and_then(|key| types.component(&key).map(str::to_owned));
+    let name =
+        extensions::envelope_key(declared).and_then(|key| types.table.component(&key).cloned());
     if name.is_none() {
-        types.unsupported(
+        types.findings.unsupported(
             at,
             "the webhook envelope must be a `$ref` to a component schema",
         );
@@ -345,7 +334,7 @@ struct Reader<'m, 'a, 't> {
 
 impl Reader<'_, '_, '_> {
     fn unsupported(&mut self, ptr: &str, message: String) {
-        self.types.unsupported(ptr, message);
+        self.types.findings.unsupported(ptr, message);
         self.ok = false;
     }
 
@@ -398,9 +387,11 @@ impl Reader<'_, '_, '_> {
 
 /// The signature scheme, or `None` after recording why the runtime cannot verify it.
 fn signature(spec: &Spec, types: &mut Types) -> Option<Signature> {
-    let declared = spec.value.get("x-fincode-webhook-signature")?;
+    let declared = extensions::webhook_signature(&spec.value)?;
     let Some(map) = declared.as_object() else {
-        types.unsupported(SCHEME, "the webhook signature scheme must be a map");
+        types
+            .findings
+            .unsupported(SCHEME, "the webhook signature scheme must be a map");
         return None;
     };
     let mut r = Reader {

@@ -6,8 +6,8 @@
 
 mod examples;
 mod money;
-pub(crate) mod operations;
-pub(crate) mod refs;
+mod operations;
+mod refs;
 mod walk;
 
 use crate::diagnostic::{Report, Rule};
@@ -31,6 +31,7 @@ pub fn lint(spec: &Spec) -> Vec<crate::Diagnostic> {
     let walk = walk::walk(&spec.value);
     let refs_resolve = refs::check(spec, &mut out);
     operations::check(spec, &mut out);
+    crate::check::path_params::check(spec, &mut out);
     examples::check(spec, &walk, refs_resolve, &mut out);
     money::check(spec, &walk, &mut out);
     debug_assert!(out.iter().all(|d| Rule::ALL.contains(&d.rule)));

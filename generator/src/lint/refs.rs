@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::walk::entries;
+use crate::check;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::Spec;
 use crate::pointer::{self, push};
@@ -29,82 +30,10 @@ const KINDS: [&str; 9] = [
 /// Reports unresolved references and unused components; returns whether every reference resolved.
 pub(super) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) -> bool {
     let mut refs = Vec::new();
-    collect_refs(&spec.value, "", &mut refs);
-    let resolved = report_unresolved(spec, &refs, out);
+    check::refs::collect(&spec.value, "", &mut refs);
+    let resolved = check::refs::report_unresolved(spec, &refs, out);
     unused_components(spec, &refs, out);
     resolved
-}
-
-/// Reports every `$ref` that is not local or points at nothing; returns whether all resolved.
-pub(crate) fn unresolved(spec: &Spec, out: &mut Vec<Diagnostic>) -> bool {
-    let mut refs = Vec::new();
-    collect_refs(&spec.value, "", &mut refs);
-    report_unresolved(spec, &refs, out)
-}
-
-fn report_unresolved(
-    spec: &Spec,
-    refs: &[(String, Option<String>)],
-    out: &mut Vec<Diagnostic>,
-) -> bool {
-    let before = out.len();
-    for (at, target) in refs {
-        match target {
-            Some(r) if pointer::resolve(&spec.value, r).is_some() => {}
-            Some(r) if !r.starts_with('#') => out.push(spec.diagnostic(
-                Rule::UnresolvedRef,
-                at.clone(),
-                format!(
-                    "external reference `{r}` is not supported: bundle the document into one file"
-                ),
-            )),
-            Some(r) => out.push(spec.diagnostic(
-                Rule::UnresolvedRef,
-                at.clone(),
-                format!("`{r}` points at nothing in this document"),
-            )),
-            None => out.push(spec.diagnostic(
-                Rule::UnresolvedRef,
-                at.clone(),
-                "`$ref` must be a string",
-            )),
-        }
-    }
-    out.len() == before
-}
-
-/// Collects `(pointer of the $ref member, its target)` everywhere but in data: `example`, `default` and `enum`
-/// values and the `value` of an Example object may hold anything, a `$ref` key included.
-fn collect_refs(v: &Value, at: &str, out: &mut Vec<(String, Option<String>)>) {
-    match v {
-        Value::Object(map) => {
-            for (k, child) in map {
-                let child_at = push(at, k);
-                // Under `properties`, `$ref` names a property (Kubernetes' JSONSchemaProps has one).
-                if k == "$ref" && !at.ends_with("/properties") {
-                    out.push((child_at, child.as_str().map(str::to_owned)));
-                } else if !is_data(at, k) {
-                    collect_refs(child, &child_at, out);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                collect_refs(child, &pointer::push_index(at, i), out);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Whether member `key` of the object at `at` is example or default data rather than OpenAPI structure.
-fn is_data(at: &str, key: &str) -> bool {
-    let in_properties = at.ends_with("/properties");
-    match key {
-        "example" | "default" | "enum" => !in_properties,
-        "value" => pointer::parent(at).is_some_and(|p| p.ends_with("/examples")),
-        _ => false,
-    }
 }
 
 fn unused_components(spec: &Spec, refs: &[(String, Option<String>)], out: &mut Vec<Diagnostic>) {

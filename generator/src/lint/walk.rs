@@ -68,10 +68,7 @@ pub(crate) fn walk(doc: &Value) -> Walk<'_> {
     w.out
 }
 
-/// The members of an object, or nothing.
-pub(crate) fn entries(v: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
-    v.and_then(Value::as_object).into_iter().flatten()
-}
+pub(crate) use crate::check::entries;
 
 fn is_ref(v: &Value) -> bool {
     v.get("$ref").is_some()
