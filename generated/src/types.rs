@@ -1091,18 +1091,18 @@ impl InternationalTransferInformation {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvestmentApplicationRequest {
-    /// The id of the investment product.
+    /// The id (a UUID) of the investment product.
     #[serde(rename = "investmentProductId")]
-    pub investment_product_id: String,
+    pub investment_product_id: uuid::Uuid,
     /// How many units to buy.
     #[serde(rename = "numberOfUnitsToPurchase")]
     pub number_of_units_to_purchase: f64,
-    /// The id of the wallet that pays for the units.
+    /// The id (a UUID) of the wallet that pays for the units.
     #[serde(rename = "userWalletId")]
-    pub user_wallet_id: String,
-    /// The id of the customer.
+    pub user_wallet_id: uuid::Uuid,
+    /// The id (a UUID) of the customer.
     #[serde(rename = "customerId")]
-    pub customer_id: String,
+    pub customer_id: uuid::Uuid,
     /// The customer's name.
     #[serde(rename = "customerName")]
     pub customer_name: String,
@@ -1110,10 +1110,10 @@ pub struct InvestmentApplicationRequest {
 impl InvestmentApplicationRequest {
     /// A value with the required members; the optional ones start empty.
     pub fn new(
-        investment_product_id: String,
+        investment_product_id: uuid::Uuid,
         number_of_units_to_purchase: f64,
-        user_wallet_id: String,
-        customer_id: String,
+        user_wallet_id: uuid::Uuid,
+        customer_id: uuid::Uuid,
         customer_name: String,
     ) -> Self {
         Self {
@@ -1956,7 +1956,7 @@ impl<'de> serde::Deserialize<'de> for LoanRepaymentMethod {
     }
 }
 /// The body of `request-loan`, a loan application.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LoanRequest {
     /// The ISO 4217 currency code of the loan.
@@ -1999,7 +1999,7 @@ pub struct LoanRequest {
         with = "crate::runtime::serde::decimal_number_option"
     )]
     pub loan_amount: Option<rust_decimal::Decimal>,
-    /// The applicant's Bank Verification Number.
+    /// The applicant's Bank Verification Number (BVN), a personal identifier. A secret; never log it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bvn: Option<String>,
     /// The applicant's first name.
@@ -2050,6 +2050,30 @@ impl LoanRequest {
     /// An empty value: every member is optional.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+/// Prints every member but the secrets, which show as `<redacted>`.
+impl std::fmt::Debug for LoanRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoanRequest")
+            .field("currency_code", &self.currency_code)
+            .field("date_of_birth", &self.date_of_birth)
+            .field("duration_counter", &self.duration_counter)
+            .field("loan_application_status_enum", &self.loan_application_status_enum)
+            .field("employment_status", &self.employment_status)
+            .field("loan_amount", &self.loan_amount)
+            .field("bvn", &self.bvn.as_ref().map(|_| "<redacted>"))
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("account_number", &self.account_number)
+            .field("bank_code", &self.bank_code)
+            .field("phone_number", &self.phone_number)
+            .field("loan_duration", &self.loan_duration)
+            .field("loan_product_id", &self.loan_product_id)
+            .field("loan_repayment_method_enum", &self.loan_repayment_method_enum)
+            .field("monthly_income", &self.monthly_income)
+            .field("eligibility_answers", &self.eligibility_answers)
+            .finish()
     }
 }
 /// An organisation's lending terms.
@@ -2104,15 +2128,15 @@ impl LoanTerms {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LoanTransferFundsRequest {
-    /// The id of the customer whose funds are transferred.
+    /// The id (a UUID) of the customer whose funds are transferred.
     #[serde(rename = "customerId")]
-    pub customer_id: String,
+    pub customer_id: uuid::Uuid,
     /// The amount to transfer.
     #[serde(with = "crate::runtime::serde::decimal_number")]
     pub amount: rust_decimal::Decimal,
-    /// The id of the customer's registered bank account.
+    /// The id (a UUID) of the customer's registered bank account to transfer the funds to.
     #[serde(rename = "bankAccountId")]
-    pub bank_account_id: String,
+    pub bank_account_id: uuid::Uuid,
     /// The destination account number (NUBAN, 10 digits).
     #[serde(rename = "accountNumber")]
     pub account_number: String,
@@ -2134,9 +2158,9 @@ pub struct LoanTransferFundsRequest {
 impl LoanTransferFundsRequest {
     /// A value with the required members; the optional ones start empty.
     pub fn new(
-        customer_id: String,
+        customer_id: uuid::Uuid,
         amount: rust_decimal::Decimal,
-        bank_account_id: String,
+        bank_account_id: uuid::Uuid,
         account_number: String,
         bank_code: String,
         account_name: String,
@@ -2386,15 +2410,13 @@ pub struct MakePaymentFromWalletRequest {
     /// The wallet account number, when the customer has several wallets.
     #[serde(rename = "accountNumber", default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
-    /// The currency of the paying wallet.
+    /// The currency of the paying wallet (ISO 4217), for example `USD`, `GBP`, `NGN` or `EUR`.
     #[serde(
         rename = "paymentAccountNumbeCurrencyCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub payment_account_numbe_currency_code: Option<
-        MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode,
-    >,
+    pub payment_account_numbe_currency_code: Option<String>,
     /// The one-time password, when strong customer authentication is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otp: Option<String>,
@@ -2444,69 +2466,6 @@ impl std::fmt::Debug for MakePaymentFromWalletRequest {
             .field("otp", &self.otp.as_ref().map(|_| "<redacted>"))
             .field("pin", &self.pin.as_ref().map(|_| "<redacted>"))
             .finish()
-    }
-}
-/// The currency of the paying wallet.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    /// `USD`
-    Usd,
-    /// `GBP`
-    Gbp,
-    /// `NGN`
-    Ngn,
-    /// `EUR`
-    Eur,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
-}
-impl MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    /// The value as the API sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Usd => "USD",
-            Self::Gbp => "GBP",
-            Self::Ngn => "NGN",
-            Self::Eur => "EUR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "USD" => Self::Usd,
-            "GBP" => Self::Gbp,
-            "NGN" => Self::Ngn,
-            "EUR" => Self::Eur,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
     }
 }
 /// A result that carries only a message.
@@ -3167,15 +3126,13 @@ pub struct ProcessPaymentWithTokenRequest {
     /// The wallet account number to use.
     #[serde(rename = "accountNumber", default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
-    /// The currency of the paying account.
+    /// The currency of the paying account (ISO 4217), for example `USD`, `GBP`, `NGN` or `EUR`.
     #[serde(
         rename = "paymentAccountNumbeCurrencyCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub payment_account_numbe_currency_code: Option<
-        ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode,
-    >,
+    pub payment_account_numbe_currency_code: Option<String>,
 }
 impl ProcessPaymentWithTokenRequest {
     /// A value with the required members; the optional ones start empty.
@@ -3225,71 +3182,6 @@ impl std::fmt::Debug for ProcessPaymentWithTokenRequest {
                 &self.payment_account_numbe_currency_code,
             )
             .finish()
-    }
-}
-/// The currency of the paying account.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    /// `USD`
-    Usd,
-    /// `GBP`
-    Gbp,
-    /// `NGN`
-    Ngn,
-    /// `EUR`
-    Eur,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
-}
-impl ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    /// The value as the API sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Usd => "USD",
-            Self::Gbp => "GBP",
-            Self::Ngn => "NGN",
-            Self::Eur => "EUR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "USD" => Self::Usd,
-            "GBP" => Self::Gbp,
-            "NGN" => Self::Ngn,
-            "EUR" => Self::Eur,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr
-for ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
     }
 }
 /// How the payment is made.
@@ -4736,7 +4628,9 @@ pub struct ValidateBankAccountRequest {
     /// The bank's code, from the list of supported banks.
     #[serde(rename = "bankCode")]
     pub bank_code: String,
-    /// The `transactionType` member.
+    /// The kind of payment the account receives; `ACCOUNTPAYMENT` (a bank transfer) by default.
+    ///
+    /// Defaults to `ACCOUNTPAYMENT`.
     #[serde(rename = "transactionType")]
     pub transaction_type: RemittanceTransactionType,
     /// The account number.
@@ -5224,27 +5118,31 @@ impl<'de> serde::Deserialize<'de> for WebhookPaymentEventEvent {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebhookTransactionData {
-    /// The transaction reference (PCN); third-party notes say to de-duplicate deliveries on it.
+    /// The id of the transaction the event is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// The transaction's status, for example `PAID`, `FAILED` or `CANCELLED`.
+    pub transaction_id: Option<String>,
+    /// The transaction's status: the overview's example sends `completed`; third-party notes mention `PAID`, `FAILED` and `CANCELLED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// The transaction amount, as a decimal string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The transaction amount, a JSON number read exactly as a decimal (the overview's example sends `1000.0`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
     pub amount: Option<rust_decimal::Decimal>,
     /// The ISO 4217 currency of `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    /// The transaction reference (PCN); third-party notes name it, the overview's example does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
     /// The transaction's compliance status (third-party notes; values not documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compliance_status: Option<String>,
     /// The results of sanctions screening (third-party notes; shape not documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanction_screening_results: Option<serde_json::Value>,
-    /// Members beyond the named ones.
-    #[serde(flatten, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl WebhookTransactionData {
     /// An empty value: every member is optional.

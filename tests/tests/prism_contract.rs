@@ -536,7 +536,7 @@ async fn call_ledger(spec: &Spec, client: &Client, calls: &mut Calls) {
     let op = spec.operation("change_account_permission");
     let (date, ip, interaction) = fapi(&op);
     let request = ledger.change_account_permission(
-        op.text("id"),
+        op.param("id"),
         op.text("permission"),
         date,
         ip,

@@ -90,7 +90,7 @@ impl<'a> FetchOrganisationPreference<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client.execute(request, crate::runtime::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for FetchOrganisationPreference<'a> {

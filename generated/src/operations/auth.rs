@@ -12,7 +12,7 @@ impl<'a> Auth<'a> {
     }
     /// Log in
     ///
-    /// Authenticates a user (roles MANAGER, AGENT, CASHIER or CUSTOMER) with e-mail and password and returns a JWT access token and a refresh token. No access token is needed. The page lists 401 for invalid credentials, 403 for an account locked after repeated failures (for a lockout period) and 404 for an unknown user. Refresh the access token about five minutes before it expires.
+    /// Authenticates a user (roles MANAGER, AGENT, CASHIER or CUSTOMER) with e-mail and password and returns a JWT access token and a refresh token. No access token is needed. The page lists 401 for invalid credentials, 403 for an account locked after repeated failures (for a lockout period) and 404 for an unknown user. Refresh the access token about five minutes before it expires. The page lists sandbox users: the manager `hello@remitjunction.co.uk` and the agent `hello+2@remitjunction.co.uk`, both with password `Password@1`, and the cashier `excel.nwachukwu+662@fincode.co.uk` (its password is cut off in the stored copy of the page).
     ///
     /// `PUT /securitymanagement/login`
     ///
@@ -357,7 +357,7 @@ impl<'a> Logout<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Success).await
+        self.client.execute(request, crate::runtime::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for Logout<'a> {

@@ -20,7 +20,7 @@ impl<'a> Investment<'a> {
     ///
     /// - `product_id`: The id of the investment product.
     /// - `number_of_units_to_purchase`: How many units of the product to buy.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_investment_quote(
@@ -52,7 +52,7 @@ impl<'a> Investment<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
@@ -84,7 +84,7 @@ impl<'a> Investment<'a> {
     /// # Arguments
     ///
     /// - `customer_id`: The id of the customer.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_portfolios(
@@ -117,7 +117,7 @@ impl<'a> Investment<'a> {
     /// # Arguments
     ///
     /// - `user_id`: The id of the user.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_total_investments(
@@ -149,7 +149,7 @@ impl<'a> Investment<'a> {
     ///
     /// - `wallet_id`: The id of the wallet to fund.
     /// - `amount`: The amount to credit, as a decimal number.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn fund_investment_wallet(

@@ -19,7 +19,7 @@ impl<'a> Ledger<'a> {
     /// # Arguments
     ///
     /// - `account_id`: The id of the ledger account.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_account_balance(
@@ -48,14 +48,14 @@ impl<'a> Ledger<'a> {
     ///
     /// # Arguments
     ///
-    /// - `id`: The id of the ledger account whose permission changes.
+    /// - `id`: The id (a UUID) of the ledger account whose permission changes.
     /// - `permission`: The new permission, a value of the ledger's account-permission enumeration (for example `READ_ONLY`).
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn change_account_permission(
         &self,
-        id: impl Into<String>,
+        id: uuid::Uuid,
         permission: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
@@ -63,7 +63,7 @@ impl<'a> Ledger<'a> {
     ) -> ChangeAccountPermission<'a> {
         ChangeAccountPermission {
             client: self.client,
-            id: id.into(),
+            id,
             permission: permission.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
@@ -85,7 +85,7 @@ impl<'a> Ledger<'a> {
     /// - `account_id`: The id of the ledger account.
     /// - `page`: The page number; 0 or 1 is the first page, depending on the implementation.
     /// - `size`: The number of entries per page.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_ledger_history(
@@ -118,7 +118,7 @@ impl<'a> Ledger<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_ledger_history_by_interaction_id(
@@ -145,7 +145,7 @@ impl<'a> Ledger<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
@@ -251,7 +251,7 @@ static GET_ACCOUNT_BALANCE: crate::runtime::Operation = crate::runtime::Operatio
 #[derive(Debug)]
 pub struct ChangeAccountPermission<'a> {
     client: &'a crate::Client,
-    id: String,
+    id: uuid::Uuid,
     permission: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,

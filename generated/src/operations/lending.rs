@@ -18,7 +18,7 @@ impl<'a> Lending<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
@@ -49,7 +49,7 @@ impl<'a> Lending<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_loan_offer(
@@ -78,7 +78,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `loan_application_id`: The id of the loan application.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `status`: `true` accepts the offer; `false` withdraws it.
@@ -112,7 +112,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `loan_application_id`: The id of the loan application.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_loan_application_details(
@@ -143,7 +143,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `product_id`: The id of the loan product.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_loan_eligibility_questions(
@@ -174,7 +174,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `customer_id`: The id of the customer.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn manage_loans(
@@ -205,7 +205,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `organisation_id`: The id of the lending organisation.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_loan_terms(
@@ -236,7 +236,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `customer_id`: The id of the customer.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_loan_history(
@@ -269,7 +269,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `loan_application_id`: The id of the loan application.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_loan_payment_history(
@@ -300,7 +300,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `user_id`: The id of the user (the borrower).
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_pending_repayments(
@@ -333,7 +333,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `loan_application_id`: The id of the loan application.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_repayment_instructions(
@@ -362,7 +362,7 @@ impl<'a> Lending<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
@@ -395,7 +395,7 @@ impl<'a> Lending<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
@@ -428,7 +428,7 @@ impl<'a> Lending<'a> {
     ///
     /// - `bank_code`: The code of the bank.
     /// - `account_number`: The account number (NUBAN, 10 digits).
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn verify_bank_account(

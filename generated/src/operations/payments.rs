@@ -247,7 +247,7 @@ impl<'a> ProcessCardPayment<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client.execute(request, crate::runtime::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for ProcessCardPayment<'a> {
@@ -534,7 +534,7 @@ impl<'a> DeferBankPayment<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client.execute(request, crate::runtime::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for DeferBankPayment<'a> {
@@ -766,7 +766,7 @@ impl<'a> PayFromWallet<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::ResponseShape::Status).await
+        self.client.execute(request, crate::runtime::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for PayFromWallet<'a> {
