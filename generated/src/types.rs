@@ -1268,24 +1268,24 @@ pub type ListPayoutCentersRequest = std::collections::BTreeMap<
 /// The payout-point search. The fields are not documented.
 pub type ListPayoutPointsRequest = std::collections::BTreeMap<String, serde_json::Value>;
 /// The body of add-bank-account: the customer, the account number, the holder's name, the bank's code and name, the account type and whether it is the default account.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LoanAddBankAccountRequest {
-    /// The id of the customer.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<String>,
+    /// The id (a UUID) of the customer adding the bank account.
+    #[serde(rename = "customerId")]
+    pub customer_id: String,
     /// The account number.
-    #[serde(rename = "accountNumber", default, skip_serializing_if = "Option::is_none")]
-    pub account_number: Option<String>,
-    /// The name of the account holder.
-    #[serde(rename = "accountName", default, skip_serializing_if = "Option::is_none")]
-    pub account_name: Option<String>,
+    #[serde(rename = "accountNumber")]
+    pub account_number: String,
+    /// The name of the account holder, as it appears on the account.
+    #[serde(rename = "accountName")]
+    pub account_name: String,
     /// The code of the bank.
-    #[serde(rename = "bankCode", default, skip_serializing_if = "Option::is_none")]
-    pub bank_code: Option<String>,
+    #[serde(rename = "bankCode")]
+    pub bank_code: String,
     /// The name of the bank.
-    #[serde(rename = "bankName", default, skip_serializing_if = "Option::is_none")]
-    pub bank_name: Option<String>,
+    #[serde(rename = "bankName")]
+    pub bank_name: String,
     /// The `accountType` member.
     #[serde(rename = "accountType", default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<LoanBankAccountType>,
@@ -1294,9 +1294,23 @@ pub struct LoanAddBankAccountRequest {
     pub is_default: Option<bool>,
 }
 impl LoanAddBankAccountRequest {
-    /// An empty value: every member is optional.
-    pub fn new() -> Self {
-        Self::default()
+    /// A value with the required members; the optional ones start empty.
+    pub fn new(
+        customer_id: String,
+        account_number: String,
+        account_name: String,
+        bank_code: String,
+        bank_name: String,
+    ) -> Self {
+        Self {
+            customer_id,
+            account_number,
+            account_name,
+            bank_code,
+            bank_name,
+            account_type: None,
+            is_default: None,
+        }
     }
 }
 /// A loan application as `loan-application-details` returns it (`loanDetails`).
@@ -1589,6 +1603,41 @@ impl LoanApplicationUpdateResult {
         Self::default()
     }
 }
+/// A customer's bank account registered with the lending service, as the add-bank-account page returns it.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LoanBankAccount {
+    /// The id of the bank account.
+    #[serde(rename = "accountId", default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The id of the customer.
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// The account number (the page says it may be masked).
+    #[serde(rename = "accountNumber", default, skip_serializing_if = "Option::is_none")]
+    pub account_number: Option<String>,
+    /// The name of the account holder.
+    #[serde(rename = "accountName", default, skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
+    /// The code of the bank.
+    #[serde(rename = "bankCode", default, skip_serializing_if = "Option::is_none")]
+    pub bank_code: Option<String>,
+    /// The name of the bank.
+    #[serde(rename = "bankName", default, skip_serializing_if = "Option::is_none")]
+    pub bank_name: Option<String>,
+    /// Whether this is the customer's default account.
+    #[serde(rename = "isDefault", default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    /// Whether the account has been verified.
+    #[serde(rename = "isVerified", default, skip_serializing_if = "Option::is_none")]
+    pub is_verified: Option<bool>,
+}
+impl LoanBankAccount {
+    /// An empty value: every member is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// The type of a bank account.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1647,17 +1696,244 @@ impl<'de> serde::Deserialize<'de> for LoanBankAccountType {
         Ok(Self::from(value.as_ref()))
     }
 }
-/// A loan with its payment history. Besides the members below, the page lists balances and paid amounts (principal, interest, fees, penalty), dates (application, disbursement, first instalment, maturity, next due), instalment counts and repayment bank fields, without their field names; the object accepts them as further members.
+/// A loan application with its balances, paid amounts, dates, instalment counts, repayment account and payment history, as the loan-details-with-payment-history page's response lists them.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LoanDetailsWithPaymentHistory {
-    /// Whether the loan is repaid by a third party.
+    /// The id (a UUID) of the loan application.
+    #[serde(
+        rename = "loanApplicationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub loan_application_id: Option<uuid::Uuid>,
+    /// The id of the customer.
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// The customer's name.
+    #[serde(rename = "customerName", default, skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
+    /// The customer's e-mail address.
+    #[serde(rename = "customerEmail", default, skip_serializing_if = "Option::is_none")]
+    pub customer_email: Option<String>,
+    /// The name of the loan product.
+    #[serde(
+        rename = "loanProductName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub loan_product_name: Option<String>,
+    /// The status of the loan application (for example `DISBURSED`).
+    #[serde(
+        rename = "loanApplicationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub loan_application_status: Option<String>,
+    /// The state of the loan account; the page does not list the values.
+    #[serde(rename = "accountState", default, skip_serializing_if = "Option::is_none")]
+    pub account_state: Option<String>,
+    /// The amount lent.
+    #[serde(
+        rename = "loanAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub loan_amount: Option<rust_decimal::Decimal>,
+    /// The interest rate; the page does not say per what period or in what unit.
+    #[serde(
+        rename = "interestRate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub interest_rate: Option<rust_decimal::Decimal>,
+    /// The total to repay: principal, interest and fees.
+    #[serde(
+        rename = "totalRepaymentAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub total_repayment_amount: Option<rust_decimal::Decimal>,
+    /// The total still owed.
+    #[serde(
+        rename = "totalBalance",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub total_balance: Option<rust_decimal::Decimal>,
+    /// The principal still owed.
+    #[serde(
+        rename = "principalBalance",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub principal_balance: Option<rust_decimal::Decimal>,
+    /// The interest still owed.
+    #[serde(
+        rename = "interestBalance",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub interest_balance: Option<rust_decimal::Decimal>,
+    /// The fees still owed.
+    #[serde(
+        rename = "feesBalance",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub fees_balance: Option<rust_decimal::Decimal>,
+    /// The penalties still owed.
+    #[serde(
+        rename = "penaltyBalance",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub penalty_balance: Option<rust_decimal::Decimal>,
+    /// The total paid so far.
+    #[serde(
+        rename = "totalAmountPaid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub total_amount_paid: Option<rust_decimal::Decimal>,
+    /// The principal paid so far.
+    #[serde(
+        rename = "principalPaid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub principal_paid: Option<rust_decimal::Decimal>,
+    /// The interest paid so far.
+    #[serde(
+        rename = "interestPaid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub interest_paid: Option<rust_decimal::Decimal>,
+    /// The fees paid so far.
+    #[serde(
+        rename = "feesPaid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub fees_paid: Option<rust_decimal::Decimal>,
+    /// The penalties paid so far.
+    #[serde(
+        rename = "penaltyPaid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub penalty_paid: Option<rust_decimal::Decimal>,
+    /// When the loan was applied for; the page does not give the format.
+    #[serde(
+        rename = "applicationDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub application_date: Option<String>,
+    /// When the loan was disbursed; the page does not give the format.
+    #[serde(
+        rename = "disbursementDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disbursement_date: Option<String>,
+    /// When the first instalment is due; the page does not give the format.
+    #[serde(
+        rename = "firstInstallmentDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_installment_date: Option<String>,
+    /// When the loan matures; the page does not give the format.
+    #[serde(rename = "maturityDate", default, skip_serializing_if = "Option::is_none")]
+    pub maturity_date: Option<String>,
+    /// When the next payment is due; the page does not give the format.
+    #[serde(
+        rename = "nextPaymentDueDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_payment_due_date: Option<String>,
+    /// How many instalments the loan has.
+    #[serde(
+        rename = "totalInstallments",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_installments: Option<i32>,
+    /// How many instalments have been paid.
+    #[serde(
+        rename = "installmentsPaid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub installments_paid: Option<i32>,
+    /// How many instalments remain.
+    #[serde(
+        rename = "installmentsRemaining",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub installments_remaining: Option<i32>,
+    /// The loan's duration, in the unit of `durationCounter`.
+    #[serde(rename = "loanDuration", default, skip_serializing_if = "Option::is_none")]
+    pub loan_duration: Option<i32>,
+    /// The unit of `loanDuration` (a string on this page; for example `MONTHS`).
+    #[serde(
+        rename = "durationCounter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duration_counter: Option<String>,
+    /// How the loan is repaid (for example `DIRECT_DEBIT`).
+    #[serde(
+        rename = "loanRepaymentMethod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub loan_repayment_method: Option<String>,
+    /// Whether the loan is repaid through a third-party collection service.
     #[serde(
         rename = "isThirdPartyPayment",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub is_third_party_payment: Option<bool>,
+    /// The bank of the repayment account.
+    #[serde(
+        rename = "repaymentBankName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub repayment_bank_name: Option<String>,
+    /// The repayment account's number.
+    #[serde(
+        rename = "repaymentAccountNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub repayment_account_number: Option<String>,
+    /// The repayment account's holder.
+    #[serde(
+        rename = "repaymentAccountName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub repayment_account_name: Option<String>,
     /// Whether the loan has been fully repaid.
     #[serde(
         rename = "loanFullyRepaid",
@@ -1665,12 +1941,12 @@ pub struct LoanDetailsWithPaymentHistory {
         skip_serializing_if = "Option::is_none"
     )]
     pub loan_fully_repaid: Option<bool>,
+    /// The currency of the amounts (ISO 4217).
+    #[serde(rename = "currencyCode", default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// The loan's instalments and their payments.
     #[serde(rename = "paymentHistory", default, skip_serializing_if = "Option::is_none")]
     pub payment_history: Option<Vec<LoanPaymentHistoryEntry>>,
-    /// Members beyond the named ones.
-    #[serde(flatten, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl LoanDetailsWithPaymentHistory {
     /// An empty value: every member is optional.
@@ -1830,6 +2106,58 @@ pub struct LoanPaymentHistoryEntry {
     pub days_overdue: Option<i32>,
 }
 impl LoanPaymentHistoryEntry {
+    /// An empty value: every member is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+/// A recorded loan repayment, as the repay-loan page returns it.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LoanRepayment {
+    /// The id of the repayment record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The amount repaid.
+    #[serde(
+        rename = "repaymentAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub repayment_amount: Option<rust_decimal::Decimal>,
+    /// The customer's name.
+    #[serde(rename = "customerName", default, skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
+    /// The customer's e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The name of the loan product.
+    #[serde(
+        rename = "loanProductName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub loan_product_name: Option<String>,
+    /// The payment reference of the repayment.
+    #[serde(
+        rename = "repaymentReference",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub repayment_reference: Option<String>,
+    /// The verification status of the repayment; repayments start as `PENDING_VERIFICATION` (the admin list also names `VERIFIED` and `REJECTED`).
+    #[serde(
+        rename = "verificationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub verification_status: Option<String>,
+    /// A message about the repayment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+impl LoanRepayment {
     /// An empty value: every member is optional.
     pub fn new() -> Self {
         Self::default()
@@ -3029,6 +3357,64 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodType {
     ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
+    }
+}
+/// One unpaid instalment of a loan, as the pending-repayments page's response lists it.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PendingRepayment {
+    /// The id (a UUID) of the loan application.
+    #[serde(
+        rename = "loanApplicationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub loan_application_id: Option<String>,
+    /// The number of the instalment, from 1.
+    #[serde(
+        rename = "installmentNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub installment_number: Option<i32>,
+    /// When the repayment is due.
+    #[serde(rename = "dueDate", default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<String>,
+    /// The amount to repay.
+    #[serde(
+        rename = "amountDue",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub amount_due: Option<rust_decimal::Decimal>,
+    /// The principal part of the repayment.
+    #[serde(
+        rename = "principalAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub principal_amount: Option<rust_decimal::Decimal>,
+    /// The interest part of the repayment.
+    #[serde(
+        rename = "interestAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub interest_amount: Option<rust_decimal::Decimal>,
+    /// The status of the repayment, for example `PENDING` or `OVERDUE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// How many days the repayment is overdue, if it is.
+    #[serde(rename = "daysOverdue", default, skip_serializing_if = "Option::is_none")]
+    pub days_overdue: Option<i32>,
+}
+impl PendingRepayment {
+    /// An empty value: every member is optional.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// A card payment with the raw card details.

@@ -12,7 +12,7 @@ impl<'a> Investment<'a> {
     }
     /// Get a quote for investment units
     ///
-    /// Prices the purchase of a number of units of an investment product: the total amount including fees, the fee breakdown, the amount invested and the price per unit.
+    /// Prices the purchase of a number of units of an investment product: the total amount including fees, the fee breakdown, the amount invested and the price per unit. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /quote/get-quote/{product-id}/{number-of-units-to-purchase}`
     ///
@@ -46,7 +46,7 @@ impl<'a> Investment<'a> {
     }
     /// Apply for an investment product
     ///
-    /// Applies to buy units of an investment product, paid from the customer's wallet. The service validates the application; a wallet is created for the customer automatically when needed.
+    /// Applies to buy units of an investment product, paid from the customer's wallet. The service validates the application; a wallet is created for the customer automatically when needed. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /apply`
     ///
@@ -77,7 +77,7 @@ impl<'a> Investment<'a> {
     }
     /// List a customer's investment portfolios
     ///
-    /// Returns one page of a customer's investments: amount invested, total payable, APY, product information, request and due dates, and maturity. Pages start at 1; the docs recommend a page size of at most 50.
+    /// Returns one page of a customer's investments: amount invested, total payable, APY, product information, request and due dates, and maturity. Pages start at 1; the docs recommend a page size of at most 50. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /portfolios/{customer-id}`
     ///
@@ -110,7 +110,7 @@ impl<'a> Investment<'a> {
     }
     /// Get a user's total investments
     ///
-    /// Returns the total amount a user has invested and the total interest accrued.
+    /// Returns the total amount a user has invested and the total interest accrued. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /get-total/{user-id}`
     ///
@@ -141,7 +141,7 @@ impl<'a> Investment<'a> {
     }
     /// Fund an investment wallet
     ///
-    /// Credits an amount to a customer's investment wallet. The amount travels in the path; the call has no body. Answers with the funding status.
+    /// Credits an amount to a customer's investment wallet. The amount travels in the path; the call has no body. Answers with the funding status. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `PUT /wallet/fund-wallet/{wallet-id}/{amount}`
     ///
