@@ -258,6 +258,16 @@ fn the_overview_payload_verifies_and_reads_as_transaction_completed() {
         OVERVIEW_PAYLOAD,
         "the vector signs the payload byte for byte"
     );
+    // The spec's example of the event is this payload, and `cargo xtask validate` (rule `example-invalid`) checks
+    // every example against its schema: the payload is valid for `WebhookTransactionEvent`.
+    let spec = spec();
+    let example = &spec["x-webhooks"]["transaction.completed"]["post"]["requestBody"]["content"]
+        ["application/json"]["example"];
+    let payload: Value = serde_json::from_str(OVERVIEW_PAYLOAD).expect("the payload is JSON");
+    assert_eq!(
+        example, &payload,
+        "the spec's transaction.completed example"
+    );
     let event = verifier(case)
         .verify_and_parse_at::<Event>(OVERVIEW_PAYLOAD.as_bytes(), &headers(case), now(case))
         .expect("the overview's payload, signed with the declared scheme, verifies");
