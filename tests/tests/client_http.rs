@@ -720,7 +720,9 @@ async fn lending_request_loan_goes_to_the_base_url_and_sends_the_example() {
 async fn investment_get_investment_quote_goes_to_the_base_url_with_both_path_parameters() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/quote/get-quote/INV-PROD-1001/10"))
+        .and(path(
+            "/quote/get-quote/123e4567-e89b-12d3-a456-426614174000/10",
+        ))
         .and(fincode_headers())
         .and(header("x-auth-token", TOKEN))
         .and(header("x-idempotency-key", "unique-key-12345"))
@@ -739,12 +741,12 @@ async fn investment_get_investment_quote_goes_to_the_base_url_with_both_path_par
         .mount(&server)
         .await;
 
-    // The spec's examples: product `INV-PROD-1001`, `10` units.
+    // The spec's examples: product `123e4567-e89b-12d3-a456-426614174000`, `10` units.
     let client = client(&server);
     let quote = client
         .investment()
         .get_investment_quote(
-            "INV-PROD-1001",
+            "123e4567-e89b-12d3-a456-426614174000",
             10.0,
             "2024-01-15T10:30:00Z",
             "192.168.1.1",
