@@ -368,20 +368,19 @@ impl AwaitingPaymentsResult {
     }
 }
 /// The awaiting-payment entry created for a pay-later choice.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BankPayLaterResult {
     /// The reference of the payable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#ref: Option<String>,
+    pub r#ref: String,
     /// The id of the payable item.
-    #[serde(rename = "payableItemId", default, skip_serializing_if = "Option::is_none")]
-    pub payable_item_id: Option<String>,
+    #[serde(rename = "payableItemId")]
+    pub payable_item_id: String,
 }
 impl BankPayLaterResult {
-    /// An empty value: every member is optional.
-    pub fn new() -> Self {
-        Self::default()
+    /// A value with the required members; the optional ones start empty.
+    pub fn new(r#ref: String, payable_item_id: String) -> Self {
+        Self { r#ref, payable_item_id }
     }
 }
 /// What to quote. No field is marked required.
@@ -2797,17 +2796,16 @@ impl std::fmt::Debug for MakePaymentFromWalletRequest {
     }
 }
 /// A result that carries only a message.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MessageResult {
     /// A human-readable message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: String,
 }
 impl MessageResult {
-    /// An empty value: every member is optional.
-    pub fn new() -> Self {
-        Self::default()
+    /// A value with the required members; the optional ones start empty.
+    pub fn new(message: String) -> Self {
+        Self { message }
     }
 }
 /// What the customer did about a bank-transfer payment.
@@ -2963,17 +2961,18 @@ impl<'de> serde::Deserialize<'de> for NotifyBankTransferPaymentRequestPayAbleTyp
     }
 }
 /// The tenant's preferences.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganisationPreferences {
     /// The preferences keyed by UPPER_SNAKE setting names (business rules, feature toggles, system defaults), for example `MAX_TRANSACTION_LIMIT`. The full list of keys is not documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferences: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub preferences: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl OrganisationPreferences {
-    /// An empty value: every member is optional.
-    pub fn new() -> Self {
-        Self::default()
+    /// A value with the required members; the optional ones start empty.
+    pub fn new(
+        preferences: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self { preferences }
     }
 }
 /// The kind of payable item.

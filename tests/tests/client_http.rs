@@ -357,9 +357,8 @@ async fn admin_fetch_organisation_preference_sends_the_optional_token_when_it_ha
     assert_no_header(&requests[1], "x-auth-token");
     assert!(requests[0].body.is_empty(), "a GET without a request body");
     for response in [with_token, without] {
-        let preferences = response.data().preferences.as_ref();
         assert_eq!(
-            preferences.and_then(|p| p.get("MAX_TRANSACTION_LIMIT")),
+            response.data().preferences.get("MAX_TRANSACTION_LIMIT"),
             Some(&json!("5000"))
         );
         // The body is `{preferences}`, as the page's axios example reads it: no envelope, so no metadata.
