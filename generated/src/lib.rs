@@ -7,13 +7,21 @@
 //! This document is maintained by hand from the public FinCode documentation.
 //! Where the documentation contradicts itself, the element concerned carries an `x-fincode-note` saying what the
 //! pages say and what this document chose.
-//! Endpoints known only from third-party integration notes are marked `x-fincode-unverified: true`.
+//! Endpoints known only from third-party integration notes, or from a docs index entry or link whose page could not be
+//! read, are marked `x-fincode-unverified: true`; their note says what was guessed.
 //!
 //! Conventions:
 //! - every call sends the `platform` and `uuid` headers (`fincode` and `200`);
 //! - authenticated calls send a JWT access token (from login or refresh) or a dashboard API token in `X-Auth-Token`;
 //! - errors use the error envelope (`ErrorEnvelope`) with one of seven `ErrorCode`s;
 //! - money is a decimal (`format: decimal`), never a binary float.
+//!
+//! The sandbox (`https://{domain}.fincode.software/api/v6/services`): per the API Reference, all transactions there are
+//! simulated, and webhook events are generated but not processed. The API Reference lists sandbox credentials: a test bank
+//! account (8883633074, bank code 044, VICTOR ADEBIYI) and a test card (4111 1111 1111 1111, expiry 12/27, CVV 123); they
+//! are the named examples `SandboxBankAccount` and `SandboxTestCard`. The login page lists sandbox users: the manager
+//! `hello@remitjunction.co.uk` and the agent `hello+2@remitjunction.co.uk` (password `Password@1`), and a cashier
+//! `excel.nwachukwu+662@fincode.co.uk`.
 //!
 //! A typed async client generated from the API's OpenAPI description (version `6.0.0`).
 //!
@@ -61,7 +69,7 @@
 //! let verifier = Verifier::new("whsec_example");
 //!
 //! // A delivery as the API sends it (`SCHEME.sign` lets tests build their own).
-//! let body = br#"{"event":"transaction.created","event_id":"evt_3f6c2a9e7b1d4c5e","timestamp":"2024-01-15T10:30:00Z","data":{"reference":"PCN12345","status":"WAITING_TO_PAY","amount":"150.00","currency":"GBP"},"signature":"9b1f0e6c2d4a8b7e5f3a1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f"}"#;
+//! let body = br#"{"event":"transaction.created","event_id":"evt_3f6c2a9e7b1d4c5e","timestamp":"2024-01-15T10:30:00Z","data":{"transaction_id":"txn_123456789","status":"pending","amount":1000.0,"currency":"USD"},"signature":"9b1f0e6c2d4a8b7e5f3a1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f"}"#;
 //! let now = std::time::SystemTime::now()
 //!     .duration_since(std::time::UNIX_EPOCH)
 //!     .map_or(0, |d| d.as_secs());

@@ -368,20 +368,19 @@ impl AwaitingPaymentsResult {
     }
 }
 /// The awaiting-payment entry created for a pay-later choice.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BankPayLaterResult {
     /// The reference of the payable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#ref: Option<String>,
+    pub r#ref: String,
     /// The id of the payable item.
-    #[serde(rename = "payableItemId", default, skip_serializing_if = "Option::is_none")]
-    pub payable_item_id: Option<String>,
+    #[serde(rename = "payableItemId")]
+    pub payable_item_id: String,
 }
 impl BankPayLaterResult {
-    /// An empty value: every member is optional.
-    pub fn new() -> Self {
-        Self::default()
+    /// A value with the required members; the optional ones start empty.
+    pub fn new(r#ref: String, payable_item_id: String) -> Self {
+        Self { r#ref, payable_item_id }
     }
 }
 /// What to quote. No field is marked required.
@@ -1091,18 +1090,18 @@ impl InternationalTransferInformation {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvestmentApplicationRequest {
-    /// The id of the investment product.
+    /// The id (a UUID) of the investment product.
     #[serde(rename = "investmentProductId")]
-    pub investment_product_id: String,
+    pub investment_product_id: uuid::Uuid,
     /// How many units to buy.
     #[serde(rename = "numberOfUnitsToPurchase")]
     pub number_of_units_to_purchase: f64,
-    /// The id of the wallet that pays for the units.
+    /// The id (a UUID) of the wallet that pays for the units.
     #[serde(rename = "userWalletId")]
-    pub user_wallet_id: String,
-    /// The id of the customer.
+    pub user_wallet_id: uuid::Uuid,
+    /// The id (a UUID) of the customer.
     #[serde(rename = "customerId")]
-    pub customer_id: String,
+    pub customer_id: uuid::Uuid,
     /// The customer's name.
     #[serde(rename = "customerName")]
     pub customer_name: String,
@@ -1110,10 +1109,10 @@ pub struct InvestmentApplicationRequest {
 impl InvestmentApplicationRequest {
     /// A value with the required members; the optional ones start empty.
     pub fn new(
-        investment_product_id: String,
+        investment_product_id: uuid::Uuid,
         number_of_units_to_purchase: f64,
-        user_wallet_id: String,
-        customer_id: String,
+        user_wallet_id: uuid::Uuid,
+        customer_id: uuid::Uuid,
         customer_name: String,
     ) -> Self {
         Self {
@@ -1268,24 +1267,24 @@ pub type ListPayoutCentersRequest = std::collections::BTreeMap<
 /// The payout-point search. The fields are not documented.
 pub type ListPayoutPointsRequest = std::collections::BTreeMap<String, serde_json::Value>;
 /// The body of add-bank-account: the customer, the account number, the holder's name, the bank's code and name, the account type and whether it is the default account.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LoanAddBankAccountRequest {
-    /// The id of the customer.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<String>,
+    /// The id (a UUID) of the customer adding the bank account.
+    #[serde(rename = "customerId")]
+    pub customer_id: String,
     /// The account number.
-    #[serde(rename = "accountNumber", default, skip_serializing_if = "Option::is_none")]
-    pub account_number: Option<String>,
-    /// The name of the account holder.
-    #[serde(rename = "accountName", default, skip_serializing_if = "Option::is_none")]
-    pub account_name: Option<String>,
+    #[serde(rename = "accountNumber")]
+    pub account_number: String,
+    /// The name of the account holder, as it appears on the account.
+    #[serde(rename = "accountName")]
+    pub account_name: String,
     /// The code of the bank.
-    #[serde(rename = "bankCode", default, skip_serializing_if = "Option::is_none")]
-    pub bank_code: Option<String>,
+    #[serde(rename = "bankCode")]
+    pub bank_code: String,
     /// The name of the bank.
-    #[serde(rename = "bankName", default, skip_serializing_if = "Option::is_none")]
-    pub bank_name: Option<String>,
+    #[serde(rename = "bankName")]
+    pub bank_name: String,
     /// The `accountType` member.
     #[serde(rename = "accountType", default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<LoanBankAccountType>,
@@ -1294,9 +1293,23 @@ pub struct LoanAddBankAccountRequest {
     pub is_default: Option<bool>,
 }
 impl LoanAddBankAccountRequest {
-    /// An empty value: every member is optional.
-    pub fn new() -> Self {
-        Self::default()
+    /// A value with the required members; the optional ones start empty.
+    pub fn new(
+        customer_id: String,
+        account_number: String,
+        account_name: String,
+        bank_code: String,
+        bank_name: String,
+    ) -> Self {
+        Self {
+            customer_id,
+            account_number,
+            account_name,
+            bank_code,
+            bank_name,
+            account_type: None,
+            is_default: None,
+        }
     }
 }
 /// A loan application as `loan-application-details` returns it (`loanDetails`).
@@ -1589,6 +1602,41 @@ impl LoanApplicationUpdateResult {
         Self::default()
     }
 }
+/// A customer's bank account registered with the lending service, as the add-bank-account page returns it.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LoanBankAccount {
+    /// The id of the bank account.
+    #[serde(rename = "accountId", default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The id of the customer.
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// The account number (the page says it may be masked).
+    #[serde(rename = "accountNumber", default, skip_serializing_if = "Option::is_none")]
+    pub account_number: Option<String>,
+    /// The name of the account holder.
+    #[serde(rename = "accountName", default, skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
+    /// The code of the bank.
+    #[serde(rename = "bankCode", default, skip_serializing_if = "Option::is_none")]
+    pub bank_code: Option<String>,
+    /// The name of the bank.
+    #[serde(rename = "bankName", default, skip_serializing_if = "Option::is_none")]
+    pub bank_name: Option<String>,
+    /// Whether this is the customer's default account.
+    #[serde(rename = "isDefault", default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    /// Whether the account has been verified.
+    #[serde(rename = "isVerified", default, skip_serializing_if = "Option::is_none")]
+    pub is_verified: Option<bool>,
+}
+impl LoanBankAccount {
+    /// An empty value: every member is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// The type of a bank account.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1647,17 +1695,244 @@ impl<'de> serde::Deserialize<'de> for LoanBankAccountType {
         Ok(Self::from(value.as_ref()))
     }
 }
-/// A loan with its payment history. Besides the members below, the page lists balances and paid amounts (principal, interest, fees, penalty), dates (application, disbursement, first instalment, maturity, next due), instalment counts and repayment bank fields, without their field names; the object accepts them as further members.
+/// A loan application with its balances, paid amounts, dates, instalment counts, repayment account and payment history, as the loan-details-with-payment-history page's response lists them.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LoanDetailsWithPaymentHistory {
-    /// Whether the loan is repaid by a third party.
+    /// The id (a UUID) of the loan application.
+    #[serde(
+        rename = "loanApplicationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub loan_application_id: Option<uuid::Uuid>,
+    /// The id of the customer.
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// The customer's name.
+    #[serde(rename = "customerName", default, skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
+    /// The customer's e-mail address.
+    #[serde(rename = "customerEmail", default, skip_serializing_if = "Option::is_none")]
+    pub customer_email: Option<String>,
+    /// The name of the loan product.
+    #[serde(
+        rename = "loanProductName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub loan_product_name: Option<String>,
+    /// The status of the loan application (for example `DISBURSED`).
+    #[serde(
+        rename = "loanApplicationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub loan_application_status: Option<String>,
+    /// The state of the loan account; the page does not list the values.
+    #[serde(rename = "accountState", default, skip_serializing_if = "Option::is_none")]
+    pub account_state: Option<String>,
+    /// The amount lent.
+    #[serde(
+        rename = "loanAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub loan_amount: Option<rust_decimal::Decimal>,
+    /// The interest rate; the page does not say per what period or in what unit.
+    #[serde(
+        rename = "interestRate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub interest_rate: Option<rust_decimal::Decimal>,
+    /// The total to repay: principal, interest and fees.
+    #[serde(
+        rename = "totalRepaymentAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub total_repayment_amount: Option<rust_decimal::Decimal>,
+    /// The total still owed.
+    #[serde(
+        rename = "totalBalance",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub total_balance: Option<rust_decimal::Decimal>,
+    /// The principal still owed.
+    #[serde(
+        rename = "principalBalance",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub principal_balance: Option<rust_decimal::Decimal>,
+    /// The interest still owed.
+    #[serde(
+        rename = "interestBalance",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub interest_balance: Option<rust_decimal::Decimal>,
+    /// The fees still owed.
+    #[serde(
+        rename = "feesBalance",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub fees_balance: Option<rust_decimal::Decimal>,
+    /// The penalties still owed.
+    #[serde(
+        rename = "penaltyBalance",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub penalty_balance: Option<rust_decimal::Decimal>,
+    /// The total paid so far.
+    #[serde(
+        rename = "totalAmountPaid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub total_amount_paid: Option<rust_decimal::Decimal>,
+    /// The principal paid so far.
+    #[serde(
+        rename = "principalPaid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub principal_paid: Option<rust_decimal::Decimal>,
+    /// The interest paid so far.
+    #[serde(
+        rename = "interestPaid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub interest_paid: Option<rust_decimal::Decimal>,
+    /// The fees paid so far.
+    #[serde(
+        rename = "feesPaid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub fees_paid: Option<rust_decimal::Decimal>,
+    /// The penalties paid so far.
+    #[serde(
+        rename = "penaltyPaid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub penalty_paid: Option<rust_decimal::Decimal>,
+    /// When the loan was applied for; the page does not give the format.
+    #[serde(
+        rename = "applicationDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub application_date: Option<String>,
+    /// When the loan was disbursed; the page does not give the format.
+    #[serde(
+        rename = "disbursementDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disbursement_date: Option<String>,
+    /// When the first instalment is due; the page does not give the format.
+    #[serde(
+        rename = "firstInstallmentDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_installment_date: Option<String>,
+    /// When the loan matures; the page does not give the format.
+    #[serde(rename = "maturityDate", default, skip_serializing_if = "Option::is_none")]
+    pub maturity_date: Option<String>,
+    /// When the next payment is due; the page does not give the format.
+    #[serde(
+        rename = "nextPaymentDueDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_payment_due_date: Option<String>,
+    /// How many instalments the loan has.
+    #[serde(
+        rename = "totalInstallments",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_installments: Option<i32>,
+    /// How many instalments have been paid.
+    #[serde(
+        rename = "installmentsPaid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub installments_paid: Option<i32>,
+    /// How many instalments remain.
+    #[serde(
+        rename = "installmentsRemaining",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub installments_remaining: Option<i32>,
+    /// The loan's duration, in the unit of `durationCounter`.
+    #[serde(rename = "loanDuration", default, skip_serializing_if = "Option::is_none")]
+    pub loan_duration: Option<i32>,
+    /// The unit of `loanDuration` (a string on this page; for example `MONTHS`).
+    #[serde(
+        rename = "durationCounter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duration_counter: Option<String>,
+    /// How the loan is repaid (for example `DIRECT_DEBIT`).
+    #[serde(
+        rename = "loanRepaymentMethod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub loan_repayment_method: Option<String>,
+    /// Whether the loan is repaid through a third-party collection service.
     #[serde(
         rename = "isThirdPartyPayment",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub is_third_party_payment: Option<bool>,
+    /// The bank of the repayment account.
+    #[serde(
+        rename = "repaymentBankName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub repayment_bank_name: Option<String>,
+    /// The repayment account's number.
+    #[serde(
+        rename = "repaymentAccountNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub repayment_account_number: Option<String>,
+    /// The repayment account's holder.
+    #[serde(
+        rename = "repaymentAccountName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub repayment_account_name: Option<String>,
     /// Whether the loan has been fully repaid.
     #[serde(
         rename = "loanFullyRepaid",
@@ -1665,12 +1940,12 @@ pub struct LoanDetailsWithPaymentHistory {
         skip_serializing_if = "Option::is_none"
     )]
     pub loan_fully_repaid: Option<bool>,
+    /// The currency of the amounts (ISO 4217).
+    #[serde(rename = "currencyCode", default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
     /// The loan's instalments and their payments.
     #[serde(rename = "paymentHistory", default, skip_serializing_if = "Option::is_none")]
     pub payment_history: Option<Vec<LoanPaymentHistoryEntry>>,
-    /// Members beyond the named ones.
-    #[serde(flatten, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl LoanDetailsWithPaymentHistory {
     /// An empty value: every member is optional.
@@ -1835,6 +2110,58 @@ impl LoanPaymentHistoryEntry {
         Self::default()
     }
 }
+/// A recorded loan repayment, as the repay-loan page returns it.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LoanRepayment {
+    /// The id of the repayment record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The amount repaid.
+    #[serde(
+        rename = "repaymentAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub repayment_amount: Option<rust_decimal::Decimal>,
+    /// The customer's name.
+    #[serde(rename = "customerName", default, skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
+    /// The customer's e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The name of the loan product.
+    #[serde(
+        rename = "loanProductName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub loan_product_name: Option<String>,
+    /// The payment reference of the repayment.
+    #[serde(
+        rename = "repaymentReference",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub repayment_reference: Option<String>,
+    /// The verification status of the repayment; repayments start as `PENDING_VERIFICATION` (the admin list also names `VERIFIED` and `REJECTED`).
+    #[serde(
+        rename = "verificationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub verification_status: Option<String>,
+    /// A message about the repayment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+impl LoanRepayment {
+    /// An empty value: every member is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// The bank account to pay loan repayments into.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1956,7 +2283,7 @@ impl<'de> serde::Deserialize<'de> for LoanRepaymentMethod {
     }
 }
 /// The body of `request-loan`, a loan application.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LoanRequest {
     /// The ISO 4217 currency code of the loan.
@@ -1999,7 +2326,7 @@ pub struct LoanRequest {
         with = "crate::runtime::serde::decimal_number_option"
     )]
     pub loan_amount: Option<rust_decimal::Decimal>,
-    /// The applicant's Bank Verification Number.
+    /// The applicant's Bank Verification Number (BVN), a personal identifier. A secret; never log it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bvn: Option<String>,
     /// The applicant's first name.
@@ -2050,6 +2377,30 @@ impl LoanRequest {
     /// An empty value: every member is optional.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+/// Prints every member but the secrets, which show as `<redacted>`.
+impl std::fmt::Debug for LoanRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoanRequest")
+            .field("currency_code", &self.currency_code)
+            .field("date_of_birth", &self.date_of_birth)
+            .field("duration_counter", &self.duration_counter)
+            .field("loan_application_status_enum", &self.loan_application_status_enum)
+            .field("employment_status", &self.employment_status)
+            .field("loan_amount", &self.loan_amount)
+            .field("bvn", &self.bvn.as_ref().map(|_| "<redacted>"))
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("account_number", &self.account_number)
+            .field("bank_code", &self.bank_code)
+            .field("phone_number", &self.phone_number)
+            .field("loan_duration", &self.loan_duration)
+            .field("loan_product_id", &self.loan_product_id)
+            .field("loan_repayment_method_enum", &self.loan_repayment_method_enum)
+            .field("monthly_income", &self.monthly_income)
+            .field("eligibility_answers", &self.eligibility_answers)
+            .finish()
     }
 }
 /// An organisation's lending terms.
@@ -2104,15 +2455,15 @@ impl LoanTerms {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LoanTransferFundsRequest {
-    /// The id of the customer whose funds are transferred.
+    /// The id (a UUID) of the customer whose funds are transferred.
     #[serde(rename = "customerId")]
-    pub customer_id: String,
+    pub customer_id: uuid::Uuid,
     /// The amount to transfer.
     #[serde(with = "crate::runtime::serde::decimal_number")]
     pub amount: rust_decimal::Decimal,
-    /// The id of the customer's registered bank account.
+    /// The id (a UUID) of the customer's registered bank account to transfer the funds to.
     #[serde(rename = "bankAccountId")]
-    pub bank_account_id: String,
+    pub bank_account_id: uuid::Uuid,
     /// The destination account number (NUBAN, 10 digits).
     #[serde(rename = "accountNumber")]
     pub account_number: String,
@@ -2134,9 +2485,9 @@ pub struct LoanTransferFundsRequest {
 impl LoanTransferFundsRequest {
     /// A value with the required members; the optional ones start empty.
     pub fn new(
-        customer_id: String,
+        customer_id: uuid::Uuid,
         amount: rust_decimal::Decimal,
-        bank_account_id: String,
+        bank_account_id: uuid::Uuid,
         account_number: String,
         bank_code: String,
         account_name: String,
@@ -2386,15 +2737,13 @@ pub struct MakePaymentFromWalletRequest {
     /// The wallet account number, when the customer has several wallets.
     #[serde(rename = "accountNumber", default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
-    /// The currency of the paying wallet.
+    /// The currency of the paying wallet (ISO 4217), for example `USD`, `GBP`, `NGN` or `EUR`.
     #[serde(
         rename = "paymentAccountNumbeCurrencyCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub payment_account_numbe_currency_code: Option<
-        MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode,
-    >,
+    pub payment_account_numbe_currency_code: Option<String>,
     /// The one-time password, when strong customer authentication is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otp: Option<String>,
@@ -2446,81 +2795,17 @@ impl std::fmt::Debug for MakePaymentFromWalletRequest {
             .finish()
     }
 }
-/// The currency of the paying wallet.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    /// `USD`
-    Usd,
-    /// `GBP`
-    Gbp,
-    /// `NGN`
-    Ngn,
-    /// `EUR`
-    Eur,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
-}
-impl MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    /// The value as the API sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Usd => "USD",
-            Self::Gbp => "GBP",
-            Self::Ngn => "NGN",
-            Self::Eur => "EUR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "USD" => Self::Usd,
-            "GBP" => Self::Gbp,
-            "NGN" => Self::Ngn,
-            "EUR" => Self::Eur,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for MakePaymentFromWalletRequestPaymentAccountNumbeCurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
 /// A result that carries only a message.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MessageResult {
     /// A human-readable message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: String,
 }
 impl MessageResult {
-    /// An empty value: every member is optional.
-    pub fn new() -> Self {
-        Self::default()
+    /// A value with the required members; the optional ones start empty.
+    pub fn new(message: String) -> Self {
+        Self { message }
     }
 }
 /// What the customer did about a bank-transfer payment.
@@ -2676,17 +2961,18 @@ impl<'de> serde::Deserialize<'de> for NotifyBankTransferPaymentRequestPayAbleTyp
     }
 }
 /// The tenant's preferences.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganisationPreferences {
     /// The preferences keyed by UPPER_SNAKE setting names (business rules, feature toggles, system defaults), for example `MAX_TRANSACTION_LIMIT`. The full list of keys is not documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferences: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub preferences: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl OrganisationPreferences {
-    /// An empty value: every member is optional.
-    pub fn new() -> Self {
-        Self::default()
+    /// A value with the required members; the optional ones start empty.
+    pub fn new(
+        preferences: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self { preferences }
     }
 }
 /// The kind of payable item.
@@ -3072,6 +3358,64 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodType {
         Ok(Self::from(value.as_ref()))
     }
 }
+/// One unpaid instalment of a loan, as the pending-repayments page's response lists it.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PendingRepayment {
+    /// The id (a UUID) of the loan application.
+    #[serde(
+        rename = "loanApplicationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub loan_application_id: Option<String>,
+    /// The number of the instalment, from 1.
+    #[serde(
+        rename = "installmentNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub installment_number: Option<i32>,
+    /// When the repayment is due.
+    #[serde(rename = "dueDate", default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<String>,
+    /// The amount to repay.
+    #[serde(
+        rename = "amountDue",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub amount_due: Option<rust_decimal::Decimal>,
+    /// The principal part of the repayment.
+    #[serde(
+        rename = "principalAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub principal_amount: Option<rust_decimal::Decimal>,
+    /// The interest part of the repayment.
+    #[serde(
+        rename = "interestAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
+    pub interest_amount: Option<rust_decimal::Decimal>,
+    /// The status of the repayment, for example `PENDING` or `OVERDUE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// How many days the repayment is overdue, if it is.
+    #[serde(rename = "daysOverdue", default, skip_serializing_if = "Option::is_none")]
+    pub days_overdue: Option<i32>,
+}
+impl PendingRepayment {
+    /// An empty value: every member is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// A card payment with the raw card details.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3167,15 +3511,13 @@ pub struct ProcessPaymentWithTokenRequest {
     /// The wallet account number to use.
     #[serde(rename = "accountNumber", default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
-    /// The currency of the paying account.
+    /// The currency of the paying account (ISO 4217), for example `USD`, `GBP`, `NGN` or `EUR`.
     #[serde(
         rename = "paymentAccountNumbeCurrencyCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub payment_account_numbe_currency_code: Option<
-        ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode,
-    >,
+    pub payment_account_numbe_currency_code: Option<String>,
 }
 impl ProcessPaymentWithTokenRequest {
     /// A value with the required members; the optional ones start empty.
@@ -3225,71 +3567,6 @@ impl std::fmt::Debug for ProcessPaymentWithTokenRequest {
                 &self.payment_account_numbe_currency_code,
             )
             .finish()
-    }
-}
-/// The currency of the paying account.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    /// `USD`
-    Usd,
-    /// `GBP`
-    Gbp,
-    /// `NGN`
-    Ngn,
-    /// `EUR`
-    Eur,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
-}
-impl ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    /// The value as the API sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Usd => "USD",
-            Self::Gbp => "GBP",
-            Self::Ngn => "NGN",
-            Self::Eur => "EUR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display
-for ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "USD" => Self::Usd,
-            "GBP" => Self::Gbp,
-            "NGN" => Self::Ngn,
-            "EUR" => Self::Eur,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr
-for ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for ProcessPaymentWithTokenRequestPaymentAccountNumbeCurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
     }
 }
 /// How the payment is made.
@@ -4736,7 +5013,9 @@ pub struct ValidateBankAccountRequest {
     /// The bank's code, from the list of supported banks.
     #[serde(rename = "bankCode")]
     pub bank_code: String,
-    /// The `transactionType` member.
+    /// The kind of payment the account receives; `ACCOUNTPAYMENT` (a bank transfer) by default.
+    ///
+    /// Defaults to `ACCOUNTPAYMENT`.
     #[serde(rename = "transactionType")]
     pub transaction_type: RemittanceTransactionType,
     /// The account number.
@@ -5224,27 +5503,31 @@ impl<'de> serde::Deserialize<'de> for WebhookPaymentEventEvent {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebhookTransactionData {
-    /// The transaction reference (PCN); third-party notes say to de-duplicate deliveries on it.
+    /// The id of the transaction the event is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// The transaction's status, for example `PAID`, `FAILED` or `CANCELLED`.
+    pub transaction_id: Option<String>,
+    /// The transaction's status: the overview's example sends `completed`; third-party notes mention `PAID`, `FAILED` and `CANCELLED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// The transaction amount, as a decimal string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The transaction amount, a JSON number read exactly as a decimal (the overview's example sends `1000.0`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde::decimal_number_option"
+    )]
     pub amount: Option<rust_decimal::Decimal>,
     /// The ISO 4217 currency of `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    /// The transaction reference (PCN); third-party notes name it, the overview's example does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
     /// The transaction's compliance status (third-party notes; values not documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compliance_status: Option<String>,
     /// The results of sanctions screening (third-party notes; shape not documented).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanction_screening_results: Option<serde_json::Value>,
-    /// Members beyond the named ones.
-    #[serde(flatten, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl WebhookTransactionData {
     /// An empty value: every member is optional.

@@ -69,11 +69,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let preferences = client.admin().fetch_organisation_preference().await?;
     println!(
         "organisation preferences: {} entries (request {})",
-        preferences
-            .data()
-            .preferences
-            .as_ref()
-            .map_or(0, |p| p.len()),
+        preferences.data().preferences.len(),
         preferences.request_id().unwrap_or("-"),
     );
 

@@ -9,10 +9,10 @@
 //! these tests follow the spec when it changes.
 
 use fincode::types::{
-    CallQuoteRequest, KycDocumentType, LoanRequest, LoginRequest, PaymentMethodType,
-    ProcessCardPaymentRequest, RefreshTokenRequest, RegisterCustomerRequest,
-    RemittanceTransactionType, SonghaiCreateTransactionRequest, SonghaiQuoteRequest,
-    SonghaiTokenRequest, SonghaiTokenRequestGrantType, SonghaiTransactionType,
+    CallQuoteRequest, KycDocumentType, LoanRequest, LoanTransferFundsRequest, LoanTransferResult,
+    LoginRequest, PaymentMethodType, ProcessCardPaymentRequest, RefreshTokenRequest,
+    RegisterCustomerRequest, RemittanceTransactionType, SonghaiCreateTransactionRequest,
+    SonghaiQuoteRequest, SonghaiTokenRequest, SonghaiTokenRequestGrantType, SonghaiTransactionType,
     SubmitKycDocumentsRequest, ValidateBankAccountRequest,
 };
 use fincode::{Client, Error, ErrorCode};
@@ -357,13 +357,13 @@ async fn admin_fetch_organisation_preference_sends_the_optional_token_when_it_ha
     assert_no_header(&requests[1], "x-auth-token");
     assert!(requests[0].body.is_empty(), "a GET without a request body");
     for response in [with_token, without] {
-        let preferences = response.data().preferences.as_ref();
         assert_eq!(
-            preferences.and_then(|p| p.get("MAX_TRANSACTION_LIMIT")),
+            response.data().preferences.get("MAX_TRANSACTION_LIMIT"),
             Some(&json!("5000"))
         );
-        assert_eq!(response.request_id(), Some(SUCCESS_REQUEST_ID));
-        assert_eq!(response.processing_time_ms(), Some(14));
+        // The body is `{preferences}`, as the page's axios example reads it: no envelope, so no metadata.
+        assert_eq!(response.request_id(), None);
+        assert_eq!(response.processing_time_ms(), None);
     }
 }
 
@@ -615,8 +615,13 @@ async fn payments_process_card_payment_sends_the_sandbox_card() {
     )
     .await;
 
-    // `{status: SUCCESS, data: {}}`: no metadata.
-    assert!(response.data().is_empty(), "{:?}", response.data());
+    // The page shows no response body: the whole body is the untyped result, with no metadata.
+    assert_eq!(
+        response.data().get("status"),
+        Some(&json!("SUCCESS")),
+        "{:?}",
+        response.data()
+    );
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.processing_time_ms(), None);
 }
@@ -714,7 +719,9 @@ async fn lending_request_loan_goes_to_the_base_url_and_sends_the_example() {
 async fn investment_get_investment_quote_goes_to_the_base_url_with_both_path_parameters() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/quote/get-quote/INV-PROD-1001/10"))
+        .and(path(
+            "/quote/get-quote/123e4567-e89b-12d3-a456-426614174000/10",
+        ))
         .and(fincode_headers())
         .and(header("x-auth-token", TOKEN))
         .and(header("x-idempotency-key", "unique-key-12345"))
@@ -733,12 +740,12 @@ async fn investment_get_investment_quote_goes_to_the_base_url_with_both_path_par
         .mount(&server)
         .await;
 
-    // The spec's examples: product `INV-PROD-1001`, `10` units.
+    // The spec's examples: product `123e4567-e89b-12d3-a456-426614174000`, `10` units.
     let client = client(&server);
     let quote = client
         .investment()
         .get_investment_quote(
-            "INV-PROD-1001",
+            "123e4567-e89b-12d3-a456-426614174000",
             10.0,
             "2024-01-15T10:30:00Z",
             "192.168.1.1",
@@ -1012,6 +1019,103 @@ async fn an_unknown_error_code_is_kept() {
     assert_eq!(api.details, json!({"available": "3.50"}));
     assert_eq!(error.request_id(), Some(ERROR_REQUEST_ID));
     assert!(!error.is_retryable());
+}
+
+#[tokio::test]
+async fn the_overview_error_example_code_is_an_unknown_code_kept_as_sent() {
+    // The API Reference overview's error example uses `INVALID_REQUEST`, which is not one of the seven codes of its
+    // error table: it decodes as an unknown code, kept as sent, not as an error of its own.
+    let code: ErrorCode = serde_json::from_str(r#""INVALID_REQUEST""#).expect("any code decodes");
+    assert_eq!(code, ErrorCode::Unknown("INVALID_REQUEST".into()));
+    assert_eq!(code.as_str(), "INVALID_REQUEST");
+    assert_eq!(
+        serde_json::to_string(&code).expect("serializes"),
+        r#""INVALID_REQUEST""#
+    );
+    let known: ErrorCode = serde_json::from_str(r#""VALIDATION_ERROR""#).expect("decodes");
+    assert_eq!(known, ErrorCode::ValidationError);
+
+    let envelope = error_envelope(
+        "INVALID_REQUEST",
+        "The request is invalid",
+        None,
+        Value::Null,
+    );
+    let error = call_quote_failing_with(respond(400, envelope)).await;
+    let Error::Api(api) = &error else {
+        panic!("not an api error: {error:?}");
+    };
+    assert_eq!(api.code, Some(ErrorCode::Unknown("INVALID_REQUEST".into())));
+    assert_eq!(api.message, "The request is invalid");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+}
+
+/// Decimal texts that a binary float would change: a tenth, trailing zeros, and more digits than an `f64` holds.
+const EXACT_DECIMALS: [&str; 3] = ["0.1", "1000.00", "12345678901234567890.12"];
+
+#[test]
+fn decimal_numbers_round_trip_through_the_generated_types_unchanged() {
+    for text in EXACT_DECIMALS {
+        // `LoanTransferFundsRequest.amount` is `type: number, format: decimal` and required.
+        let body = format!(
+            r#"{{"customerId":"123e4567-e89b-12d3-a456-426614174000","amount":{text},"bankAccountId":"123e4567-e89b-12d3-a456-426614174001","accountNumber":"3012345678","bankCode":"044","accountName":"ADA OBI"}}"#
+        );
+        let request: LoanTransferFundsRequest =
+            serde_json::from_str(&body).expect("the body decodes");
+        assert_eq!(request.amount.to_string(), text);
+        let back = serde_json::to_string(&request).expect("the body encodes");
+        assert!(
+            back.contains(&format!(r#""amount":{text},"#)),
+            "{text} came back as {back}"
+        );
+        let again: LoanTransferFundsRequest = serde_json::from_str(&back).expect("decodes again");
+        assert_eq!(again, request);
+
+        // `LoanTransferResult.amount` is optional.
+        let result: LoanTransferResult =
+            serde_json::from_str(&format!(r#"{{"transferId":"T1","amount":{text}}}"#))
+                .expect("the result decodes");
+        assert_eq!(result.amount.map(|a| a.to_string()).as_deref(), Some(text));
+        let back = serde_json::to_string(&result).expect("the result encodes");
+        assert_eq!(back, format!(r#"{{"transferId":"T1","amount":{text}}}"#));
+    }
+}
+
+#[tokio::test]
+async fn decimal_numbers_of_a_response_are_read_from_their_text() {
+    for text in EXACT_DECIMALS {
+        let server = MockServer::start().await;
+        let body = format!(
+            r#"{{"status":"SUCCESS","data":{{"transactionReference":"TRF-1","transferId":"T1","amount":{text},"status":"PENDING"}}}}"#
+        );
+        Mock::given(method("POST"))
+            .and(path("/user/transfer-funds-to-bank"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let request: LoanTransferFundsRequest = serde_json::from_value(json!({
+            "customerId": "123e4567-e89b-12d3-a456-426614174000",
+            "amount": 1,
+            "bankAccountId": "123e4567-e89b-12d3-a456-426614174001",
+            "accountNumber": "3012345678",
+            "bankCode": "044",
+            "accountName": "ADA OBI"
+        }))
+        .expect("the request decodes");
+        let response = client(&server)
+            .lending()
+            .transfer_funds_to_bank(
+                "2024-01-15T10:30:00Z",
+                "192.168.1.1",
+                "interaction-12345",
+                request,
+            )
+            .await
+            .expect("the call succeeds");
+        let amount = response.data().amount.expect("an amount");
+        assert_eq!(amount.to_string(), text, "read from the number's text");
+    }
 }
 
 #[tokio::test]

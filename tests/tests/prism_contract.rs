@@ -308,6 +308,8 @@ async fn every_operation_passes_prism_validation() {
     call_lending(&spec, &client, &mut calls).await;
     call_investment(&spec, &client, &mut calls).await;
     call_songhai(&spec, &client, &mut calls).await;
+    call_reporting(&spec, &client, &mut calls).await;
+    call_revenue(&spec, &client, &mut calls).await;
 
     // The control: a request that breaks the spec fails, and the report names the violation Prism found.
     let op = spec.operation("login");
@@ -383,6 +385,11 @@ async fn call_admin(spec: &Spec, client: &Client, calls: &mut Calls) {
     calls.check(&op, admin.fetch_organisation_preference().await);
     let op = spec.operation("activate_user_account");
     calls.check(&op, admin.activate_user_account(op.text("id")).await);
+    let op = spec.operation("add_default_charge");
+    for body in op.bodies::<Map<String, Value>>() {
+        let body = body.into_iter().collect();
+        calls.check(&op, admin.add_default_charge(body).await);
+    }
 }
 
 async fn call_customers(spec: &Spec, client: &Client, calls: &mut Calls) {
@@ -430,6 +437,15 @@ async fn call_compliance(spec: &Spec, client: &Client, calls: &mut Calls) {
     let op = spec.operation("get_dynamic_fields");
     let request = compliance.get_dynamic_fields(op.text("processGroupCode"));
     calls.check(&op, request.await);
+    let op = spec.operation("add_kyc_rule");
+    for body in op.bodies::<Map<String, Value>>() {
+        let body = body.into_iter().collect();
+        calls.check(&op, compliance.add_kyc_rule(body).await);
+    }
+    let op = spec.operation("activate_aml_rule");
+    calls.check(&op, compliance.activate_aml_rule(op.text("ruleId")).await);
+    let op = spec.operation("list_cra_forms");
+    calls.check(&op, compliance.list_cra_forms().await);
 }
 
 async fn call_remittance(spec: &Spec, client: &Client, calls: &mut Calls) {
@@ -474,6 +490,12 @@ async fn call_remittance(spec: &Spec, client: &Client, calls: &mut Calls) {
     for body in op.bodies::<ListPayoutCentersRequest>() {
         calls.check(&op, remittance.list_payout_centers(body).await);
     }
+    let op = spec.operation("list_supported_banks");
+    let request = remittance.list_supported_banks(op.text("countryIso3"));
+    calls.check(&op, request.await);
+    let op = spec.operation("get_required_bank_fields");
+    let request = remittance.get_required_bank_fields(op.text("countryIso3"));
+    calls.check(&op, request.await);
 }
 
 async fn call_payments(spec: &Spec, client: &Client, calls: &mut Calls) {
@@ -536,7 +558,7 @@ async fn call_ledger(spec: &Spec, client: &Client, calls: &mut Calls) {
     let op = spec.operation("change_account_permission");
     let (date, ip, interaction) = fapi(&op);
     let request = ledger.change_account_permission(
-        op.text("id"),
+        op.param("id"),
         op.text("permission"),
         date,
         ip,
@@ -564,6 +586,12 @@ async fn call_ledger(spec: &Spec, client: &Client, calls: &mut Calls) {
         let request = ledger.post_to_account(date, ip, interaction, body);
         calls.check(&op, request.await);
     }
+    let op = spec.operation("list_ledger_history_by_idempotency_key");
+    let (date, ip, interaction) = fapi(&op);
+    let request = ledger
+        .list_ledger_history_by_idempotency_key(date, ip, interaction)
+        .x_idempotency_key(op.text("x-idempotency-key"));
+    calls.check(&op, request.await);
 }
 
 async fn call_lending(spec: &Spec, client: &Client, calls: &mut Calls) {
@@ -650,6 +678,26 @@ async fn call_lending(spec: &Spec, client: &Client, calls: &mut Calls) {
         interaction,
     );
     calls.check(&op, request.await);
+    let op = spec.operation("list_loan_products");
+    let (date, ip, interaction) = fapi(&op);
+    calls.check(&op, lending.list_loan_products(date, ip, interaction).await);
+    let op = spec.operation("get_total_loan");
+    let (date, ip, interaction) = fapi(&op);
+    let request = lending.get_total_loan(op.text("customerId"), date, ip, interaction);
+    calls.check(&op, request.await);
+    let op = spec.operation("list_available_banks");
+    let (date, ip, interaction) = fapi(&op);
+    calls.check(
+        &op,
+        lending.list_available_banks(date, ip, interaction).await,
+    );
+    let op = spec.operation("repay_loan");
+    for body in op.bodies::<Map<String, Value>>() {
+        let (date, ip, interaction) = fapi(&op);
+        let body = body.into_iter().collect();
+        let request = lending.repay_loan(op.text("user-id"), date, ip, interaction, body);
+        calls.check(&op, request.await);
+    }
 }
 
 async fn call_investment(spec: &Spec, client: &Client, calls: &mut Calls) {
@@ -718,6 +766,16 @@ async fn call_songhai(spec: &Spec, client: &Client, calls: &mut Calls) {
             songhai.validate_songhai_mobile_money_wallet(body).await,
         );
     }
+}
+
+async fn call_reporting(spec: &Spec, client: &Client, calls: &mut Calls) {
+    let op = spec.operation("get_analytics");
+    calls.check(&op, client.reporting().get_analytics().await);
+}
+
+async fn call_revenue(spec: &Spec, client: &Client, calls: &mut Calls) {
+    let op = spec.operation("list_settlements");
+    calls.check(&op, client.revenue().list_settlements().await);
 }
 
 #[test]

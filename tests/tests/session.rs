@@ -48,8 +48,10 @@ fn error(status: u16, code: &str, message: &str) -> ResponseTemplate {
     }))
 }
 
+/// The preferences body, unwrapped as the fetch-preference page reads it.
 fn preferences() -> ResponseTemplate {
-    success(json!({"preferences": {"MAX_TRANSACTION_LIMIT": 5000}}))
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"preferences": {"MAX_TRANSACTION_LIMIT": 5000}}))
 }
 
 /// Answers the preferences call with `access`, and `401` for any other token.
@@ -343,7 +345,9 @@ async fn logs_in_on_first_use_and_logout_revokes_both_tokens() {
     Mock::given(method("PUT"))
         .and(path(LOGOUT))
         .and(header("x-auth-token", access.as_str()))
-        .respond_with(success(json!({"message": "Logged out successfully"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"message": "Logged out successfully"})),
+        )
         .expect(1)
         .mount(&server)
         .await;

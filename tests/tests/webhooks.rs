@@ -230,6 +230,72 @@ fn typed_payloads_are_read_and_bad_ones_say_where() {
     assert_eq!(e.to_string(), "the body has no string `event` member");
 }
 
+/// The webhook payload example of the API Reference overview, as a receiver would get it.
+const OVERVIEW_PAYLOAD: &str = r#"{
+  "event": "transaction.completed",
+  "event_id": "evt_123456789",
+  "timestamp": "2024-01-15T10:30:00Z",
+  "data": {
+    "transaction_id": "txn_123456789",
+    "status": "completed",
+    "amount": 1000.0,
+    "currency": "USD"
+  },
+  "signature": "sha256=abc123..."
+}"#;
+
+#[test]
+fn the_overview_payload_verifies_and_reads_as_transaction_completed() {
+    let doc = vectors();
+    let case = doc["vectors"]
+        .as_array()
+        .expect("vectors")
+        .iter()
+        .find(|case| case["name"] == "the API Reference overview's payload example")
+        .expect("a vector holds the overview's payload");
+    assert_eq!(
+        text(case, "body"),
+        OVERVIEW_PAYLOAD,
+        "the vector signs the payload byte for byte"
+    );
+    // The spec's example of the event is this payload, and `cargo xtask validate` (rule `example-invalid`) checks
+    // every example against its schema: the payload is valid for `WebhookTransactionEvent`.
+    let spec = spec();
+    let example = &spec["x-webhooks"]["transaction.completed"]["post"]["requestBody"]["content"]
+        ["application/json"]["example"];
+    let payload: Value = serde_json::from_str(OVERVIEW_PAYLOAD).expect("the payload is JSON");
+    assert_eq!(
+        example, &payload,
+        "the spec's transaction.completed example"
+    );
+    let event = verifier(case)
+        .verify_and_parse_at(OVERVIEW_PAYLOAD.as_bytes(), &headers(case), now(case))
+        .expect("the overview's payload, signed with the declared scheme, verifies");
+    let Event::TransactionCompleted(completed) = event else {
+        panic!("not read as transaction.completed: {event:?}");
+    };
+    assert_eq!(completed.event_id, "evt_123456789");
+    assert_eq!(
+        completed.data.transaction_id.as_deref(),
+        Some("txn_123456789")
+    );
+    assert_eq!(completed.data.status.as_deref(), Some("completed"));
+    assert_eq!(completed.data.currency.as_deref(), Some("USD"));
+    // The JSON number `1000.0` is read as the decimal with its digits, not through a binary float.
+    assert_eq!(
+        completed.data.amount.map(|a| a.to_string()).as_deref(),
+        Some("1000.0")
+    );
+    // A one-byte change of the amount no longer verifies.
+    let tampered = OVERVIEW_PAYLOAD.replace("1000.0", "1000.1");
+    let refused =
+        verifier(case).verify_and_parse_at(tampered.as_bytes(), &headers(case), now(case));
+    assert!(
+        matches!(refused, Err(Error::NoSignatureMatches { .. })),
+        "{refused:?}"
+    );
+}
+
 #[test]
 fn verifiers_never_print_their_secrets() {
     let verifier = Verifier::new("whsec_current_secret").add_secret("whsec_previous_secret");

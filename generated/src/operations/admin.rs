@@ -25,7 +25,7 @@ impl<'a> Admin<'a> {
     }
     /// Activate a user account
     ///
-    /// Activates the user account with the given id (an administrator's action). Known from third-party integration notes, not from the FinCode docs. The docs index has an "Activate User Account" page whose content could not be read.
+    /// Activates the user account with the given id (an administrator's action). Known from third-party integration notes, not from the FinCode docs. The docs index has an "Activate User Account" page whose content could not be read. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `GET /usermanagement/activate-user-account/{id}`
     ///
@@ -43,6 +43,29 @@ impl<'a> Admin<'a> {
             id: id.into(),
             platform: None,
             uuid: None,
+            options: crate::runtime::RequestOptions::new(),
+        }
+    }
+    /// Add a default charge
+    ///
+    /// Adds a default charge (fee) to the tenant's fee configuration. The llms.txt index lists the page `ciam/add- default-charge` (Add Default Charge); its content could not be retrieved, so the method, path, body and response here are placeholders to be confirmed. The result is untyped (a free-form JSON object): the page shows no response fields.
+    ///
+    /// `POST /admin/charges/add-default-charge`
+    ///
+    /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The request body.
+    pub fn add_default_charge(
+        &self,
+        body: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> AddDefaultCharge<'a> {
+        AddDefaultCharge {
+            client: self.client,
+            platform: None,
+            uuid: None,
+            body,
             options: crate::runtime::RequestOptions::new(),
         }
     }
@@ -92,9 +115,7 @@ impl<'a> FetchOrganisationPreference<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for FetchOrganisationPreference<'a> {
@@ -184,6 +205,80 @@ static ACTIVATE_USER_ACCOUNT: crate::runtime::codegen::Operation = crate::runtim
     id: "activate_user_account",
     method: crate::runtime::reqwest::Method::GET,
     path: "/usermanagement/activate-user-account/{id}",
+    servers: None,
+    security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
+};
+/// The request of [`Admin::add_default_charge`](super::Admin::add_default_charge) (`POST /admin/charges/add-default-charge`): set optional parameters, then `.await` it or call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug)]
+pub struct AddDefaultCharge<'a> {
+    client: &'a crate::Client,
+    platform: Option<String>,
+    uuid: Option<String>,
+    body: std::collections::BTreeMap<String, serde_json::Value>,
+    options: crate::runtime::RequestOptions,
+}
+impl<'a> AddDefaultCharge<'a> {
+    /// The calling platform. Send `fincode`.
+    ///
+    /// Defaults to `fincode` when not set.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+    /// Request identifier header. Send `200`.
+    ///
+    /// Defaults to `200` when not set.
+    pub fn uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and reads the response.
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    > {
+        let mut request = crate::runtime::codegen::Request::new(&ADD_DEFAULT_CHARGE);
+        match &self.platform {
+            Some(value) => request.header("platform", value),
+            None => request.header("platform", &"fincode"),
+        };
+        match &self.uuid {
+            Some(value) => request.header("uuid", value),
+            None => request.header("uuid", &"200"),
+        };
+        let body = &self.body;
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
+        request.options(self.options);
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
+    }
+}
+impl<'a> std::future::IntoFuture for AddDefaultCharge<'a> {
+    type Output = crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// `POST /admin/charges/add-default-charge`.
+static ADD_DEFAULT_CHARGE: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
+    id: "add_default_charge",
+    method: crate::runtime::reqwest::Method::POST,
+    path: "/admin/charges/add-default-charge",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,

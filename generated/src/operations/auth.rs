@@ -12,7 +12,7 @@ impl<'a> Auth<'a> {
     }
     /// Log in
     ///
-    /// Authenticates a user (roles MANAGER, AGENT, CASHIER or CUSTOMER) with e-mail and password and returns a JWT access token and a refresh token. No access token is needed. The page lists 401 for invalid credentials, 403 for an account locked after repeated failures (for a lockout period) and 404 for an unknown user. Refresh the access token about five minutes before it expires.
+    /// Authenticates a user (roles MANAGER, AGENT, CASHIER or CUSTOMER) with e-mail and password and returns a JWT access token and a refresh token. No access token is needed. The page lists 401 for invalid credentials, 403 for an account locked after repeated failures (for a lockout period) and 404 for an unknown user. Refresh the access token about five minutes before it expires. The page lists sandbox users: the manager `hello@remitjunction.co.uk` and the agent `hello+2@remitjunction.co.uk`, both with password `Password@1`, and the cashier `excel.nwachukwu+662@fincode.co.uk` (its password is cut off in the stored copy of the page).
     ///
     /// `PUT /securitymanagement/login`
     ///
@@ -69,7 +69,7 @@ impl<'a> Auth<'a> {
     }
     /// Change the password
     ///
-    /// Changes the caller's password. The encryption guide lists `currentPassword` and `newPassword` among the fields to RSA-encrypt with the tenant's public key.
+    /// Changes the caller's password. The encryption guide lists `currentPassword` and `newPassword` among the fields to RSA-encrypt with the tenant's public key. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `PUT /securitymanagement/change-password`
     ///
@@ -90,7 +90,7 @@ impl<'a> Auth<'a> {
     }
     /// Create a login PIN
     ///
-    /// Creates the user's login PIN. Known from third-party integration notes, not from the FinCode docs. The encryption guide lists `userPin` among the fields to RSA-encrypt.
+    /// Creates the user's login PIN. Known from third-party integration notes, not from the FinCode docs. The encryption guide lists `userPin` among the fields to RSA-encrypt. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `POST /securitymanagement/create-user-pin`
     ///
@@ -113,7 +113,7 @@ impl<'a> Auth<'a> {
     }
     /// Send a one-time password by e-mail
     ///
-    /// Generates a one-time password and sends it to the given e-mail address. Known from third-party integration notes, not from the FinCode docs.
+    /// Generates a one-time password and sends it to the given e-mail address. Known from third-party integration notes, not from the FinCode docs. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `GET /securitymanagement/generate-and-send-otp-toemail/{email}`
     ///
@@ -133,7 +133,7 @@ impl<'a> Auth<'a> {
     }
     /// Verify a login one-time password
     ///
-    /// Verifies the one-time password of a login. Known from third-party integration notes, not from the FinCode docs.
+    /// Verifies the one-time password of a login. Known from third-party integration notes, not from the FinCode docs. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `POST /securitymanagement/verify-login-otp`
     ///
@@ -156,7 +156,7 @@ impl<'a> Auth<'a> {
     }
     /// Start a password reset
     ///
-    /// Starts a password reset for the user with the given e-mail address. Known from third-party integration notes, not from the FinCode docs.
+    /// Starts a password reset for the user with the given e-mail address. Known from third-party integration notes, not from the FinCode docs. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `GET /securitymanagement/reset-password/{email}`
     ///
@@ -361,9 +361,7 @@ impl<'a> Logout<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for Logout<'a> {

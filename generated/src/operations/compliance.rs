@@ -12,7 +12,7 @@ impl<'a> Compliance<'a> {
     }
     /// Attach KYC documents (JSON)
     ///
-    /// Attaches one or more KYC documents to a customer, each sent as a Base64 string in a JSON body.
+    /// Attaches one or more KYC documents to a customer, each sent as a Base64 string in a JSON body. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /documentmanagement/attach-documents`
     ///
@@ -33,7 +33,7 @@ impl<'a> Compliance<'a> {
     }
     /// Submit a KYC document (multipart)
     ///
-    /// Uploads one KYC document file (PDF, JPG or PNG) for a customer as `multipart/form-data`. `kycRuleId` comes from the awaiting-compliance-requirements response. The new document starts in review (for example `PENDING_REVIEW`).
+    /// Uploads one KYC document file (PDF, JPG or PNG) for a customer as `multipart/form-data`. `kycRuleId` comes from the awaiting-compliance-requirements response. The new document starts in review (for example `PENDING_REVIEW`). The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /documentmanagement/attach-documents/`
     ///
@@ -54,7 +54,7 @@ impl<'a> Compliance<'a> {
     }
     /// Submit a CRA form
     ///
-    /// Submits a customer's answers to a CRA (customer risk assessment) dynamic form. The server validates the input, updates the customer's compliance status and may start the next enrolment step (external screening) automatically.
+    /// Submits a customer's answers to a CRA (customer risk assessment) dynamic form. The server validates the input, updates the customer's compliance status and may start the next enrolment step (external screening) automatically. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /admin/compliance/submit-cra`
     ///
@@ -72,7 +72,7 @@ impl<'a> Compliance<'a> {
     }
     /// List outstanding compliance requirements
     ///
-    /// Lists the KYC requirements still outstanding for the current user. Known from third-party integration notes, not from the FinCode docs. The docs index has an "Awaiting Compliance Requirements" page whose content could not be read.
+    /// Lists the KYC requirements still outstanding for the current user. Known from third-party integration notes, not from the FinCode docs. The docs index has an "Awaiting Compliance Requirements" page whose content could not be read. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `GET /compliance/awaiting-compliance-requirements`
     ///
@@ -89,7 +89,7 @@ impl<'a> Compliance<'a> {
     }
     /// Get KYC requirements for a country and trigger point
     ///
-    /// Returns the KYC requirements that apply in a country at a given trigger point. Known from third-party integration notes, not from the FinCode docs.
+    /// Returns the KYC requirements that apply in a country at a given trigger point. Known from third-party integration notes, not from the FinCode docs. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `GET /complaince/kyc-requirements-by-isocountry/{countryIso}/{triggerPoint}`
     ///
@@ -115,7 +115,7 @@ impl<'a> Compliance<'a> {
     }
     /// Start or continue verification
     ///
-    /// Triggers the external screening step of the customer's enrolment and returns the URLs for the external verification. Known from third-party integration notes, not from the FinCode docs. The docs index has a "Start/Continue Verification" page whose content could not be read.
+    /// Triggers the external screening step of the customer's enrolment and returns the URLs for the external verification. Known from third-party integration notes, not from the FinCode docs. The docs index has a "Start/Continue Verification" page whose content could not be read. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `GET /admin/compliance/continue-enrolment`
     ///
@@ -130,7 +130,7 @@ impl<'a> Compliance<'a> {
     }
     /// Get the dynamic form fields of a process group
     ///
-    /// Returns the tenant's dynamic form fields for a process group, for example the fields to collect when a registered customer creates a beneficiary. Known from third-party integration notes, not from the FinCode docs. The beneficiary guide links a dynamic-fields page whose content could not be read.
+    /// Returns the tenant's dynamic form fields for a process group, for example the fields to collect when a registered customer creates a beneficiary. Known from third-party integration notes, not from the FinCode docs. The beneficiary guide links a dynamic-fields page whose content could not be read. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `GET /dynamicfields/dynamic-fields-group/{processGroupCode}`
     ///
@@ -146,6 +146,64 @@ impl<'a> Compliance<'a> {
         GetDynamicFields {
             client: self.client,
             process_group_code: process_group_code.into(),
+            platform: None,
+            uuid: None,
+            options: crate::runtime::RequestOptions::new(),
+        }
+    }
+    /// Add a KYC rule
+    ///
+    /// Adds a KYC rule (the documents and checks required for a country, transaction type or risk level). The llms.txt index lists the page `ciam/add-kyc-rule` (Add KYC Rule); its content could not be retrieved, so the method, path, body and response are placeholders to be confirmed. The result is untyped (a free-form JSON object): the page shows no response fields.
+    ///
+    /// `POST /admin/compliance/add-kyc-rule`
+    ///
+    /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The request body.
+    pub fn add_kyc_rule(
+        &self,
+        body: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> AddKycRule<'a> {
+        AddKycRule {
+            client: self.client,
+            platform: None,
+            uuid: None,
+            body,
+            options: crate::runtime::RequestOptions::new(),
+        }
+    }
+    /// Activate an AML rule
+    ///
+    /// Activates an AML rule (a block or warning triggered by transaction amounts, volumes or ages). The llms.txt index lists the page `ciam/activate-aml-rule` (Activate AML Rule); its content could not be retrieved, so the method, path and response are placeholders to be confirmed. The result is untyped (a free-form JSON object): the page shows no response fields.
+    ///
+    /// `PUT /admin/compliance/activate-aml-rule/{ruleId}`
+    ///
+    /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Arguments
+    ///
+    /// - `rule_id`: The id of the AML rule to activate.
+    pub fn activate_aml_rule(&self, rule_id: impl Into<String>) -> ActivateAmlRule<'a> {
+        ActivateAmlRule {
+            client: self.client,
+            rule_id: rule_id.into(),
+            platform: None,
+            uuid: None,
+            options: crate::runtime::RequestOptions::new(),
+        }
+    }
+    /// List the attached dynamic (CRA) forms
+    ///
+    /// Lists the dynamic forms attached for customer risk assessment (CRA); a form's id is the `dynamicFormId` that `submit_cra` takes. The llms.txt index lists the page `ciam/cra-forms` (List Attached Dynamic Forms) and the API Reference links `compliance/cra-forms`; the content could not be retrieved. The result is untyped (a free- form JSON object): the page shows no response fields.
+    ///
+    /// `GET /admin/compliance/cra-forms`
+    ///
+    /// **Unverified:** the public documentation does not confirm this operation.
+    pub fn list_cra_forms(&self) -> ListCraForms<'a> {
+        ListCraForms {
+            client: self.client,
             platform: None,
             uuid: None,
             options: crate::runtime::RequestOptions::new(),
@@ -678,6 +736,224 @@ static GET_DYNAMIC_FIELDS: crate::runtime::codegen::Operation = crate::runtime::
     id: "get_dynamic_fields",
     method: crate::runtime::reqwest::Method::GET,
     path: "/dynamicfields/dynamic-fields-group/{processGroupCode}",
+    servers: None,
+    security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
+};
+/// The request of [`Compliance::add_kyc_rule`](super::Compliance::add_kyc_rule) (`POST /admin/compliance/add-kyc-rule`): set optional parameters, then `.await` it or call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug)]
+pub struct AddKycRule<'a> {
+    client: &'a crate::Client,
+    platform: Option<String>,
+    uuid: Option<String>,
+    body: std::collections::BTreeMap<String, serde_json::Value>,
+    options: crate::runtime::RequestOptions,
+}
+impl<'a> AddKycRule<'a> {
+    /// The calling platform. Send `fincode`.
+    ///
+    /// Defaults to `fincode` when not set.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+    /// Request identifier header. Send `200`.
+    ///
+    /// Defaults to `200` when not set.
+    pub fn uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and reads the response.
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    > {
+        let mut request = crate::runtime::codegen::Request::new(&ADD_KYC_RULE);
+        match &self.platform {
+            Some(value) => request.header("platform", value),
+            None => request.header("platform", &"fincode"),
+        };
+        match &self.uuid {
+            Some(value) => request.header("uuid", value),
+            None => request.header("uuid", &"200"),
+        };
+        let body = &self.body;
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
+        request.options(self.options);
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
+    }
+}
+impl<'a> std::future::IntoFuture for AddKycRule<'a> {
+    type Output = crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// `POST /admin/compliance/add-kyc-rule`.
+static ADD_KYC_RULE: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
+    id: "add_kyc_rule",
+    method: crate::runtime::reqwest::Method::POST,
+    path: "/admin/compliance/add-kyc-rule",
+    servers: None,
+    security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
+};
+/// The request of [`Compliance::activate_aml_rule`](super::Compliance::activate_aml_rule) (`PUT /admin/compliance/activate-aml-rule/{ruleId}`): set optional parameters, then `.await` it or call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug)]
+pub struct ActivateAmlRule<'a> {
+    client: &'a crate::Client,
+    rule_id: String,
+    platform: Option<String>,
+    uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
+}
+impl<'a> ActivateAmlRule<'a> {
+    /// The calling platform. Send `fincode`.
+    ///
+    /// Defaults to `fincode` when not set.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+    /// Request identifier header. Send `200`.
+    ///
+    /// Defaults to `200` when not set.
+    pub fn uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and reads the response.
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    > {
+        let mut request = crate::runtime::codegen::Request::new(&ACTIVATE_AML_RULE);
+        request.path_param("ruleId", &self.rule_id);
+        match &self.platform {
+            Some(value) => request.header("platform", value),
+            None => request.header("platform", &"fincode"),
+        };
+        match &self.uuid {
+            Some(value) => request.header("uuid", value),
+            None => request.header("uuid", &"200"),
+        };
+        request.options(self.options);
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
+    }
+}
+impl<'a> std::future::IntoFuture for ActivateAmlRule<'a> {
+    type Output = crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// `PUT /admin/compliance/activate-aml-rule/{ruleId}`.
+static ACTIVATE_AML_RULE: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
+    id: "activate_aml_rule",
+    method: crate::runtime::reqwest::Method::PUT,
+    path: "/admin/compliance/activate-aml-rule/{ruleId}",
+    servers: None,
+    security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
+};
+/// The request of [`Compliance::list_cra_forms`](super::Compliance::list_cra_forms) (`GET /admin/compliance/cra-forms`): set optional parameters, then `.await` it or call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug)]
+pub struct ListCraForms<'a> {
+    client: &'a crate::Client,
+    platform: Option<String>,
+    uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
+}
+impl<'a> ListCraForms<'a> {
+    /// The calling platform. Send `fincode`.
+    ///
+    /// Defaults to `fincode` when not set.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+    /// Request identifier header. Send `200`.
+    ///
+    /// Defaults to `200` when not set.
+    pub fn uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and reads the response.
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    > {
+        let mut request = crate::runtime::codegen::Request::new(&LIST_CRA_FORMS);
+        match &self.platform {
+            Some(value) => request.header("platform", value),
+            None => request.header("platform", &"fincode"),
+        };
+        match &self.uuid {
+            Some(value) => request.header("uuid", value),
+            None => request.header("uuid", &"200"),
+        };
+        request.options(self.options);
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
+    }
+}
+impl<'a> std::future::IntoFuture for ListCraForms<'a> {
+    type Output = crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// `GET /admin/compliance/cra-forms`.
+static LIST_CRA_FORMS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
+    id: "list_cra_forms",
+    method: crate::runtime::reqwest::Method::GET,
+    path: "/admin/compliance/cra-forms",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,

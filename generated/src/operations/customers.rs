@@ -12,7 +12,7 @@ impl<'a> Customers<'a> {
     }
     /// Register a customer
     ///
-    /// Self-registration of a customer; no access token is needed. With `payloadEncrypted: true` the `password` and `confirmPassword` values are RSA-OAEP (SHA-256) ciphertexts in Base64 made with the tenant's public key; `false` sends them in plain text (for testing only). The e-mail must be unique within the tenant and cannot be changed later; the customer must be between 18 and 120 years old.
+    /// Self-registration of a customer; no access token is needed. With `payloadEncrypted: true` the `password` and `confirmPassword` values are RSA-OAEP (SHA-256) ciphertexts in Base64 made with the tenant's public key; `false` sends them in plain text (for testing only). The e-mail must be unique within the tenant and cannot be changed later; the customer must be between 18 and 120 years old. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /usermanagement/register-customer`
     ///
@@ -33,7 +33,7 @@ impl<'a> Customers<'a> {
     }
     /// Get the caller's profile
     ///
-    /// Returns the profile of the authenticated user. Known from third-party integration notes, not from the FinCode docs.
+    /// Returns the profile of the authenticated user. Known from third-party integration notes, not from the FinCode docs. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `GET /usermanagement/profile`
     ///
@@ -48,7 +48,7 @@ impl<'a> Customers<'a> {
     }
     /// Edit the caller's profile
     ///
-    /// Updates the profile of the authenticated user. Known from third-party integration notes, not from the FinCode docs.
+    /// Updates the profile of the authenticated user. Known from third-party integration notes, not from the FinCode docs. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `PUT /usermanagement/profile-edit`
     ///
@@ -71,7 +71,7 @@ impl<'a> Customers<'a> {
     }
     /// Create a transaction PIN
     ///
-    /// Creates the customer's transaction PIN. Known from third-party integration notes, not from the FinCode docs. The encryption guide lists `transactionPin` among the fields to RSA-encrypt.
+    /// Creates the customer's transaction PIN. Known from third-party integration notes, not from the FinCode docs. The encryption guide lists `transactionPin` among the fields to RSA-encrypt. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `POST /usermanagement/create-transaction-pin`
     ///

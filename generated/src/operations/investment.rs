@@ -12,7 +12,7 @@ impl<'a> Investment<'a> {
     }
     /// Get a quote for investment units
     ///
-    /// Prices the purchase of a number of units of an investment product: the total amount including fees, the fee breakdown, the amount invested and the price per unit.
+    /// Prices the purchase of a number of units of an investment product: the total amount including fees, the fee breakdown, the amount invested and the price per unit. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /quote/get-quote/{product-id}/{number-of-units-to-purchase}`
     ///
@@ -20,7 +20,7 @@ impl<'a> Investment<'a> {
     ///
     /// - `product_id`: The id of the investment product.
     /// - `number_of_units_to_purchase`: How many units of the product to buy.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_investment_quote(
@@ -46,13 +46,13 @@ impl<'a> Investment<'a> {
     }
     /// Apply for an investment product
     ///
-    /// Applies to buy units of an investment product, paid from the customer's wallet. The service validates the application; a wallet is created for the customer automatically when needed.
+    /// Applies to buy units of an investment product, paid from the customer's wallet. The service validates the application; a wallet is created for the customer automatically when needed. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /apply`
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
@@ -77,14 +77,14 @@ impl<'a> Investment<'a> {
     }
     /// List a customer's investment portfolios
     ///
-    /// Returns one page of a customer's investments: amount invested, total payable, APY, product information, request and due dates, and maturity. Pages start at 1; the docs recommend a page size of at most 50.
+    /// Returns one page of a customer's investments: amount invested, total payable, APY, product information, request and due dates, and maturity. Pages start at 1; the docs recommend a page size of at most 50. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /portfolios/{customer-id}`
     ///
     /// # Arguments
     ///
     /// - `customer_id`: The id of the customer.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_portfolios(
@@ -110,14 +110,14 @@ impl<'a> Investment<'a> {
     }
     /// Get a user's total investments
     ///
-    /// Returns the total amount a user has invested and the total interest accrued.
+    /// Returns the total amount a user has invested and the total interest accrued. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /get-total/{user-id}`
     ///
     /// # Arguments
     ///
     /// - `user_id`: The id of the user.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_total_investments(
@@ -141,7 +141,7 @@ impl<'a> Investment<'a> {
     }
     /// Fund an investment wallet
     ///
-    /// Credits an amount to a customer's investment wallet. The amount travels in the path; the call has no body. Answers with the funding status.
+    /// Credits an amount to a customer's investment wallet. The amount travels in the path; the call has no body. Answers with the funding status. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `PUT /wallet/fund-wallet/{wallet-id}/{amount}`
     ///
@@ -149,7 +149,7 @@ impl<'a> Investment<'a> {
     ///
     /// - `wallet_id`: The id of the wallet to fund.
     /// - `amount`: The amount to credit, as a decimal number.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn fund_investment_wallet(

@@ -12,14 +12,14 @@ impl<'a> Ledger<'a> {
     }
     /// Get the balance of a ledger account
     ///
-    /// Returns the available balance, the account balance, the status and the details of one ledger account. The page names these contents but not their fields.
+    /// Returns the available balance, the account balance, the status and the details of one ledger account. The page names these contents but not their fields. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /ledger/account-balance/{accountId}`
     ///
     /// # Arguments
     ///
     /// - `account_id`: The id of the ledger account.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_account_balance(
@@ -42,20 +42,20 @@ impl<'a> Ledger<'a> {
     }
     /// Change the permission of a ledger account
     ///
-    /// Sets the permission of a ledger account (for example `READ_ONLY`). Although it is a GET, the call changes the account, so it needs an idempotency key. Answers "Updated account".
+    /// Sets the permission of a ledger account (for example `READ_ONLY`). Although it is a GET, the call changes the account, so it needs an idempotency key. Answers "Updated account". The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /account-maintenance/change-account-permission/{id}/{permission}`
     ///
     /// # Arguments
     ///
-    /// - `id`: The id of the ledger account whose permission changes.
+    /// - `id`: The id (a UUID) of the ledger account whose permission changes.
     /// - `permission`: The new permission, a value of the ledger's account-permission enumeration (for example `READ_ONLY`).
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn change_account_permission(
         &self,
-        id: impl Into<String>,
+        id: uuid::Uuid,
         permission: impl Into<String>,
         x_fapi_auth_date: impl Into<String>,
         x_fapi_customer_ip_address: impl Into<String>,
@@ -63,7 +63,7 @@ impl<'a> Ledger<'a> {
     ) -> ChangeAccountPermission<'a> {
         ChangeAccountPermission {
             client: self.client,
-            id: id.into(),
+            id,
             permission: permission.into(),
             x_fapi_auth_date: x_fapi_auth_date.into(),
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
@@ -76,7 +76,7 @@ impl<'a> Ledger<'a> {
     }
     /// List the ledger history of an account
     ///
-    /// Returns one page of the ledger entries of an account. The ledger guide says an entry carries the transaction id, amount, currency, ledger type (`DEBIT` or `CREDIT`), status (`PAID`, `FAILED`, ...), previous and new balance, account id, idempotency key, external correlation id (the interaction id), internal correlation id, posting group id, execution date, payment reference, depositor full name and the user who performed the action.
+    /// Returns one page of the ledger entries of an account. The ledger guide says an entry carries the transaction id, amount, currency, ledger type (`DEBIT` or `CREDIT`), status (`PAID`, `FAILED`, ...), previous and new balance, account id, idempotency key, external correlation id (the interaction id), internal correlation id, posting group id, execution date, payment reference, depositor full name and the user who performed the action. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /ledger/account-ledger-history/{account_id}/{page}/{size}`
     ///
@@ -85,7 +85,7 @@ impl<'a> Ledger<'a> {
     /// - `account_id`: The id of the ledger account.
     /// - `page`: The page number; 0 or 1 is the first page, depending on the implementation.
     /// - `size`: The number of entries per page.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_ledger_history(
@@ -112,13 +112,13 @@ impl<'a> Ledger<'a> {
     }
     /// List the ledger entries of an interaction
     ///
-    /// Returns the ledger entries whose external correlation id is the interaction id sent in the `x-fapi-interaction-id` header. The lookup key travels in that header; the call has no path or query parameter.
+    /// Returns the ledger entries whose external correlation id is the interaction id sent in the `x-fapi-interaction-id` header. The lookup key travels in that header; the call has no path or query parameter. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /ledger/account-ledger-history-interaction-id`
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_ledger_history_by_interaction_id(
@@ -139,13 +139,13 @@ impl<'a> Ledger<'a> {
     }
     /// Post instructions to ledger accounts
     ///
-    /// Posts double-entry instructions to the ledger. The body is a JSON array; each instruction names the primary account, the currency, the direction of the debit and credit, its own idempotency key and the counterparties.
+    /// Posts double-entry instructions to the ledger. The body is a JSON array; each instruction names the primary account, the currency, the direction of the debit and credit, its own idempotency key and the counterparties. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /gateway/post-account`
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
@@ -165,6 +165,36 @@ impl<'a> Ledger<'a> {
             uuid: None,
             x_idempotency_key: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
+        }
+    }
+    /// List ledger entries by idempotency key
+    ///
+    /// Returns the ledger entries that were processed with one idempotency key, sent in the `x-idempotency-key` header: every posting of a single idempotent request. The result is untyped (a free-form JSON object): the page shows no response fields. In the generated client the key to search for is set with the request's `x_idempotency_key` method: a header of that name is the one the client otherwise fills with a fresh idempotency key, which would match no entry.
+    ///
+    /// `GET /ledger/account-ledger-history-idempotency-key`
+    ///
+    /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Arguments
+    ///
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
+    /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
+    /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    pub fn list_ledger_history_by_idempotency_key(
+        &self,
+        x_fapi_auth_date: impl Into<String>,
+        x_fapi_customer_ip_address: impl Into<String>,
+        x_fapi_interaction_id: impl Into<String>,
+    ) -> ListLedgerHistoryByIdempotencyKey<'a> {
+        ListLedgerHistoryByIdempotencyKey {
+            client: self.client,
+            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
+            x_fapi_interaction_id: x_fapi_interaction_id.into(),
+            platform: None,
+            uuid: None,
+            x_idempotency_key: None,
             options: crate::runtime::RequestOptions::new(),
         }
     }
@@ -253,7 +283,7 @@ static GET_ACCOUNT_BALANCE: crate::runtime::codegen::Operation = crate::runtime:
 #[derive(Debug)]
 pub struct ChangeAccountPermission<'a> {
     client: &'a crate::Client,
-    id: String,
+    id: uuid::Uuid,
     permission: String,
     x_fapi_auth_date: String,
     x_fapi_customer_ip_address: String,
@@ -593,5 +623,95 @@ static POST_TO_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime::cod
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
+};
+/// The request of [`Ledger::list_ledger_history_by_idempotency_key`](super::Ledger::list_ledger_history_by_idempotency_key) (`GET /ledger/account-ledger-history-idempotency-key`): set optional parameters, then `.await` it or call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug)]
+pub struct ListLedgerHistoryByIdempotencyKey<'a> {
+    client: &'a crate::Client,
+    x_fapi_auth_date: String,
+    x_fapi_customer_ip_address: String,
+    x_fapi_interaction_id: String,
+    platform: Option<String>,
+    uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
+}
+impl<'a> ListLedgerHistoryByIdempotencyKey<'a> {
+    /// The calling platform. Send `fincode`.
+    ///
+    /// Defaults to `fincode` when not set.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+    /// Request identifier header. Send `200`.
+    ///
+    /// Defaults to `200` when not set.
+    pub fn uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// The idempotency key to search for (a UUID), the key the ledger entries were posted with.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and reads the response.
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    > {
+        let mut request = crate::runtime::codegen::Request::new(
+            &LIST_LEDGER_HISTORY_BY_IDEMPOTENCY_KEY,
+        );
+        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
+        request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
+        match &self.platform {
+            Some(value) => request.header("platform", value),
+            None => request.header("platform", &"fincode"),
+        };
+        match &self.uuid {
+            Some(value) => request.header("uuid", value),
+            None => request.header("uuid", &"200"),
+        };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("x-idempotency-key", value);
+        }
+        request.options(self.options);
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
+    }
+}
+impl<'a> std::future::IntoFuture for ListLedgerHistoryByIdempotencyKey<'a> {
+    type Output = crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// `GET /ledger/account-ledger-history-idempotency-key`.
+static LIST_LEDGER_HISTORY_BY_IDEMPOTENCY_KEY: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
+    id: "list_ledger_history_by_idempotency_key",
+    method: crate::runtime::reqwest::Method::GET,
+    path: "/ledger/account-ledger-history-idempotency-key",
+    servers: None,
+    security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("x-idempotency-key"),
     encrypted: &[],
 };

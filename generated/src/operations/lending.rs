@@ -12,13 +12,13 @@ impl<'a> Lending<'a> {
     }
     /// Request a loan
     ///
-    /// Submits a loan application for a loan product, with the applicant's identity, employment, income, bank account and answers to the product's eligibility questions. The application starts in the `REQUESTED` state.
+    /// Submits a loan application for a loan product, with the applicant's identity, employment, income, bank account and answers to the product's eligibility questions. The application starts in the `REQUESTED` state. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /user/request-loan`
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
@@ -43,13 +43,13 @@ impl<'a> Lending<'a> {
     }
     /// Get a loan offer
     ///
-    /// Returns the loan offer made to the customer after an application is approved (state `OFFER_SENT`). The page shows no path or query parameter and no response fields.
+    /// Returns the loan offer made to the customer after an application is approved (state `OFFER_SENT`). The page shows no path or query parameter and no response fields. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /user/get-loan-offer`
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_loan_offer(
@@ -78,7 +78,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `loan_application_id`: The id of the loan application.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `status`: `true` accepts the offer; `false` withdraws it.
@@ -112,7 +112,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `loan_application_id`: The id of the loan application.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_loan_application_details(
@@ -136,14 +136,14 @@ impl<'a> Lending<'a> {
     }
     /// List the eligibility questions of a loan product
     ///
-    /// Returns the eligibility questions of a loan product. Their answers go into `eligibilityAnswers` when requesting a loan.
+    /// Returns the eligibility questions of a loan product. Their answers go into `eligibilityAnswers` when requesting a loan. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /user/loan-eligibility-questions/{productId}`
     ///
     /// # Arguments
     ///
     /// - `product_id`: The id of the loan product.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_loan_eligibility_questions(
@@ -167,14 +167,14 @@ impl<'a> Lending<'a> {
     }
     /// List a customer's loans for management
     ///
-    /// Returns the loans of a customer for the "Manage Loans" view. The page shows no response fields.
+    /// Returns the loans of a customer for the "Manage Loans" view. The page shows no response fields. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /user/manage-loans/{customerId}`
     ///
     /// # Arguments
     ///
     /// - `customer_id`: The id of the customer.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn manage_loans(
@@ -205,7 +205,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `organisation_id`: The id of the lending organisation.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_loan_terms(
@@ -229,14 +229,14 @@ impl<'a> Lending<'a> {
     }
     /// List a customer's loan history
     ///
-    /// Returns one page of a customer's loans. Pages start at 1; the docs recommend a page size of at most 50.
+    /// Returns one page of a customer's loans. Pages start at 1; the docs recommend a page size of at most 50. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /user/loan-history/{customer-id}`
     ///
     /// # Arguments
     ///
     /// - `customer_id`: The id of the customer.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_loan_history(
@@ -269,7 +269,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `loan_application_id`: The id of the loan application.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_loan_payment_history(
@@ -300,7 +300,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `user_id`: The id of the user (the borrower).
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn list_pending_repayments(
@@ -333,7 +333,7 @@ impl<'a> Lending<'a> {
     /// # Arguments
     ///
     /// - `loan_application_id`: The id of the loan application.
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn get_repayment_instructions(
@@ -362,7 +362,7 @@ impl<'a> Lending<'a> {
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
@@ -389,13 +389,11 @@ impl<'a> Lending<'a> {
     ///
     /// Registers a bank account for the customer (account number, holder name, bank code and name, account type, and whether it is the default account) and returns the bank account's details.
     ///
-    /// `POST /user/add-bank-account`
-    ///
-    /// **Unverified:** the public documentation does not confirm this operation.
+    /// `POST /user/create-bank-account`
     ///
     /// # Arguments
     ///
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `body`: The request body.
@@ -420,7 +418,7 @@ impl<'a> Lending<'a> {
     }
     /// Verify a bank account and get its holder's name
     ///
-    /// Looks up a bank account (a 10-digit NUBAN) at a bank and returns the account holder's name, so the customer can confirm it before withdrawing loan funds.
+    /// Looks up a bank account (a 10-digit NUBAN) at a bank and returns the account holder's name, so the customer can confirm it before withdrawing loan funds. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `GET /user/verify-bank-account/{bankCode}/{accountNumber}`
     ///
@@ -428,7 +426,7 @@ impl<'a> Lending<'a> {
     ///
     /// - `bank_code`: The code of the bank.
     /// - `account_number`: The account number (NUBAN, 10 digits).
-    /// - `x_fapi_auth_date`: When the customer last authenticated, as an RFC 3339 timestamp.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     pub fn verify_bank_account(
@@ -449,6 +447,131 @@ impl<'a> Lending<'a> {
             platform: None,
             uuid: None,
             x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
+        }
+    }
+    /// List the loan products
+    ///
+    /// Lists the loan products a customer can apply for; a product's id is the `productId` of `list_loan_eligibility_questions` and the `loanProductId` of `request_loan`. The lending process-flow guide calls it as `GET /list-products` and links the page `lending/list-products`, which could not be retrieved. The result is untyped (a free-form JSON object): the page shows no response fields.
+    ///
+    /// `GET /user/list-products`
+    ///
+    /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Arguments
+    ///
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
+    /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
+    /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    pub fn list_loan_products(
+        &self,
+        x_fapi_auth_date: impl Into<String>,
+        x_fapi_customer_ip_address: impl Into<String>,
+        x_fapi_interaction_id: impl Into<String>,
+    ) -> ListLoanProducts<'a> {
+        ListLoanProducts {
+            client: self.client,
+            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
+            x_fapi_interaction_id: x_fapi_interaction_id.into(),
+            platform: None,
+            uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
+        }
+    }
+    /// Get a customer's loan totals
+    ///
+    /// Returns the aggregated loan figures of a customer's dashboard: total amounts borrowed, outstanding balances and other summary statistics (the disbursement guide's "Check Balance"). The result is untyped (a free-form JSON object): the page shows no response fields.
+    ///
+    /// `GET /user/get-total/{customerId}`
+    ///
+    /// # Arguments
+    ///
+    /// - `customer_id`: The id (a UUID) of the customer.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
+    /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
+    /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    pub fn get_total_loan(
+        &self,
+        customer_id: impl Into<String>,
+        x_fapi_auth_date: impl Into<String>,
+        x_fapi_customer_ip_address: impl Into<String>,
+        x_fapi_interaction_id: impl Into<String>,
+    ) -> GetTotalLoan<'a> {
+        GetTotalLoan {
+            client: self.client,
+            customer_id: customer_id.into(),
+            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
+            x_fapi_interaction_id: x_fapi_interaction_id.into(),
+            platform: None,
+            uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
+        }
+    }
+    /// List the banks available for loan withdrawals
+    ///
+    /// Lists the banks a customer can withdraw a disbursed loan to; a bank's code is the `bankCode` of `verify_bank_account` and `add_bank_account`. The disbursement guide links the page `lending/get-available- banks` ("Get Banks"), which could not be retrieved. The result is untyped (a free-form JSON object): the page shows no response fields.
+    ///
+    /// `GET /user/get-available-banks`
+    ///
+    /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Arguments
+    ///
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
+    /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
+    /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    pub fn list_available_banks(
+        &self,
+        x_fapi_auth_date: impl Into<String>,
+        x_fapi_customer_ip_address: impl Into<String>,
+        x_fapi_interaction_id: impl Into<String>,
+    ) -> ListAvailableBanks<'a> {
+        ListAvailableBanks {
+            client: self.client,
+            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
+            x_fapi_interaction_id: x_fapi_interaction_id.into(),
+            platform: None,
+            uuid: None,
+            x_idempotency_key: None,
+            options: crate::runtime::RequestOptions::new(),
+        }
+    }
+    /// Record a loan repayment
+    ///
+    /// Records a partial repayment the customer made by bank transfer to the repayment account (after `get_repayment_instructions`). The repayment starts as pending verification (`PENDING_VERIFICATION`). Loans collected by a third-party service may refuse manual repayments with an error.
+    ///
+    /// `POST /user/repay-loan/{user-id}`
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The id (a UUID) of the user making the repayment; it must be the authenticated user.
+    /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
+    /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
+    /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    /// - `body`: The request body.
+    pub fn repay_loan(
+        &self,
+        user_id: impl Into<String>,
+        x_fapi_auth_date: impl Into<String>,
+        x_fapi_customer_ip_address: impl Into<String>,
+        x_fapi_interaction_id: impl Into<String>,
+        body: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> RepayLoan<'a> {
+        RepayLoan {
+            client: self.client,
+            user_id: user_id.into(),
+            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
+            x_fapi_interaction_id: x_fapi_interaction_id.into(),
+            platform: None,
+            uuid: None,
+            x_idempotency_key: None,
+            body,
             options: crate::runtime::RequestOptions::new(),
         }
     }
@@ -1443,9 +1566,7 @@ impl<'a> ListPendingRepayments<'a> {
     /// Sends the request and reads the response.
     pub async fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-    > {
+    ) -> crate::Result<crate::Response<Vec<crate::types::PendingRepayment>>> {
         let mut request = crate::runtime::codegen::Request::new(
             &LIST_PENDING_REPAYMENTS,
         );
@@ -1477,9 +1598,7 @@ impl<'a> ListPendingRepayments<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListPendingRepayments<'a> {
-    type Output = crate::Result<
-        crate::Response<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-    >;
+    type Output = crate::Result<crate::Response<Vec<crate::types::PendingRepayment>>>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1696,7 +1815,7 @@ static TRANSFER_FUNDS_TO_BANK: crate::runtime::codegen::Operation = crate::runti
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &["/transactionPin"],
 };
-/// The request of [`Lending::add_bank_account`](super::Lending::add_bank_account) (`POST /user/add-bank-account`): set optional parameters, then `.await` it or call [`send`](Self::send).
+/// The request of [`Lending::add_bank_account`](super::Lending::add_bank_account) (`POST /user/create-bank-account`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
 #[derive(Debug)]
 pub struct AddBankAccount<'a> {
@@ -1740,9 +1859,7 @@ impl<'a> AddBankAccount<'a> {
     /// Sends the request and reads the response.
     pub async fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> crate::Result<crate::Response<crate::types::LoanBankAccount>> {
         let mut request = crate::runtime::codegen::Request::new(&ADD_BANK_ACCOUNT);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
@@ -1767,9 +1884,7 @@ impl<'a> AddBankAccount<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for AddBankAccount<'a> {
-    type Output = crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    >;
+    type Output = crate::Result<crate::Response<crate::types::LoanBankAccount>>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1777,11 +1892,11 @@ impl<'a> std::future::IntoFuture for AddBankAccount<'a> {
         Box::pin(self.send())
     }
 }
-/// `POST /user/add-bank-account`.
+/// `POST /user/create-bank-account`.
 static ADD_BANK_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
     id: "add_bank_account",
     method: crate::runtime::reqwest::Method::POST,
-    path: "/user/add-bank-account",
+    path: "/user/create-bank-account",
     servers: Some(
         &[
             crate::runtime::codegen::Server {
@@ -1885,6 +2000,405 @@ static VERIFY_BANK_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime:
     id: "verify_bank_account",
     method: crate::runtime::reqwest::Method::GET,
     path: "/user/verify-bank-account/{bankCode}/{accountNumber}",
+    servers: Some(
+        &[
+            crate::runtime::codegen::Server {
+                url: "https://{domain}.fincode.software/api/v1/services",
+                variables: &[("domain", "finlend")],
+            },
+            crate::runtime::codegen::Server {
+                url: "https://{domain}.fincode.tech/api/v1/services",
+                variables: &[("domain", "finlend")],
+            },
+        ],
+    ),
+    security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
+};
+/// The request of [`Lending::list_loan_products`](super::Lending::list_loan_products) (`GET /user/list-products`): set optional parameters, then `.await` it or call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug)]
+pub struct ListLoanProducts<'a> {
+    client: &'a crate::Client,
+    x_fapi_auth_date: String,
+    x_fapi_customer_ip_address: String,
+    x_fapi_interaction_id: String,
+    platform: Option<String>,
+    uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
+}
+impl<'a> ListLoanProducts<'a> {
+    /// The calling platform. Send `fincode`.
+    ///
+    /// Defaults to `fincode` when not set.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+    /// Request identifier header. Send `200`.
+    ///
+    /// Defaults to `200` when not set.
+    pub fn uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and reads the response.
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    > {
+        let mut request = crate::runtime::codegen::Request::new(&LIST_LOAN_PRODUCTS);
+        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
+        request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
+        match &self.platform {
+            Some(value) => request.header("platform", value),
+            None => request.header("platform", &"fincode"),
+        };
+        match &self.uuid {
+            Some(value) => request.header("uuid", value),
+            None => request.header("uuid", &"200"),
+        };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
+    }
+}
+impl<'a> std::future::IntoFuture for ListLoanProducts<'a> {
+    type Output = crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// `GET /user/list-products`.
+static LIST_LOAN_PRODUCTS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
+    id: "list_loan_products",
+    method: crate::runtime::reqwest::Method::GET,
+    path: "/user/list-products",
+    servers: Some(
+        &[
+            crate::runtime::codegen::Server {
+                url: "https://{domain}.fincode.software/api/v1/services",
+                variables: &[("domain", "finlend")],
+            },
+            crate::runtime::codegen::Server {
+                url: "https://{domain}.fincode.tech/api/v1/services",
+                variables: &[("domain", "finlend")],
+            },
+        ],
+    ),
+    security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
+};
+/// The request of [`Lending::get_total_loan`](super::Lending::get_total_loan) (`GET /user/get-total/{customerId}`): set optional parameters, then `.await` it or call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug)]
+pub struct GetTotalLoan<'a> {
+    client: &'a crate::Client,
+    customer_id: String,
+    x_fapi_auth_date: String,
+    x_fapi_customer_ip_address: String,
+    x_fapi_interaction_id: String,
+    platform: Option<String>,
+    uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
+}
+impl<'a> GetTotalLoan<'a> {
+    /// The calling platform. Send `fincode`.
+    ///
+    /// Defaults to `fincode` when not set.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+    /// Request identifier header. Send `200`.
+    ///
+    /// Defaults to `200` when not set.
+    pub fn uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and reads the response.
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    > {
+        let mut request = crate::runtime::codegen::Request::new(&GET_TOTAL_LOAN);
+        request.path_param("customerId", &self.customer_id);
+        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
+        request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
+        match &self.platform {
+            Some(value) => request.header("platform", value),
+            None => request.header("platform", &"fincode"),
+        };
+        match &self.uuid {
+            Some(value) => request.header("uuid", value),
+            None => request.header("uuid", &"200"),
+        };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
+    }
+}
+impl<'a> std::future::IntoFuture for GetTotalLoan<'a> {
+    type Output = crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// `GET /user/get-total/{customerId}`.
+static GET_TOTAL_LOAN: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
+    id: "get_total_loan",
+    method: crate::runtime::reqwest::Method::GET,
+    path: "/user/get-total/{customerId}",
+    servers: Some(
+        &[
+            crate::runtime::codegen::Server {
+                url: "https://{domain}.fincode.software/api/v1/services",
+                variables: &[("domain", "finlend")],
+            },
+            crate::runtime::codegen::Server {
+                url: "https://{domain}.fincode.tech/api/v1/services",
+                variables: &[("domain", "finlend")],
+            },
+        ],
+    ),
+    security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
+};
+/// The request of [`Lending::list_available_banks`](super::Lending::list_available_banks) (`GET /user/get-available-banks`): set optional parameters, then `.await` it or call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug)]
+pub struct ListAvailableBanks<'a> {
+    client: &'a crate::Client,
+    x_fapi_auth_date: String,
+    x_fapi_customer_ip_address: String,
+    x_fapi_interaction_id: String,
+    platform: Option<String>,
+    uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    options: crate::runtime::RequestOptions,
+}
+impl<'a> ListAvailableBanks<'a> {
+    /// The calling platform. Send `fincode`.
+    ///
+    /// Defaults to `fincode` when not set.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+    /// Request identifier header. Send `200`.
+    ///
+    /// Defaults to `200` when not set.
+    pub fn uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and reads the response.
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    > {
+        let mut request = crate::runtime::codegen::Request::new(&LIST_AVAILABLE_BANKS);
+        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
+        request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
+        match &self.platform {
+            Some(value) => request.header("platform", value),
+            None => request.header("platform", &"fincode"),
+        };
+        match &self.uuid {
+            Some(value) => request.header("uuid", value),
+            None => request.header("uuid", &"200"),
+        };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        request.options(self.options);
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
+    }
+}
+impl<'a> std::future::IntoFuture for ListAvailableBanks<'a> {
+    type Output = crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// `GET /user/get-available-banks`.
+static LIST_AVAILABLE_BANKS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
+    id: "list_available_banks",
+    method: crate::runtime::reqwest::Method::GET,
+    path: "/user/get-available-banks",
+    servers: Some(
+        &[
+            crate::runtime::codegen::Server {
+                url: "https://{domain}.fincode.software/api/v1/services",
+                variables: &[("domain", "finlend")],
+            },
+            crate::runtime::codegen::Server {
+                url: "https://{domain}.fincode.tech/api/v1/services",
+                variables: &[("domain", "finlend")],
+            },
+        ],
+    ),
+    security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: Some("X-Idempotency-Key"),
+    encrypted: &[],
+};
+/// The request of [`Lending::repay_loan`](super::Lending::repay_loan) (`POST /user/repay-loan/{user-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug)]
+pub struct RepayLoan<'a> {
+    client: &'a crate::Client,
+    user_id: String,
+    x_fapi_auth_date: String,
+    x_fapi_customer_ip_address: String,
+    x_fapi_interaction_id: String,
+    platform: Option<String>,
+    uuid: Option<String>,
+    x_idempotency_key: Option<String>,
+    body: std::collections::BTreeMap<String, serde_json::Value>,
+    options: crate::runtime::RequestOptions,
+}
+impl<'a> RepayLoan<'a> {
+    /// The calling platform. Send `fincode`.
+    ///
+    /// Defaults to `fincode` when not set.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+    /// Request identifier header. Send `200`.
+    ///
+    /// Defaults to `200` when not set.
+    pub fn uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// A unique key per logical request; a retried request reuses it so the server applies it once.
+    ///
+    /// When not set, the client sends a new UUID v4, the same on every retry of the call.
+    pub fn x_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.x_idempotency_key = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and reads the response.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::LoanRepayment>> {
+        let mut request = crate::runtime::codegen::Request::new(&REPAY_LOAN);
+        request.path_param("user-id", &self.user_id);
+        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
+        request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
+        match &self.platform {
+            Some(value) => request.header("platform", value),
+            None => request.header("platform", &"fincode"),
+        };
+        match &self.uuid {
+            Some(value) => request.header("uuid", value),
+            None => request.header("uuid", &"200"),
+        };
+        if let Some(value) = &self.x_idempotency_key {
+            request.header("X-Idempotency-Key", value);
+        }
+        let body = &self.body;
+        request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
+        request.options(self.options);
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Status)
+            .await
+    }
+}
+impl<'a> std::future::IntoFuture for RepayLoan<'a> {
+    type Output = crate::Result<crate::Response<crate::types::LoanRepayment>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// `POST /user/repay-loan/{user-id}`.
+static REPAY_LOAN: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
+    id: "repay_loan",
+    method: crate::runtime::reqwest::Method::POST,
+    path: "/user/repay-loan/{user-id}",
     servers: Some(
         &[
             crate::runtime::codegen::Server {

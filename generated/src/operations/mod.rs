@@ -24,6 +24,10 @@ pub mod lending;
 pub mod investment;
 /// Songhai Exchange gateway (OAuth2, its own host and conventions).
 pub mod songhai;
+/// Analytics and transaction reports (reporting service; known only from the API Reference's service card).
+pub mod reporting;
+/// Revenue sharing - commissions, partner payouts and settlements (known only from the API Reference's service card).
+pub mod revenue;
 pub use auth::Auth;
 pub use admin::Admin;
 pub use customers::Customers;
@@ -34,6 +38,8 @@ pub use ledger::Ledger;
 pub use lending::Lending;
 pub use investment::Investment;
 pub use songhai::Songhai;
+pub use reporting::Reporting;
+pub use revenue::Revenue;
 impl crate::Client {
     /// Log in, refresh and revoke tokens, and manage credentials (`securitymanagement`).
     pub fn auth(&self) -> auth::Auth<'_> {
@@ -74,5 +80,13 @@ impl crate::Client {
     /// Songhai Exchange gateway (OAuth2, its own host and conventions).
     pub fn songhai(&self) -> songhai::Songhai<'_> {
         songhai::Songhai::new(self)
+    }
+    /// Analytics and transaction reports (reporting service; known only from the API Reference's service card).
+    pub fn reporting(&self) -> reporting::Reporting<'_> {
+        reporting::Reporting::new(self)
+    }
+    /// Revenue sharing - commissions, partner payouts and settlements (known only from the API Reference's service card).
+    pub fn revenue(&self) -> revenue::Revenue<'_> {
+        revenue::Revenue::new(self)
     }
 }

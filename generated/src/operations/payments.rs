@@ -12,7 +12,7 @@ impl<'a> Payments<'a> {
     }
     /// Process a card payment
     ///
-    /// Charges a card directly with its raw details (so the caller is in PCI DSS scope) for a purchase or a refund, optionally against a transaction reference (`pcn`). The response carries the payment status, issuer information and merchant details. Cards are not saved.
+    /// Charges a card directly with its raw details (so the caller is in PCI DSS scope) for a purchase or a refund, optionally against a transaction reference (`pcn`). The response carries the payment status, issuer information and merchant details. Cards are not saved. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /paymentmanagement/process-card-payment`
     ///
@@ -33,7 +33,7 @@ impl<'a> Payments<'a> {
     }
     /// Pay a payable with a gateway token or from the wallet
     ///
-    /// Pays a payable item (for example a transaction) or funds the customer's wallet. With a gateway token in `paymentGatewayRef` the payment goes through the named gateway provider; otherwise it is taken from the wallet.
+    /// Pays a payable item (for example a transaction) or funds the customer's wallet. With a gateway token in `paymentGatewayRef` the payment goes through the named gateway provider; otherwise it is taken from the wallet. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /paymentmanagement/processpaymentwithpaymenttoken`
     ///
@@ -54,7 +54,7 @@ impl<'a> Payments<'a> {
     }
     /// Notify a bank-transfer payment
     ///
-    /// Tells the deposit engine what the customer did about a bank-transfer payment: `bank_pay_later` adds the payable to the awaiting-payments list, `bank_paid_now` reports that the customer has paid now, and `mistake` is the third option the page lists (it does not explain it further).
+    /// Tells the deposit engine what the customer did about a bank-transfer payment: `bank_pay_later` adds the payable to the awaiting-payments list, `bank_paid_now` reports that the customer has paid now, and `mistake` is the third option the page lists (it does not explain it further). The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /paymentmanagement/notify-bank-transfer-payment`
     ///
@@ -75,7 +75,7 @@ impl<'a> Payments<'a> {
     }
     /// Get the charges of a payment method
     ///
-    /// Calculates the charges of paying with a payment method, either for an existing transaction (`subAction: transaction`, with its `pcn`) or for a transfer of a given amount (`subAction: transfer`, with `currency` and `amount`).
+    /// Calculates the charges of paying with a payment method, either for an existing transaction (`subAction: transaction`, with its `pcn`) or for a transfer of a given amount (`subAction: transfer`, with `currency` and `amount`). The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /paymentmanagement/payment-methods-charges`
     ///
@@ -143,7 +143,7 @@ impl<'a> Payments<'a> {
     }
     /// Mark an awaiting payment as paid or cancel it
     ///
-    /// Acts on an awaiting payment: `paid` confirms that the bank transfer arrived, `cancel` cancels the payable. The optional currency and date filters select the refreshed awaiting-payments list returned. Not available to CASHIER users.
+    /// Acts on an awaiting payment: `paid` confirms that the bank transfer arrived, `cancel` cancels the payable. The optional currency and date filters select the refreshed awaiting-payments list returned. Not available to CASHIER users. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /paymentmanagement/awaiting-payment-actions`
     ///
@@ -164,7 +164,7 @@ impl<'a> Payments<'a> {
     }
     /// Pay from a wallet account
     ///
-    /// Pays a payable item (a transaction, a bill, a merchant, a withdrawal or a wallet top-up) from one of the customer's wallet accounts, confirmed by the customer's password and, when enabled, a one-time password and a transaction PIN. `totalCheckOutAmount` includes fees and taxes.
+    /// Pays a payable item (a transaction, a bill, a merchant, a withdrawal or a wallet top-up) from one of the customer's wallet accounts, confirmed by the customer's password and, when enabled, a one-time password and a transaction PIN. `totalCheckOutAmount` includes fees and taxes. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /paymentmanagement/makepaymentfromwalletaccount`
     ///
@@ -185,7 +185,7 @@ impl<'a> Payments<'a> {
     }
     /// Get the wallet balance
     ///
-    /// Returns the customer's wallet balance. Known from third-party integration notes, not from the FinCode docs. The wallet-payments guide also shows `GET /wallet/balance` without a service prefix.
+    /// Returns the customer's wallet balance. Known from third-party integration notes, not from the FinCode docs. The wallet-payments guide also shows `GET /wallet/balance` without a service prefix. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `GET /wallet/balance`
     ///
@@ -247,9 +247,7 @@ impl<'a> ProcessCardPayment<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for ProcessCardPayment<'a> {
@@ -548,9 +546,7 @@ impl<'a> DeferBankPayment<'a> {
             None => request.header("uuid", &"200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for DeferBankPayment<'a> {
@@ -788,9 +784,7 @@ impl<'a> PayFromWallet<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
     }
 }
 impl<'a> std::future::IntoFuture for PayFromWallet<'a> {

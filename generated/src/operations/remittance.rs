@@ -12,7 +12,7 @@ impl<'a> Remittance<'a> {
     }
     /// Get a transaction quote
     ///
-    /// Calculates a quote for a transfer: the total payable, all fees, the guaranteed rate and the amount the recipient gets. With `inverseCalculation` the send amount is computed from the receive amount (`deriveAmount`).
+    /// Calculates a quote for a transfer: the total payable, all fees, the guaranteed rate and the amount the recipient gets. With `inverseCalculation` the send amount is computed from the receive amount (`deriveAmount`). The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /quote/callQuote`
     ///
@@ -30,7 +30,7 @@ impl<'a> Remittance<'a> {
     }
     /// Create a transaction
     ///
-    /// Creates a remittance transaction between an existing sender customer and an existing beneficiary (the full customer flow). The user's password confirms the transaction in the `password` header. The new transaction starts in `WAITING_TO_PAY` and expires after 10 minutes without payment.
+    /// Creates a remittance transaction between an existing sender customer and an existing beneficiary (the full customer flow). The user's password confirms the transaction in the `password` header. The new transaction starts in `WAITING_TO_PAY` and expires after 10 minutes without payment. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /transactionmanagement/create-transaction`
     ///
@@ -58,7 +58,7 @@ impl<'a> Remittance<'a> {
     }
     /// Create a transaction with inline sender and recipient KYC
     ///
-    /// Creates a remittance transaction in one call ("transaction only"): instead of the codes of existing customers it carries the sender's and the recipient's KYC details. Same headers as `create_transaction`.
+    /// Creates a remittance transaction in one call ("transaction only"): instead of the codes of existing customers it carries the sender's and the recipient's KYC details. Same headers as `create_transaction`. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /transactionmanagement/create-transaction/`
     ///
@@ -128,7 +128,7 @@ impl<'a> Remittance<'a> {
     }
     /// Add bank details to a beneficiary
     ///
-    /// Attaches bank account details, as key/value pairs, to a beneficiary created with `create_beneficiary`.
+    /// Attaches bank account details, as key/value pairs, to a beneficiary created with `create_beneficiary`. The result is untyped (a free-form JSON object): the page shows no response fields.
     ///
     /// `POST /bankmanagement/add-bank-details-key-value-pairs`
     ///
@@ -170,7 +170,7 @@ impl<'a> Remittance<'a> {
     }
     /// List cash-pickup payout points
     ///
-    /// Lists the cash-pickup payout points. Known from third-party integration notes, not from the FinCode docs.
+    /// Lists the cash-pickup payout points. Known from third-party integration notes, not from the FinCode docs. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `POST /branches/listpayoutpoints`
     ///
@@ -193,7 +193,7 @@ impl<'a> Remittance<'a> {
     }
     /// List pay centres
     ///
-    /// Lists the pay centres. Known from third-party integration notes, not from the FinCode docs. The notes say more branch endpoints exist.
+    /// Lists the pay centres. Known from third-party integration notes, not from the FinCode docs. The notes say more branch endpoints exist. The result is untyped (a free-form JSON object): the third-party notes give no response fields.
     ///
     /// `POST /branches/listpayoutCenter`
     ///
@@ -211,6 +211,52 @@ impl<'a> Remittance<'a> {
             platform: None,
             uuid: None,
             body,
+            options: crate::runtime::RequestOptions::new(),
+        }
+    }
+    /// List the supported banks of a country
+    ///
+    /// Lists the banks that can receive payouts in the destination country; a bank's code is the `bankCode` that `validate_bank_account` takes. Step 1 of the beneficiary guide's bank-transfer flow ("List Banks"); the page itself could not be retrieved. The result is untyped (a free-form JSON object): the page shows no response fields.
+    ///
+    /// `GET /bankmanagement/list-supported-banks/{countryIso3}`
+    ///
+    /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Arguments
+    ///
+    /// - `country_iso3`: The destination country (ISO 3166-1 alpha-3).
+    pub fn list_supported_banks(
+        &self,
+        country_iso3: impl Into<String>,
+    ) -> ListSupportedBanks<'a> {
+        ListSupportedBanks {
+            client: self.client,
+            country_iso3: country_iso3.into(),
+            platform: None,
+            uuid: None,
+            options: crate::runtime::RequestOptions::new(),
+        }
+    }
+    /// Get the bank fields a country requires
+    ///
+    /// Returns the bank-account fields the destination country and bank require (for example an IBAN, or an account number and a sort code), before validating the account and creating the beneficiary. Step 2 of the beneficiary guide's bank-transfer flow; the page itself could not be retrieved. The result is untyped (a free-form JSON object): the page shows no response fields.
+    ///
+    /// `GET /bankmanagement/required-bank-fields/{countryIso3}`
+    ///
+    /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Arguments
+    ///
+    /// - `country_iso3`: The destination country (ISO 3166-1 alpha-3).
+    pub fn get_required_bank_fields(
+        &self,
+        country_iso3: impl Into<String>,
+    ) -> GetRequiredBankFields<'a> {
+        GetRequiredBankFields {
+            client: self.client,
+            country_iso3: country_iso3.into(),
+            platform: None,
+            uuid: None,
             options: crate::runtime::RequestOptions::new(),
         }
     }
@@ -928,6 +974,154 @@ static LIST_PAYOUT_CENTERS: crate::runtime::codegen::Operation = crate::runtime:
     id: "list_payout_centers",
     method: crate::runtime::reqwest::Method::POST,
     path: "/branches/listpayoutCenter",
+    servers: None,
+    security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
+};
+/// The request of [`Remittance::list_supported_banks`](super::Remittance::list_supported_banks) (`GET /bankmanagement/list-supported-banks/{countryIso3}`): set optional parameters, then `.await` it or call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug)]
+pub struct ListSupportedBanks<'a> {
+    client: &'a crate::Client,
+    country_iso3: String,
+    platform: Option<String>,
+    uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
+}
+impl<'a> ListSupportedBanks<'a> {
+    /// The calling platform. Send `fincode`.
+    ///
+    /// Defaults to `fincode` when not set.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+    /// Request identifier header. Send `200`.
+    ///
+    /// Defaults to `200` when not set.
+    pub fn uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and reads the response.
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    > {
+        let mut request = crate::runtime::codegen::Request::new(&LIST_SUPPORTED_BANKS);
+        request.path_param("countryIso3", &self.country_iso3);
+        match &self.platform {
+            Some(value) => request.header("platform", value),
+            None => request.header("platform", &"fincode"),
+        };
+        match &self.uuid {
+            Some(value) => request.header("uuid", value),
+            None => request.header("uuid", &"200"),
+        };
+        request.options(self.options);
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
+    }
+}
+impl<'a> std::future::IntoFuture for ListSupportedBanks<'a> {
+    type Output = crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// `GET /bankmanagement/list-supported-banks/{countryIso3}`.
+static LIST_SUPPORTED_BANKS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
+    id: "list_supported_banks",
+    method: crate::runtime::reqwest::Method::GET,
+    path: "/bankmanagement/list-supported-banks/{countryIso3}",
+    servers: None,
+    security: &[&[&crate::security::X_AUTH_TOKEN]],
+    idempotency_key: None,
+    encrypted: &[],
+};
+/// The request of [`Remittance::get_required_bank_fields`](super::Remittance::get_required_bank_fields) (`GET /bankmanagement/required-bank-fields/{countryIso3}`): set optional parameters, then `.await` it or call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent or awaited"]
+#[derive(Debug)]
+pub struct GetRequiredBankFields<'a> {
+    client: &'a crate::Client,
+    country_iso3: String,
+    platform: Option<String>,
+    uuid: Option<String>,
+    options: crate::runtime::RequestOptions,
+}
+impl<'a> GetRequiredBankFields<'a> {
+    /// The calling platform. Send `fincode`.
+    ///
+    /// Defaults to `fincode` when not set.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+    /// Request identifier header. Send `200`.
+    ///
+    /// Defaults to `200` when not set.
+    pub fn uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// Options of this call (timeout, retry policy, extra headers), instead of the client's.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and reads the response.
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    > {
+        let mut request = crate::runtime::codegen::Request::new(
+            &GET_REQUIRED_BANK_FIELDS,
+        );
+        request.path_param("countryIso3", &self.country_iso3);
+        match &self.platform {
+            Some(value) => request.header("platform", value),
+            None => request.header("platform", &"fincode"),
+        };
+        match &self.uuid {
+            Some(value) => request.header("uuid", value),
+            None => request.header("uuid", &"200"),
+        };
+        request.options(self.options);
+        self.client
+            .execute(request, crate::runtime::codegen::ResponseShape::Success)
+            .await
+    }
+}
+impl<'a> std::future::IntoFuture for GetRequiredBankFields<'a> {
+    type Output = crate::Result<
+        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// `GET /bankmanagement/required-bank-fields/{countryIso3}`.
+static GET_REQUIRED_BANK_FIELDS: crate::runtime::codegen::Operation = crate::runtime::codegen::Operation {
+    id: "get_required_bank_fields",
+    method: crate::runtime::reqwest::Method::GET,
+    path: "/bankmanagement/required-bank-fields/{countryIso3}",
     servers: None,
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
