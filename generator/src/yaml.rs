@@ -304,7 +304,9 @@ impl Builder {
             return Ok(());
         }
         if self.waiting_for_key(at).is_some() {
-            let raw = (tag.is_none() && style == TScalarStyle::Plain).then(|| text.clone());
+            // Only an untagged integer of over 300 digits can be invalid: keep its text to name the key.
+            let raw = (tag.is_none() && style == TScalarStyle::Plain && text.len() > 300)
+                .then(|| text.clone());
             let name = match resolve(text, style, tag) {
                 Scalar::Value(v) => {
                     if anchor != 0 {
