@@ -112,12 +112,20 @@ impl Report {
 
 impl fmt::Display for Report {
     /// One line per finding, `FILE:LINE:COL: error[RULE] #POINTER: MESSAGE`, then the count.
+    ///
+    /// Control characters of the pointer and the message (a newline inside a `$ref` or a key) print escaped,
+    /// `\n`, so that every finding stays on one line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.diagnostics {
             writeln!(
                 f,
                 "{}:{}:{}: error[{}] #{}: {}",
-                self.file, d.location.line, d.location.column, d.rule, d.pointer, d.message
+                self.file,
+                d.location.line,
+                d.location.column,
+                d.rule,
+                OneLine(&d.pointer),
+                OneLine(&d.message)
             )?;
         }
         let n = self.diagnostics.len();
@@ -128,5 +136,44 @@ impl fmt::Display for Report {
             n,
             if n == 1 { "" } else { "s" }
         )
+    }
+}
+
+/// Text with its control characters escaped (`\n`, `\t`, `\u{1b}`), for one-line output.
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_finding_prints_on_one_line() {
+        let report = Report::new(
+            "spec.yaml",
+            vec![Diagnostic {
+                rule: Rule::UnresolvedRef,
+                pointer: "/paths/~1a\nb/$ref".to_owned(),
+                location: Location { line: 3, column: 7 },
+                message: "`#/components/schemas/A\nB\t\u{1b}` points at nothing in this document"
+                    .to_owned(),
+            }],
+        );
+        assert_eq!(
+            report.to_string(),
+            "spec.yaml:3:7: error[unresolved-ref] #/paths/~1a\\nb/$ref: `#/components/schemas/A\\nB\\t\\u{1b}` points at nothing in this document\nspec.yaml: 1 finding"
+        );
     }
 }

@@ -87,6 +87,7 @@ pub mod pointer;
 mod source_map;
 mod structure;
 pub mod sync;
+mod yaml;
 
 /// The HTTP methods a path item may hold an operation under, in OpenAPI's order.
 pub(crate) const METHODS: [&str; 8] = [
@@ -96,5 +97,5 @@ pub(crate) const METHODS: [&str; 8] = [
 pub use config::{Config, Runtime};
 pub use diagnostic::{Diagnostic, Location, Report, Rule};
 pub use generate::{generate, GeneratedFile, Generation, Stats};
-pub use load::{load, Spec};
+pub use load::{decode, load, Spec};
 pub use source_map::SourceMap;

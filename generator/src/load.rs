@@ -1,9 +1,8 @@
 //! Loading a spec: YAML or JSON text into a raw JSON tree, a typed [`openapiv3::OpenAPI`] and a [`SourceMap`].
 
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Location, Rule};
-use crate::pointer;
 use crate::source_map::SourceMap;
 
 /// A loaded spec.
@@ -40,58 +39,57 @@ impl Spec {
 /// Fails, with the findings that stop it, where the text is not YAML, is not an OpenAPI 3.0.x document at all,
 /// or has values JSON cannot hold. A document whose structure `openapiv3` rejects still loads, with
 /// `openapi: None` and an [`Rule::OpenapiStructure`] finding, so that the other rules can still run.
+/// A leading byte order mark is skipped. The text is parsed once, JSON as YAML, for both the tree and the
+/// positions.
 pub fn load(text: &str) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let source = SourceMap::parse(text).map_err(|(location, pointer, message)| {
-        vec![Diagnostic {
-            rule: Rule::YamlSyntax,
-            pointer,
-            location,
-            message: format!("cannot parse the document: {message}"),
-        }]
-    })?;
-    // JSON is read as JSON: faster on large documents, and integers beyond 64 bits become floats instead of
-    // failing as they do in YAML.
-    if text.trim_start().starts_with('{') {
-        if let Ok(value) = serde_json::from_str::<Value>(text) {
-            let spec = Spec {
-                value,
-                openapi: None,
-                source,
-            };
-            return finish(spec);
-        }
-    }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        // A document of another version is reported as such, even where the YAML reader gives up on it
-        // (OpenAI's 3.1 description has integers beyond 64 bits).
-        if let Some(d) = other_version(text) {
-            return vec![d];
-        }
-        let location = e
-            .location()
-            .map(|l| Location {
-                line: l.line(),
-                column: l.column(),
-            })
-            .unwrap_or(Location { line: 1, column: 1 });
-        vec![Diagnostic {
-            rule: Rule::YamlSyntax,
-            pointer: String::new(),
-            location,
-            message: format!("cannot parse the document: {e}"),
-        }]
-    })?;
-    let mut spec = Spec {
-        value: Value::Null,
+    let text = text.strip_prefix(BOM).unwrap_or(text);
+    let (value, source) = crate::yaml::parse(text)?;
+    finish(Spec {
+        value,
         openapi: None,
         source,
+    })
+}
+
+const BOM: char = '\u{feff}';
+
+/// The text of a spec file: its bytes as UTF-8, a leading byte order mark skipped.
+///
+/// Fails with a located [`Rule::YamlSyntax`] finding where the bytes are not UTF-8 (UTF-16 included).
+pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
+    let at_start = |message: &str| Diagnostic {
+        rule: Rule::YamlSyntax,
+        pointer: String::new(),
+        location: Location { line: 1, column: 1 },
+        message: message.to_owned(),
     };
-    let mut problems = Vec::new();
-    spec.value = to_json(yaml, "", &spec, &mut problems);
-    if !problems.is_empty() {
-        return Err(problems);
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(at_start(
+            "the text is not UTF-8: it starts with a UTF-16 byte order mark; save it as UTF-8",
+        ));
     }
-    finish(spec)
+    if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Err(at_start(
+            "the text is not UTF-8: it starts with a UTF-32 byte order mark; save it as UTF-8",
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+        let bad = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
+        Diagnostic {
+            rule: Rule::YamlSyntax,
+            pointer: String::new(),
+            location: Location {
+                line: valid.matches('\n').count() + 1,
+                column: valid[line_start..].chars().count() + 1,
+            },
+            message: format!(
+                "the text is not UTF-8: byte 0x{bad:02X} here does not belong to a UTF-8 character; save it as UTF-8"
+            ),
+        }
+    })
 }
 
 /// Checks the version and reads the typed document.
@@ -107,29 +105,6 @@ fn finish(mut spec: Spec) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
         }
     }
     Ok((spec, findings))
-}
-
-/// The finding for a top-level `openapi: 3.1...` (or other non-3.0) line, read from the text alone.
-fn other_version(text: &str) -> Option<Diagnostic> {
-    text.lines().enumerate().find_map(|(i, line)| {
-        let rest = line.strip_prefix("openapi:")?;
-        let version = rest.trim().trim_matches(|c| c == '\'' || c == '"');
-        if version.starts_with("3.0.") {
-            return None;
-        }
-        let column = line.len() - rest.trim_start().len() + 1;
-        Some(Diagnostic {
-            rule: Rule::OpenapiVersion,
-            pointer: "/openapi".to_owned(),
-            location: Location {
-                line: i + 1,
-                column,
-            },
-            message: format!(
-                "OpenAPI {version} is not supported yet: only OpenAPI 3.0.x documents can be read"
-            ),
-        })
-    })
 }
 
 fn check_version(spec: &Spec) -> Result<(), Diagnostic> {
@@ -162,81 +137,6 @@ fn check_version(spec: &Spec) -> Result<(), Diagnostic> {
             "",
             "no `openapi` member: this is not an OpenAPI 3.0 document",
         )),
-    }
-}
-
-/// Converts YAML to JSON, turning scalar keys into strings (`200:` becomes `"200"`) and
-/// reporting what JSON cannot hold.
-fn to_json(
-    yaml: serde_yaml::Value,
-    at: &str,
-    spec: &Spec,
-    problems: &mut Vec<Diagnostic>,
-) -> Value {
-    use serde_yaml::Value as Y;
-    match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::Number(i.into())
-            } else if let Some(u) = n.as_u64() {
-                Value::Number(u.into())
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                match Number::from_f64(f) {
-                    Some(n) => Value::Number(n),
-                    None => {
-                        problems.push(spec.diagnostic(
-                            Rule::YamlSyntax,
-                            at,
-                            format!("the number {f} cannot be represented in JSON"),
-                        ));
-                        Value::Null
-                    }
-                }
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| to_json(v, &pointer::push_index(at, i), spec, problems))
-                .collect(),
-        ),
-        Y::Mapping(members) => {
-            let mut out = Map::with_capacity(members.len());
-            for (k, v) in members {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    other => {
-                        problems.push(spec.diagnostic(
-                            Rule::YamlSyntax,
-                            at,
-                            format!("mapping keys must be scalars, found {}", kind(&other)),
-                        ));
-                        continue;
-                    }
-                };
-                let child = to_json(v, &pointer::push(at, &key), spec, problems);
-                out.insert(key, child);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => to_json(tagged.value, at, spec, problems),
-    }
-}
-
-fn kind(v: &serde_yaml::Value) -> &'static str {
-    match v {
-        serde_yaml::Value::Sequence(_) => "a sequence",
-        serde_yaml::Value::Mapping(_) => "a mapping",
-        serde_yaml::Value::Tagged(_) => "a tagged value",
-        _ => "a scalar",
     }
 }
 
@@ -300,16 +200,60 @@ mod tests {
     }
 
     #[test]
-    fn a_31_document_the_yaml_reader_rejects_is_still_refused_for_its_version() {
+    fn integers_beyond_64_bits_are_read_as_floats_in_yaml_too() {
         let text =
             "openapi: '3.1.0'\ninfo: {title: t, version: '1'}\nx-big: -92233720368547760000\n";
         assert_eq!(
             rules(text),
             vec![(Rule::OpenapiVersion, "/openapi".into(), 1)]
         );
-        // A 3.0 document the reader rejects keeps the reader's reason.
-        let text = "openapi: 3.0.3\nx-big: -92233720368547760000\n";
-        assert_eq!(rules(text)[0].0, Rule::YamlSyntax);
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-big: -92233720368547760000\nx-huge: 1000000000000000000000000000000000000000000\n";
+        let (spec, findings) = load(text).unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(
+            spec.value.pointer("/x-big").and_then(Value::as_f64),
+            Some(-9.223372036854776e19)
+        );
+        assert_eq!(
+            spec.value.pointer("/x-huge").and_then(Value::as_f64),
+            Some(1e42)
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = "\u{feff}openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        let (spec, findings) = load(text).unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(spec.source.locate("/info").line, 2);
+        let bytes = b"\xEF\xBB\xBFopenapi: 3.0.3\n";
+        assert_eq!(decode(bytes), Ok("openapi: 3.0.3\n"));
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_refused_where_it_stops_being_utf8() {
+        let d = decode(b"openapi: 3.0.3\ninfo:\n  title: caf\xE9\n").unwrap_err();
+        assert_eq!(d.rule, Rule::YamlSyntax);
+        assert_eq!((d.location.line, d.location.column), (3, 13));
+        assert_eq!(
+            d.message,
+            "the text is not UTF-8: byte 0xE9 here does not belong to a UTF-8 character; save it as UTF-8"
+        );
+        let d = decode(b"\xFF\xFEo\0p\0").unwrap_err();
+        assert_eq!((d.location.line, d.location.column), (1, 1));
+        assert!(d.message.contains("UTF-16"), "{}", d.message);
+        // Characters before the bad byte count once each, whatever their length in bytes.
+        let d = decode(
+            "é: \u{1F600}"
+                .as_bytes()
+                .iter()
+                .copied()
+                .chain([0x80])
+                .collect::<Vec<u8>>()
+                .as_slice(),
+        )
+        .unwrap_err();
+        assert_eq!((d.location.line, d.location.column), (1, 5));
     }
 
     #[test]

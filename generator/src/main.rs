@@ -18,7 +18,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::Parser;
 use generator::sync::{self, Plan};
-use generator::{Config, Runtime};
+use generator::{Config, Report, Runtime};
 
 #[derive(Parser)]
 #[command(
@@ -75,16 +75,26 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
-    let text = fs::read_to_string(&args.spec)
+    let bytes = fs::read(&args.spec)
         .with_context(|| format!("reading the spec {}", args.spec.display()))?;
+    let shown = args.spec.to_string_lossy();
+    let text = match generator::decode(&bytes) {
+        Ok(text) => text,
+        Err(finding) => {
+            print(
+                io::stderr(),
+                &format!("{}\n", Report::new(shown, vec![finding])),
+            )?;
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     let command = command_line(args);
     let mut config = Config::new(&args.crate_name);
     config.command(&command).runtime(args.runtime.clone());
     if let Some(version) = &args.crate_version {
         config.crate_version(version);
     }
-    let shown = args.spec.to_string_lossy();
-    let generation = match generator::generate(&shown, &text, &config) {
+    let generation = match generator::generate(&shown, text, &config) {
         Ok(generation) => generation,
         Err(report) => {
             print(io::stderr(), &format!("{report}\n"))?;

@@ -197,6 +197,38 @@ fn a_bad_spec_exits_1_with_positions_and_writes_nothing() {
 }
 
 #[test]
+fn a_spec_that_is_not_utf8_is_a_located_finding_and_a_bom_is_skipped() {
+    let tmp = TempDir::new("encoding");
+    let mut latin1 = PETS.as_bytes().to_vec();
+    // `title: Pets` becomes `title: Pet\xE9s`, Latin-1 for `Petés`.
+    let at = PETS.find("Pets").unwrap() + 3;
+    latin1.insert(at, 0xE9);
+    fs::write(tmp.0.join("latin1.yaml"), &latin1).unwrap();
+    let args = [
+        "--spec",
+        "latin1.yaml",
+        "--out",
+        "out",
+        "--crate-name",
+        "pets",
+    ];
+    let output = run(&tmp.0, &args);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        text(&output.stderr),
+        "latin1.yaml:2:18: error[yaml-syntax] #: the text is not UTF-8: byte 0xE9 here does not belong to a UTF-8 character; save it as UTF-8\nlatin1.yaml: 1 finding\n"
+    );
+    assert!(!tmp.0.join("out").exists());
+
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(PETS.as_bytes());
+    fs::write(tmp.0.join("bom.yaml"), &bom).unwrap();
+    let args = ["--spec", "bom.yaml", "--out", "out", "--crate-name", "pets"];
+    let output = run(&tmp.0, &args);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+}
+
+#[test]
 fn a_missing_spec_is_an_error_naming_it() {
     let tmp = TempDir::new("missing");
     let output = run(

@@ -35,10 +35,20 @@ pub fn check_file(expected: &Path, actual: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{} differs (UPDATE_EXPECT=1 rewrites it):\n--- expected\n{want}\n--- actual\n{actual}",
-            expected.display()
+            "{} differs (UPDATE_EXPECT=1 rewrites it):\n{}",
+            expected.display(),
+            unified_diff("expected", &want, "actual", actual)
         ))
     }
+}
+
+/// The lines that differ between two texts, as a unified diff with three lines of context.
+pub fn unified_diff(want_name: &str, want: &str, got_name: &str, got: &str) -> String {
+    similar::TextDiff::from_lines(want, got)
+        .unified_diff()
+        .context_radius(3)
+        .header(want_name, got_name)
+        .to_string()
 }
 
 /// The README's Rust examples, compiled as doctests so that they stay true.

@@ -1,7 +1,9 @@
 //! The generator on small specs written to exercise one feature each, and on real-world specs nobody here wrote.
 //!
-//! - `fixtures/codegen/<case>/spec.yaml` generates exactly the files under `expected/` beside it (the runtime,
-//!   copied verbatim, is left out), or, for specs the generator refuses, exactly the report in `expected.txt`.
+//! - `fixtures/codegen/<case>/spec.yaml` generates the files `pinned.txt` beside it lists exactly as they are
+//!   under `expected/`, or, for specs the generator refuses, exactly the report in `expected.txt`. A fixture pins
+//!   the files it is about; its other files (the crate's shell, the runtime) are generated and compiled, not
+//!   compared. The `operations` fixture pins the shell: `Cargo.toml`, `lib.rs`, `security.rs`, `servers.rs`.
 //! - The real-world corpus (`target/corpus`, downloaded by `cargo xtask test`) generates exactly the outcomes in
 //!   `fixtures/corpus/expected.txt`: counts for the specs it handles, diagnostics for those it refuses.
 //! - Every crate generated from a fixture or a corpus spec then compiles, all in one `cargo check`.
@@ -13,7 +15,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use fincode_tests::{check_file, root, update_expect};
+use fincode_tests::{check_file, root, unified_diff, update_expect};
 use generator::{generate, sync, Config, GeneratedFile, Generation, Runtime};
 
 fn fixture_cases() -> Vec<PathBuf> {
@@ -35,14 +37,11 @@ fn case_name(case: &Path) -> String {
 
 fn config(name: &str) -> Config {
     let mut config = Config::new(name);
-    // The workspace's runtime crate: it builds once for every generated crate checked here.
-    let runtime = root()
-        .join("generator/runtime")
-        .to_string_lossy()
-        .into_owned();
+    // The workspace's runtime crate, from `target/codegen-check/<crate>/` where the crates are checked: it
+    // builds once for all of them.
     config
         .command("cargo test --test codegen_fixtures")
-        .runtime(Runtime::Path(runtime));
+        .runtime(Runtime::Path("../../../generator/runtime".to_owned()));
     config
 }
 
@@ -55,70 +54,92 @@ fn run(case: &Path) -> Result<Generation, generator::Report> {
     )
 }
 
-/// The files a fixture's expectation holds: what the spec decides, not the verbatim runtime or the manifest.
-fn spec_derived(files: &[GeneratedFile]) -> Vec<GeneratedFile> {
-    files
-        .iter()
-        .filter(|f| f.path.starts_with("src/") && !f.path.starts_with("src/runtime/"))
-        .cloned()
-        .collect()
+/// The files a fixture pins, from `pinned.txt`: one path a line, `#` starting a comment.
+fn pinned(case: &Path) -> Result<Vec<String>, String> {
+    let list = case.join("pinned.txt");
+    let text = fs::read_to_string(&list).map_err(|e| {
+        format!(
+            "{}: {e}; list the generated files the fixture is about there",
+            list.display()
+        )
+    })?;
+    let paths: Vec<String> = text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if paths.is_empty() {
+        return Err(format!("{} pins no file", list.display()));
+    }
+    Ok(paths)
 }
 
-/// Compares one fixture with its expectation (or rewrites it).
+/// Compares the files one fixture pins with its expectation (or rewrites it).
 fn check(case: &Path) -> Result<(), String> {
     let name = case_name(case);
-    match run(case) {
-        Err(report) => check_file(&case.join("expected.txt"), &format!("{report}\n")),
-        Ok(generation) => {
-            let want_dir = case.join("expected");
-            let got = spec_derived(&generation.files);
-            let plan = sync::plan(&want_dir, &got).map_err(|e| format!("{name}: {e}"))?;
-            if update_expect() {
-                return sync::apply(&want_dir, &got, &plan).map_err(|e| format!("{name}: {e}"));
-            }
-            if case.join("expected.txt").exists() {
-                return Err(format!(
-                    "{name}: expected a refusal (expected.txt), but the spec generated"
-                ));
-            }
-            let mut problems = Vec::new();
-            for path in &plan.missing {
-                problems.push(format!("{name}: {path} is generated but not expected"));
-            }
-            for path in &plan.stale {
-                let want = fs::read_to_string(want_dir.join(path)).unwrap_or_default();
-                let contents = got
-                    .iter()
-                    .find(|f| f.path == *path)
-                    .map_or("", |f| f.contents.as_str());
-                problems.push(format!(
-                    "{name}: {path} differs from expected/{path}\n{}",
-                    first_difference(&want, contents)
-                ));
-            }
-            for path in &plan.extra {
-                problems.push(format!("{name}: expected/{path} is no longer generated"));
-            }
-            if problems.is_empty() {
-                Ok(())
-            } else {
-                Err(problems.join("\n"))
-            }
+    let generation = match run(case) {
+        Err(report) => return check_file(&case.join("expected.txt"), &format!("{report}\n")),
+        Ok(generation) => generation,
+    };
+    if case.join("expected.txt").exists() {
+        return Err(format!(
+            "{name}: expected a refusal (expected.txt), but the spec generated"
+        ));
+    }
+    let pins = pinned(case).map_err(|e| format!("{name}: {e}"))?;
+    let mut problems = Vec::new();
+    let mut got = Vec::new();
+    for pin in &pins {
+        match generation.files.iter().find(|f| f.path == *pin) {
+            Some(file) => got.push(file.clone()),
+            None => problems.push(format!(
+                "{name}: pinned.txt pins {pin}, which is not generated"
+            )),
         }
     }
-}
-
-fn first_difference(want: &str, got: &str) -> String {
-    for (i, (w, g)) in want.lines().zip(got.lines()).enumerate() {
-        if w != g {
-            return format!("  line {}:\n  - expected: {w}\n  - actual:   {g}", i + 1);
-        }
+    let want_dir = case.join("expected");
+    let plan = sync::plan(&want_dir, &got).map_err(|e| format!("{name}: {e}"))?;
+    if update_expect() {
+        // Writes the pinned files and removes the others.
+        sync::apply(&want_dir, &got, &plan).map_err(|e| format!("{name}: {e}"))?;
+        return if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("\n"))
+        };
     }
-    format!(
-        "  lengths differ: {} vs {} lines",
-        want.lines().count(),
-        got.lines().count()
-    )
+    for path in &plan.missing {
+        problems.push(format!(
+            "{name}: {path} is pinned but expected/{path} is missing"
+        ));
+    }
+    for path in &plan.stale {
+        let want = fs::read_to_string(want_dir.join(path)).unwrap_or_default();
+        let contents = got
+            .iter()
+            .find(|f| f.path == *path)
+            .map_or("", |f| f.contents.as_str());
+        problems.push(format!(
+            "{name}: {path} differs from expected/{path}:\n{}",
+            unified_diff(
+                &format!("expected/{path}"),
+                &want,
+                &format!("generated/{path}"),
+                contents
+            )
+        ));
+    }
+    for path in &plan.extra {
+        problems.push(format!(
+            "{name}: expected/{path} is not pinned: list it in pinned.txt or remove it"
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
 }
 
 #[test]

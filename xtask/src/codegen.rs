@@ -22,9 +22,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let start = Instant::now();
     let root = xtask::root();
     let spec = root.join(SPEC);
-    let text = std::fs::read_to_string(&spec)
-        .with_context(|| format!("reading the spec {}", spec.display()))?;
-    let generation = match generator::generate(SPEC, &text, &fincode_config()) {
+    let bytes =
+        std::fs::read(&spec).with_context(|| format!("reading the spec {}", spec.display()))?;
+    let generated = generator::decode(&bytes)
+        .map_err(|finding| generator::Report::new(SPEC, vec![finding]))
+        .and_then(|text| generator::generate(SPEC, text, &fincode_config()));
+    let generation = match generated {
         Ok(generation) => generation,
         Err(report) => {
             print(std::io::stderr(), &format!("{report}\n"))?;

@@ -16,10 +16,13 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let root = xtask::root();
     let path = root.join(&args.spec);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("reading the spec {}", path.display()))?;
+    let bytes =
+        std::fs::read(&path).with_context(|| format!("reading the spec {}", path.display()))?;
     let shown = display_path(&root, &path);
-    let report = generator::lint::lint_source(&shown, &text);
+    let report = match generator::decode(&bytes) {
+        Ok(text) => generator::lint::lint_source(&shown, text),
+        Err(finding) => generator::Report::new(shown, vec![finding]),
+    };
     print(std::io::stdout(), &format!("{report}\n"))?;
     if report.is_clean() {
         Ok(())

@@ -112,7 +112,8 @@ mod tests {
     use super::*;
 
     fn schema(yaml: &str) -> Schema {
-        serde_yaml::from_str(yaml).expect("schema")
+        let (value, _) = crate::yaml::parse(yaml).expect("YAML");
+        serde_json::from_value(value).expect("schema")
     }
 
     #[test]
