@@ -345,23 +345,7 @@ fn a_crate_generated_outside_the_workspace_builds_as_it_is() {
     // The workspace's lock file pins the same versions, so nothing is downloaded; the shared target
     // directory keeps the dependencies built once.
     fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock")).expect("copying Cargo.lock");
-    let output = Command::new(env!("CARGO"))
-        .args(["check", "--offline", "--quiet", "--message-format", "short"])
-        .current_dir(&out)
-        .env(
-            "CARGO_TARGET_DIR",
-            root().join("target/codegen-check/target"),
-        )
-        .env("CARGO_INCREMENTAL", "0")
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("running cargo check");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && !stderr.contains(": warning"),
-        "cargo check of the crate in {}:\n{stderr}",
-        out.display()
-    );
+    check_without_warnings(&out, "the crate");
 
     // The same crate as one file for `include!`, the runtime inline: what a build script without a
     // runtime dependency gets.
@@ -392,9 +376,16 @@ fn a_crate_generated_outside_the_workspace_builds_as_it_is() {
         format!("include!(\"{}\");\n", file.path),
     )
     .expect("writing lib.rs");
+    check_without_warnings(&out, "the single-file crate");
+    let _ = fs::remove_dir_all(&out);
+}
+
+/// `cargo check` of the crate in `dir`, which must pass with no warning, in the target directory the
+/// fixture crates share so that the dependencies build once.
+fn check_without_warnings(dir: &Path, what: &str) {
     let output = Command::new(env!("CARGO"))
         .args(["check", "--offline", "--quiet", "--message-format", "short"])
-        .current_dir(&out)
+        .current_dir(dir)
         .env(
             "CARGO_TARGET_DIR",
             root().join("target/codegen-check/target"),
@@ -406,8 +397,7 @@ fn a_crate_generated_outside_the_workspace_builds_as_it_is() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success() && !stderr.contains(": warning"),
-        "cargo check of the single-file crate in {}:\n{stderr}",
-        out.display()
+        "cargo check of {what} in {}:\n{stderr}",
+        dir.display()
     );
-    let _ = fs::remove_dir_all(&out);
 }
