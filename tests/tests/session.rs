@@ -450,7 +450,7 @@ async fn secrets_never_print() {
         format!("{tokens:?}"),
         "Tokens { access: Secret(<redacted>), refresh: Some(Secret(<redacted>)) }"
     );
-    let login = LoginRequest::new("manager@yourcompany.com".into(), "password-secret-1".into());
+    let login = LoginRequest::new("manager@yourcompany.com", "password-secret-1");
     assert_eq!(
         format!("{login:?}"),
         r#"LoginRequest { email: "manager@yourcompany.com", current_password: "<redacted>" }"#
