@@ -132,11 +132,11 @@ impl crate::runtime::SessionApi for SessionOperations {
                         crate::runtime::Credential::token(tokens.access.clone()),
                     )?;
                 {
-                    let mut body = crate::types::LogoutRequest::new();
-                    body.refresh_token = tokens
-                        .refresh
-                        .as_ref()
-                        .map(|t| t.expose().to_owned());
+                    let body = crate::types::LogoutRequest::new();
+                    let body = match tokens.refresh.as_ref() {
+                        Some(token) => body.refresh_token(token.expose().to_owned()),
+                        None => body,
+                    };
                     client.auth().logout(body).await?
                 };
                 Ok(())

@@ -2,8 +2,9 @@
 
 //! The API's data types, one per schema of the spec.
 //!
-//! Structs are `#[non_exhaustive]`: build them with `new`, which takes the required members,
-//! then set the optional ones. Enums are open: a value this version does not know deserializes
+//! Structs are `#[non_exhaustive]`: build them in one expression with `new`, which takes the
+//! required members, then a chained setter per optional member, each taking `impl Into`
+//! (`Quote::new(amount).currency("GBP")`). Enums are open: a value this version does not know deserializes
 //! into their `Unknown` variant instead of failing.
 /// Serde helpers for the spec's custom date formats (`x-fincode-date-format`).
 mod formats {
@@ -29,6 +30,23 @@ mod formats {
             "[year]-[month]-[day]T[hour]:[minute]:[second]"
         );
         pub(crate) use format::*;
+    }
+}
+/// A value of an open enum that this version of the client does not know, kept as sent.
+///
+/// Only reading a value (`From<&str>`, `FromStr`, deserialization) makes one, so it never holds a
+/// spelling the enum knows: a known spelling is always its own variant.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnknownValue(String);
+impl UnknownValue {
+    /// The value as the API sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 /// Bank details to attach to a beneficiary.
@@ -64,14 +82,54 @@ pub struct AddBankDetailsRequest {
 }
 impl AddBankDetailsRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `customer_id`.
+    #[must_use]
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+    /// Sets `account_owner_customer_code`.
+    #[must_use]
+    pub fn account_owner_customer_code(mut self, value: impl Into<String>) -> Self {
+        self.account_owner_customer_code = Some(value.into());
+        self
+    }
+    /// Sets `currency_code`.
+    #[must_use]
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `country`.
+    #[must_use]
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `bank_account_meta_data`.
+    #[must_use]
+    pub fn bank_account_meta_data(
+        mut self,
+        value: impl Into<Vec<KeyValuePair>>,
+    ) -> Self {
+        self.bank_account_meta_data = Some(value.into());
+        self
     }
 }
 /// What went wrong.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct ApiError {
+pub struct ApiError2 {
     /// The `code` member.
     pub code: ErrorCode,
     /// A human-readable message.
@@ -83,15 +141,31 @@ pub struct ApiError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
-impl ApiError {
+impl ApiError2 {
     /// A value with the required members; the optional ones start empty.
-    pub fn new(code: ErrorCode, message: String) -> Self {
+    #[must_use]
+    pub fn new(code: impl Into<ErrorCode>, message: impl Into<String>) -> Self {
         Self {
-            code,
-            message,
+            code: code.into(),
+            message: message.into(),
             field: None,
             details: None,
         }
+    }
+    /// Sets `field`.
+    #[must_use]
+    pub fn field(mut self, value: impl Into<String>) -> Self {
+        self.field = Some(value.into());
+        self
+    }
+    /// Sets `details`.
+    #[must_use]
+    pub fn details(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.details = Some(value.into());
+        self
     }
 }
 /// Documents to attach to a customer.
@@ -111,8 +185,21 @@ pub struct AttachDocumentsRequest {
 }
 impl AttachDocumentsRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `customer_code`.
+    #[must_use]
+    pub fn customer_code(mut self, value: impl Into<String>) -> Self {
+        self.customer_code = Some(value.into());
+        self
+    }
+    /// Sets `attached_document`.
+    #[must_use]
+    pub fn attached_document(mut self, value: impl Into<Vec<AttachedDocument>>) -> Self {
+        self.attached_document = Some(value.into());
+        self
     }
 }
 /// One document attached as Base64.
@@ -135,8 +222,27 @@ pub struct AttachedDocument {
 }
 impl AttachedDocument {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `id_type`.
+    #[must_use]
+    pub fn id_type(mut self, value: impl Into<String>) -> Self {
+        self.id_type = Some(value.into());
+        self
+    }
+    /// Sets `file_base64`.
+    #[must_use]
+    pub fn file_base64(mut self, value: impl Into<Vec<u8>>) -> Self {
+        self.file_base64 = Some(value.into());
+        self
     }
 }
 /// A payable awaiting a bank-transfer payment. The docs' field list is cut, so more fields may exist.
@@ -193,8 +299,60 @@ pub struct AwaitingPayment {
 }
 impl AwaitingPayment {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `payable_type`.
+    #[must_use]
+    pub fn payable_type(mut self, value: impl Into<PayableType>) -> Self {
+        self.payable_type = Some(value.into());
+        self
+    }
+    /// Sets `bank_transfer_followup_action_type`.
+    #[must_use]
+    pub fn bank_transfer_followup_action_type(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.bank_transfer_followup_action_type = Some(value.into());
+        self
+    }
+    /// Sets `bank_transfer_life_cycle`.
+    #[must_use]
+    pub fn bank_transfer_life_cycle(mut self, value: impl Into<String>) -> Self {
+        self.bank_transfer_life_cycle = Some(value.into());
+        self
+    }
+    /// Sets `mto_payment_confirmtion_type`.
+    #[must_use]
+    pub fn mto_payment_confirmtion_type(mut self, value: impl Into<String>) -> Self {
+        self.mto_payment_confirmtion_type = Some(value.into());
+        self
+    }
+    /// Sets `customer_confirmed_payment_date`.
+    #[must_use]
+    pub fn customer_confirmed_payment_date(mut self, value: impl Into<String>) -> Self {
+        self.customer_confirmed_payment_date = Some(value.into());
+        self
+    }
+    /// Sets `creation_date`.
+    #[must_use]
+    pub fn creation_date(mut self, value: impl Into<time::PrimitiveDateTime>) -> Self {
+        self.creation_date = Some(value.into());
+        self
+    }
+    /// Sets `currency`.
+    #[must_use]
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
     }
 }
 /// An action on an awaiting payment.
@@ -237,17 +395,36 @@ pub struct AwaitingPaymentActionRequest {
 }
 impl AwaitingPaymentActionRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        awaiting_payment_id: String,
-        sub_action: AwaitingPaymentActionRequestSubAction,
+        awaiting_payment_id: impl Into<String>,
+        sub_action: impl Into<AwaitingPaymentActionRequestSubAction>,
     ) -> Self {
         Self {
-            awaiting_payment_id,
-            sub_action,
+            awaiting_payment_id: awaiting_payment_id.into(),
+            sub_action: sub_action.into(),
             selected_currency: None,
             from_date: None,
             to_date: None,
         }
+    }
+    /// Sets `selected_currency`.
+    #[must_use]
+    pub fn selected_currency(mut self, value: impl Into<String>) -> Self {
+        self.selected_currency = Some(value.into());
+        self
+    }
+    /// Sets `from_date`.
+    #[must_use]
+    pub fn from_date(mut self, value: impl Into<time::Date>) -> Self {
+        self.from_date = Some(value.into());
+        self
+    }
+    /// Sets `to_date`.
+    #[must_use]
+    pub fn to_date(mut self, value: impl Into<time::Date>) -> Self {
+        self.to_date = Some(value.into());
+        self
     }
 }
 /// `paid` to confirm the payment, `cancel` to cancel it.
@@ -258,8 +435,9 @@ pub enum AwaitingPaymentActionRequestSubAction {
     Paid,
     /// `cancel`
     Cancel,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl AwaitingPaymentActionRequestSubAction {
     /// The value as the API sends it.
@@ -267,7 +445,7 @@ impl AwaitingPaymentActionRequestSubAction {
         match self {
             Self::Paid => "paid",
             Self::Cancel => "cancel",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -281,7 +459,7 @@ impl From<&str> for AwaitingPaymentActionRequestSubAction {
         match value {
             "paid" => Self::Paid,
             "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -345,8 +523,33 @@ pub struct AwaitingPaymentsFilter {
 }
 impl AwaitingPaymentsFilter {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `selected_currency`.
+    #[must_use]
+    pub fn selected_currency(mut self, value: impl Into<String>) -> Self {
+        self.selected_currency = Some(value.into());
+        self
+    }
+    /// Sets `from_date`.
+    #[must_use]
+    pub fn from_date(mut self, value: impl Into<time::Date>) -> Self {
+        self.from_date = Some(value.into());
+        self
+    }
+    /// Sets `to_date`.
+    #[must_use]
+    pub fn to_date(mut self, value: impl Into<time::Date>) -> Self {
+        self.to_date = Some(value.into());
+        self
+    }
+    /// Sets `searchable_payment_reference`.
+    #[must_use]
+    pub fn searchable_payment_reference(mut self, value: impl Into<String>) -> Self {
+        self.searchable_payment_reference = Some(value.into());
+        self
     }
 }
 /// A page of awaiting payments.
@@ -363,8 +566,15 @@ pub struct AwaitingPaymentsResult {
 }
 impl AwaitingPaymentsResult {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `awaiting_payments`.
+    #[must_use]
+    pub fn awaiting_payments(mut self, value: impl Into<Vec<AwaitingPayment>>) -> Self {
+        self.awaiting_payments = Some(value.into());
+        self
     }
 }
 /// The awaiting-payment entry created for a pay-later choice.
@@ -379,8 +589,12 @@ pub struct BankPayLaterResult {
 }
 impl BankPayLaterResult {
     /// A value with the required members; the optional ones start empty.
-    pub fn new(r#ref: String, payable_item_id: String) -> Self {
-        Self { r#ref, payable_item_id }
+    #[must_use]
+    pub fn new(r#ref: impl Into<String>, payable_item_id: impl Into<String>) -> Self {
+        Self {
+            r#ref: r#ref.into(),
+            payable_item_id: payable_item_id.into(),
+        }
     }
 }
 /// What to quote. No field is marked required.
@@ -459,8 +673,90 @@ pub struct CallQuoteRequest {
 }
 impl CallQuoteRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `principal_amount`.
+    #[must_use]
+    pub fn principal_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.principal_amount = Some(value.into());
+        self
+    }
+    /// Sets `principal_amount_currency`.
+    #[must_use]
+    pub fn principal_amount_currency(mut self, value: impl Into<String>) -> Self {
+        self.principal_amount_currency = Some(value.into());
+        self
+    }
+    /// Sets `derive_amount`.
+    #[must_use]
+    pub fn derive_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.derive_amount = Some(value.into());
+        self
+    }
+    /// Sets `derive_amount_currency`.
+    #[must_use]
+    pub fn derive_amount_currency(mut self, value: impl Into<String>) -> Self {
+        self.derive_amount_currency = Some(value.into());
+        self
+    }
+    /// Sets `inverse_calculation`.
+    #[must_use]
+    pub fn inverse_calculation(mut self, value: impl Into<bool>) -> Self {
+        self.inverse_calculation = Some(value.into());
+        self
+    }
+    /// Sets `payment_type`.
+    #[must_use]
+    pub fn payment_type(mut self, value: impl Into<PaymentMethodType>) -> Self {
+        self.payment_type = Some(value.into());
+        self
+    }
+    /// Sets `charge_category`.
+    #[must_use]
+    pub fn charge_category(mut self, value: impl Into<String>) -> Self {
+        self.charge_category = Some(value.into());
+        self
+    }
+    /// Sets `transaction_type`.
+    #[must_use]
+    pub fn transaction_type(
+        mut self,
+        value: impl Into<RemittanceTransactionType>,
+    ) -> Self {
+        self.transaction_type = Some(value.into());
+        self
+    }
+    /// Sets `destination_country`.
+    #[must_use]
+    pub fn destination_country(mut self, value: impl Into<String>) -> Self {
+        self.destination_country = Some(value.into());
+        self
+    }
+    /// Sets `trade_originating_country`.
+    #[must_use]
+    pub fn trade_originating_country(mut self, value: impl Into<String>) -> Self {
+        self.trade_originating_country = Some(value.into());
+        self
+    }
+    /// Sets `conversion`.
+    #[must_use]
+    pub fn conversion(mut self, value: impl Into<bool>) -> Self {
+        self.conversion = Some(value.into());
+        self
+    }
+    /// Sets `promo_code`.
+    #[must_use]
+    pub fn promo_code(mut self, value: impl Into<String>) -> Self {
+        self.promo_code = Some(value.into());
+        self
+    }
+    /// Sets `mobile_operator`.
+    #[must_use]
+    pub fn mobile_operator(mut self, value: impl Into<String>) -> Self {
+        self.mobile_operator = Some(value.into());
+        self
     }
 }
 /// The current and the new password.
@@ -484,8 +780,21 @@ pub struct ChangePasswordRequest {
 }
 impl ChangePasswordRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `current_password`.
+    #[must_use]
+    pub fn current_password(mut self, value: impl Into<String>) -> Self {
+        self.current_password = Some(value.into());
+        self
+    }
+    /// Sets `new_password`.
+    #[must_use]
+    pub fn new_password(mut self, value: impl Into<String>) -> Self {
+        self.new_password = Some(value.into());
+        self
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -534,8 +843,54 @@ pub struct CreateBeneficiaryRequest {
 }
 impl CreateBeneficiaryRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `sender_code`.
+    #[must_use]
+    pub fn sender_code(mut self, value: impl Into<String>) -> Self {
+        self.sender_code = Some(value.into());
+        self
+    }
+    /// Sets `first_name`.
+    #[must_use]
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`.
+    #[must_use]
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `beneficiary_name`.
+    #[must_use]
+    pub fn beneficiary_name(mut self, value: impl Into<String>) -> Self {
+        self.beneficiary_name = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `phone`.
+    #[must_use]
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `address`.
+    #[must_use]
+    pub fn address(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.address = Some(value.into());
+        self
     }
 }
 /// The created beneficiary.
@@ -548,8 +903,15 @@ pub struct CreateBeneficiaryResult {
 }
 impl CreateBeneficiaryResult {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }
 /// A remittance whose sender and recipient are given inline by their KYC details.
@@ -608,33 +970,53 @@ pub struct CreateTransactionDirectRequest {
 impl CreateTransactionDirectRequest {
     /// A value with the required members; the optional ones start empty.
     #[allow(clippy::too_many_arguments)]
+    #[must_use]
     pub fn new(
-        amount: rust_decimal::Decimal,
-        send_amount: rust_decimal::Decimal,
-        inclussive: bool,
-        receiving_currency: String,
-        send_currency: String,
-        r#type: RemittanceTransactionType,
-        credit_party: Vec<KeyValuePair>,
-        international_transfer_information: InternationalTransferInformation,
-        new_sender_kyc: TransactionKyc,
-        new_recipient_kyc: TransactionKyc,
+        amount: impl Into<rust_decimal::Decimal>,
+        send_amount: impl Into<rust_decimal::Decimal>,
+        inclussive: impl Into<bool>,
+        receiving_currency: impl Into<String>,
+        send_currency: impl Into<String>,
+        r#type: impl Into<RemittanceTransactionType>,
+        credit_party: impl Into<Vec<KeyValuePair>>,
+        international_transfer_information: impl Into<InternationalTransferInformation>,
+        new_sender_kyc: impl Into<TransactionKyc>,
+        new_recipient_kyc: impl Into<TransactionKyc>,
     ) -> Self {
         Self {
-            amount,
-            send_amount,
-            inclussive,
-            receiving_currency,
-            send_currency,
-            r#type,
-            credit_party,
-            international_transfer_information,
+            amount: amount.into(),
+            send_amount: send_amount.into(),
+            inclussive: inclussive.into(),
+            receiving_currency: receiving_currency.into(),
+            send_currency: send_currency.into(),
+            r#type: r#type.into(),
+            credit_party: credit_party.into(),
+            international_transfer_information: international_transfer_information
+                .into(),
             transaction_processing_mode: None,
             description_text: None,
             transaction_module: None,
-            new_sender_kyc,
-            new_recipient_kyc,
+            new_sender_kyc: new_sender_kyc.into(),
+            new_recipient_kyc: new_recipient_kyc.into(),
         }
+    }
+    /// Sets `transaction_processing_mode`.
+    #[must_use]
+    pub fn transaction_processing_mode(mut self, value: impl Into<String>) -> Self {
+        self.transaction_processing_mode = Some(value.into());
+        self
+    }
+    /// Sets `description_text`.
+    #[must_use]
+    pub fn description_text(mut self, value: impl Into<String>) -> Self {
+        self.description_text = Some(value.into());
+        self
+    }
+    /// Sets `transaction_module`.
+    #[must_use]
+    pub fn transaction_module(mut self, value: impl Into<String>) -> Self {
+        self.transaction_module = Some(value.into());
+        self
     }
 }
 /// The transaction PIN to create. The fields are not documented; the encryption guide names a `transactionPin` field among those to RSA-encrypt.
@@ -698,33 +1080,54 @@ pub struct CreateTransactionRequest {
 impl CreateTransactionRequest {
     /// A value with the required members; the optional ones start empty.
     #[allow(clippy::too_many_arguments)]
+    #[must_use]
     pub fn new(
-        amount: rust_decimal::Decimal,
-        send_amount: rust_decimal::Decimal,
-        inclussive: bool,
-        receiving_currency: String,
-        send_currency: String,
-        r#type: RemittanceTransactionType,
-        pre_existing_sender_customer_code: String,
-        pre_existing_recipient_customer_code: String,
-        credit_party: Vec<KeyValuePair>,
-        international_transfer_information: InternationalTransferInformation,
+        amount: impl Into<rust_decimal::Decimal>,
+        send_amount: impl Into<rust_decimal::Decimal>,
+        inclussive: impl Into<bool>,
+        receiving_currency: impl Into<String>,
+        send_currency: impl Into<String>,
+        r#type: impl Into<RemittanceTransactionType>,
+        pre_existing_sender_customer_code: impl Into<String>,
+        pre_existing_recipient_customer_code: impl Into<String>,
+        credit_party: impl Into<Vec<KeyValuePair>>,
+        international_transfer_information: impl Into<InternationalTransferInformation>,
     ) -> Self {
         Self {
-            amount,
-            send_amount,
-            inclussive,
-            receiving_currency,
-            send_currency,
-            r#type,
-            pre_existing_sender_customer_code,
-            pre_existing_recipient_customer_code,
-            credit_party,
-            international_transfer_information,
+            amount: amount.into(),
+            send_amount: send_amount.into(),
+            inclussive: inclussive.into(),
+            receiving_currency: receiving_currency.into(),
+            send_currency: send_currency.into(),
+            r#type: r#type.into(),
+            pre_existing_sender_customer_code: pre_existing_sender_customer_code.into(),
+            pre_existing_recipient_customer_code: pre_existing_recipient_customer_code
+                .into(),
+            credit_party: credit_party.into(),
+            international_transfer_information: international_transfer_information
+                .into(),
             transaction_processing_mode: None,
             description_text: None,
             transaction_module: None,
         }
+    }
+    /// Sets `transaction_processing_mode`.
+    #[must_use]
+    pub fn transaction_processing_mode(mut self, value: impl Into<String>) -> Self {
+        self.transaction_processing_mode = Some(value.into());
+        self
+    }
+    /// Sets `description_text`.
+    #[must_use]
+    pub fn description_text(mut self, value: impl Into<String>) -> Self {
+        self.description_text = Some(value.into());
+        self
+    }
+    /// Sets `transaction_module`.
+    #[must_use]
+    pub fn transaction_module(mut self, value: impl Into<String>) -> Self {
+        self.transaction_module = Some(value.into());
+        self
     }
 }
 /// The login PIN to create. The fields are not documented; the encryption guide names a `userPin` field among those to RSA-encrypt.
@@ -755,8 +1158,39 @@ pub struct CustomerAddress {
 }
 impl CustomerAddress {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `address1`.
+    #[must_use]
+    pub fn address1(mut self, value: impl Into<String>) -> Self {
+        self.address1 = Some(value.into());
+        self
+    }
+    /// Sets `address2`.
+    #[must_use]
+    pub fn address2(mut self, value: impl Into<String>) -> Self {
+        self.address2 = Some(value.into());
+        self
+    }
+    /// Sets `country_common_name`.
+    #[must_use]
+    pub fn country_common_name(mut self, value: impl Into<String>) -> Self {
+        self.country_common_name = Some(value.into());
+        self
+    }
+    /// Sets `postcode`.
+    #[must_use]
+    pub fn postcode(mut self, value: impl Into<String>) -> Self {
+        self.postcode = Some(value.into());
+        self
+    }
+    /// Sets `country_iso3`.
+    #[must_use]
+    pub fn country_iso3(mut self, value: impl Into<String>) -> Self {
+        self.country_iso3 = Some(value.into());
+        self
     }
 }
 /// Whether the customer is a person or a company.
@@ -767,8 +1201,9 @@ pub enum CustomerType {
     Individual,
     /// `COMPANY`
     Company,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl CustomerType {
     /// The value as the API sends it.
@@ -776,7 +1211,7 @@ impl CustomerType {
         match self {
             Self::Individual => "INDIVIDUAL",
             Self::Company => "COMPANY",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -790,7 +1225,7 @@ impl From<&str> for CustomerType {
         match value {
             "INDIVIDUAL" => Self::Individual,
             "COMPANY" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -829,8 +1264,9 @@ pub enum DeferBankPaymentPayableType {
     Merchant,
     /// `WITHDRAWAL`
     Withdrawal,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl DeferBankPaymentPayableType {
     /// The value as the API sends it.
@@ -842,7 +1278,7 @@ impl DeferBankPaymentPayableType {
             Self::Bill => "BILL",
             Self::Merchant => "MERCHANT",
             Self::Withdrawal => "WITHDRAWAL",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -860,7 +1296,7 @@ impl From<&str> for DeferBankPaymentPayableType {
             "BILL" => Self::Bill,
             "MERCHANT" => Self::Merchant,
             "WITHDRAWAL" => Self::Withdrawal,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -901,8 +1337,9 @@ pub enum ErrorCode {
     ServerError,
     /// `SERVICE_UNAVAILABLE`
     ServiceUnavailable,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl ErrorCode {
     /// The value as the API sends it.
@@ -915,7 +1352,7 @@ impl ErrorCode {
             Self::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             Self::ServerError => "SERVER_ERROR",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -934,7 +1371,7 @@ impl From<&str> for ErrorCode {
             "RATE_LIMIT_EXCEEDED" => Self::RateLimitExceeded,
             "SERVER_ERROR" => Self::ServerError,
             "SERVICE_UNAVAILABLE" => Self::ServiceUnavailable,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -964,19 +1401,26 @@ pub struct ErrorEnvelope {
     /// Always `false` in an error envelope.
     pub success: bool,
     /// The `error` member.
-    pub error: ApiError,
+    pub error: ApiError2,
     /// The `metadata` member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ResponseMetadata>,
 }
 impl ErrorEnvelope {
     /// A value with the required members; the optional ones start empty.
-    pub fn new(success: bool, error: ApiError) -> Self {
+    #[must_use]
+    pub fn new(success: impl Into<bool>, error: impl Into<ApiError2>) -> Self {
         Self {
-            success,
-            error,
+            success: success.into(),
+            error: error.into(),
             metadata: None,
         }
+    }
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn metadata(mut self, value: impl Into<ResponseMetadata>) -> Self {
+        self.metadata = Some(value.into());
+        self
     }
 }
 /// An identity document of a sender or recipient. The docs' field list is cut after `fileName`, so more fields may exist.
@@ -1041,8 +1485,69 @@ pub struct IdDocument {
 }
 impl IdDocument {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id_type`.
+    #[must_use]
+    pub fn id_type(mut self, value: impl Into<String>) -> Self {
+        self.id_type = Some(value.into());
+        self
+    }
+    /// Sets `id_number`.
+    #[must_use]
+    pub fn id_number(mut self, value: impl Into<String>) -> Self {
+        self.id_number = Some(value.into());
+        self
+    }
+    /// Sets `issue_date`.
+    #[must_use]
+    pub fn issue_date(mut self, value: impl Into<time::PrimitiveDateTime>) -> Self {
+        self.issue_date = Some(value.into());
+        self
+    }
+    /// Sets `expiry_date`.
+    #[must_use]
+    pub fn expiry_date(mut self, value: impl Into<time::PrimitiveDateTime>) -> Self {
+        self.expiry_date = Some(value.into());
+        self
+    }
+    /// Sets `date_of_birth`.
+    #[must_use]
+    pub fn date_of_birth(mut self, value: impl Into<time::PrimitiveDateTime>) -> Self {
+        self.date_of_birth = Some(value.into());
+        self
+    }
+    /// Sets `issuer`.
+    #[must_use]
+    pub fn issuer(mut self, value: impl Into<String>) -> Self {
+        self.issuer = Some(value.into());
+        self
+    }
+    /// Sets `issuer_place`.
+    #[must_use]
+    pub fn issuer_place(mut self, value: impl Into<String>) -> Self {
+        self.issuer_place = Some(value.into());
+        self
+    }
+    /// Sets `issuer_country`.
+    #[must_use]
+    pub fn issuer_country(mut self, value: impl Into<String>) -> Self {
+        self.issuer_country = Some(value.into());
+        self
+    }
+    /// Sets `other_id_description`.
+    #[must_use]
+    pub fn other_id_description(mut self, value: impl Into<String>) -> Self {
+        self.other_id_description = Some(value.into());
+        self
+    }
+    /// Sets `file_name`.
+    #[must_use]
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
     }
 }
 /// The cross-border details of a transfer.
@@ -1082,8 +1587,45 @@ pub struct InternationalTransferInformation {
 }
 impl InternationalTransferInformation {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `origin_country`.
+    #[must_use]
+    pub fn origin_country(mut self, value: impl Into<String>) -> Self {
+        self.origin_country = Some(value.into());
+        self
+    }
+    /// Sets `receiving_country`.
+    #[must_use]
+    pub fn receiving_country(mut self, value: impl Into<String>) -> Self {
+        self.receiving_country = Some(value.into());
+        self
+    }
+    /// Sets `source_of_funds`.
+    #[must_use]
+    pub fn source_of_funds(mut self, value: impl Into<String>) -> Self {
+        self.source_of_funds = Some(value.into());
+        self
+    }
+    /// Sets `remittance_purpose`.
+    #[must_use]
+    pub fn remittance_purpose(mut self, value: impl Into<String>) -> Self {
+        self.remittance_purpose = Some(value.into());
+        self
+    }
+    /// Sets `relationship_sender`.
+    #[must_use]
+    pub fn relationship_sender(mut self, value: impl Into<String>) -> Self {
+        self.relationship_sender = Some(value.into());
+        self
+    }
+    /// Sets `delivery_method`.
+    #[must_use]
+    pub fn delivery_method(mut self, value: impl Into<String>) -> Self {
+        self.delivery_method = Some(value.into());
+        self
     }
 }
 /// The body of `apply`, an application to buy units of an investment product.
@@ -1108,19 +1650,20 @@ pub struct InvestmentApplicationRequest {
 }
 impl InvestmentApplicationRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        investment_product_id: uuid::Uuid,
-        number_of_units_to_purchase: f64,
-        user_wallet_id: uuid::Uuid,
-        customer_id: uuid::Uuid,
-        customer_name: String,
+        investment_product_id: impl Into<uuid::Uuid>,
+        number_of_units_to_purchase: impl Into<f64>,
+        user_wallet_id: impl Into<uuid::Uuid>,
+        customer_id: impl Into<uuid::Uuid>,
+        customer_name: impl Into<String>,
     ) -> Self {
         Self {
-            investment_product_id,
-            number_of_units_to_purchase,
-            user_wallet_id,
-            customer_id,
-            customer_name,
+            investment_product_id: investment_product_id.into(),
+            number_of_units_to_purchase: number_of_units_to_purchase.into(),
+            user_wallet_id: user_wallet_id.into(),
+            customer_id: customer_id.into(),
+            customer_name: customer_name.into(),
         }
     }
 }
@@ -1137,8 +1680,21 @@ pub struct KeyValuePair {
 }
 impl KeyValuePair {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `key`.
+    #[must_use]
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }
 /// The kind of a KYC document.
@@ -1157,8 +1713,9 @@ pub enum KycDocumentType {
     UtilityBill,
     /// `BANK_STATEMENT`
     BankStatement,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl KycDocumentType {
     /// The value as the API sends it.
@@ -1170,7 +1727,7 @@ impl KycDocumentType {
             Self::DriversLicense => "DRIVERS_LICENSE",
             Self::UtilityBill => "UTILITY_BILL",
             Self::BankStatement => "BANK_STATEMENT",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1188,7 +1745,7 @@ impl From<&str> for KycDocumentType {
             "DRIVERS_LICENSE" => Self::DriversLicense,
             "UTILITY_BILL" => Self::UtilityBill,
             "BANK_STATEMENT" => Self::BankStatement,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -1244,19 +1801,45 @@ pub struct LedgerPostingInstruction {
 }
 impl LedgerPostingInstruction {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        primary_account_number: String,
-        currency_code: String,
-        credit_debit_instruction_direction: String,
+        primary_account_number: impl Into<String>,
+        currency_code: impl Into<String>,
+        credit_debit_instruction_direction: impl Into<String>,
     ) -> Self {
         Self {
-            primary_account_number,
-            currency_code,
-            credit_debit_instruction_direction,
+            primary_account_number: primary_account_number.into(),
+            currency_code: currency_code.into(),
+            credit_debit_instruction_direction: credit_debit_instruction_direction
+                .into(),
             instruction_idempotencykey: None,
             counter_parties: None,
             additional_properties: std::collections::BTreeMap::new(),
         }
+    }
+    /// Sets `instruction_idempotencykey`.
+    #[must_use]
+    pub fn instruction_idempotencykey(mut self, value: impl Into<String>) -> Self {
+        self.instruction_idempotencykey = Some(value.into());
+        self
+    }
+    /// Sets `counter_parties`.
+    #[must_use]
+    pub fn counter_parties(
+        mut self,
+        value: impl Into<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    ) -> Self {
+        self.counter_parties = Some(value.into());
+        self
+    }
+    /// Sets `additional_properties`.
+    #[must_use]
+    pub fn additional_properties(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.additional_properties = value.into();
+        self
     }
 }
 /// The pay-centre search. The fields are not documented.
@@ -1294,22 +1877,35 @@ pub struct LoanAddBankAccountRequest {
 }
 impl LoanAddBankAccountRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        customer_id: String,
-        account_number: String,
-        account_name: String,
-        bank_code: String,
-        bank_name: String,
+        customer_id: impl Into<String>,
+        account_number: impl Into<String>,
+        account_name: impl Into<String>,
+        bank_code: impl Into<String>,
+        bank_name: impl Into<String>,
     ) -> Self {
         Self {
-            customer_id,
-            account_number,
-            account_name,
-            bank_code,
-            bank_name,
+            customer_id: customer_id.into(),
+            account_number: account_number.into(),
+            account_name: account_name.into(),
+            bank_code: bank_code.into(),
+            bank_name: bank_name.into(),
             account_type: None,
             is_default: None,
         }
+    }
+    /// Sets `account_type`.
+    #[must_use]
+    pub fn account_type(mut self, value: impl Into<LoanBankAccountType>) -> Self {
+        self.account_type = Some(value.into());
+        self
+    }
+    /// Sets `is_default`.
+    #[must_use]
+    pub fn is_default(mut self, value: impl Into<bool>) -> Self {
+        self.is_default = Some(value.into());
+        self
     }
 }
 /// A loan application as `loan-application-details` returns it (`loanDetails`).
@@ -1419,8 +2015,132 @@ pub struct LoanApplicationDetails {
 }
 impl LoanApplicationDetails {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `date_of_request`.
+    #[must_use]
+    pub fn date_of_request(mut self, value: impl Into<String>) -> Self {
+        self.date_of_request = Some(value.into());
+        self
+    }
+    /// Sets `loan_request_user_id`.
+    #[must_use]
+    pub fn loan_request_user_id(mut self, value: impl Into<String>) -> Self {
+        self.loan_request_user_id = Some(value.into());
+        self
+    }
+    /// Sets `loan_product`.
+    #[must_use]
+    pub fn loan_product(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.loan_product = Some(value.into());
+        self
+    }
+    /// Sets `organisation`.
+    #[must_use]
+    pub fn organisation(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.organisation = Some(value.into());
+        self
+    }
+    /// Sets `loan_application_status_enum`.
+    #[must_use]
+    pub fn loan_application_status_enum(
+        mut self,
+        value: impl Into<LoanApplicationStatus>,
+    ) -> Self {
+        self.loan_application_status_enum = Some(value.into());
+        self
+    }
+    /// Sets `requested_loan_amount`.
+    #[must_use]
+    pub fn requested_loan_amount(
+        mut self,
+        value: impl Into<rust_decimal::Decimal>,
+    ) -> Self {
+        self.requested_loan_amount = Some(value.into());
+        self
+    }
+    /// Sets `loan_duration`.
+    #[must_use]
+    pub fn loan_duration(mut self, value: impl Into<i32>) -> Self {
+        self.loan_duration = Some(value.into());
+        self
+    }
+    /// Sets `loan_repayment_method_enum`.
+    #[must_use]
+    pub fn loan_repayment_method_enum(
+        mut self,
+        value: impl Into<LoanRepaymentMethod>,
+    ) -> Self {
+        self.loan_repayment_method_enum = Some(value.into());
+        self
+    }
+    /// Sets `customer_credit_account_id`.
+    #[must_use]
+    pub fn customer_credit_account_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_credit_account_id = Some(value.into());
+        self
+    }
+    /// Sets `employment_status`.
+    #[must_use]
+    pub fn employment_status(mut self, value: impl Into<LoanEmploymentStatus>) -> Self {
+        self.employment_status = Some(value.into());
+        self
+    }
+    /// Sets `monthly_income`.
+    #[must_use]
+    pub fn monthly_income(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.monthly_income = Some(value.into());
+        self
+    }
+    /// Sets `currency_code`.
+    #[must_use]
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `duration_counter`.
+    #[must_use]
+    pub fn duration_counter(mut self, value: impl Into<String>) -> Self {
+        self.duration_counter = Some(value.into());
+        self
+    }
+    /// Sets `customer_name`.
+    #[must_use]
+    pub fn customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    #[must_use]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `loan_application_id`.
+    #[must_use]
+    pub fn loan_application_id(mut self, value: impl Into<String>) -> Self {
+        self.loan_application_id = Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    #[must_use]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Sets `date_of_birth`.
+    #[must_use]
+    pub fn date_of_birth(mut self, value: impl Into<time::Date>) -> Self {
+        self.date_of_birth = Some(value.into());
+        self
     }
 }
 /// The result of `loan-application-details`.
@@ -1440,8 +2160,21 @@ pub struct LoanApplicationDetailsResult {
 }
 impl LoanApplicationDetailsResult {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `loan_details`.
+    #[must_use]
+    pub fn loan_details(mut self, value: impl Into<LoanApplicationDetails>) -> Self {
+        self.loan_details = Some(value.into());
+        self
+    }
+    /// Sets `loan_product_name`.
+    #[must_use]
+    pub fn loan_product_name(mut self, value: impl Into<String>) -> Self {
+        self.loan_product_name = Some(value.into());
+        self
     }
 }
 /// The state of a loan application. `REQUESTED` goes to `APPROVED` or `REJECTED`; `APPROVED` goes to `OFFER_SENT`; `OFFER_SENT` goes to `ACCEPTED`, `REJECTED` or `WITHDRAWN`; `ACCEPTED` goes to `DISBURSED` when an administrator disburses the loan. `CANCELLED` can happen at various stages.
@@ -1464,8 +2197,9 @@ pub enum LoanApplicationStatus {
     Withdrawn,
     /// `CANCELLED`
     Cancelled,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl LoanApplicationStatus {
     /// The value as the API sends it.
@@ -1479,7 +2213,7 @@ impl LoanApplicationStatus {
             Self::Disbursed => "DISBURSED",
             Self::Withdrawn => "WITHDRAWN",
             Self::Cancelled => "CANCELLED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1499,7 +2233,7 @@ impl From<&str> for LoanApplicationStatus {
             "DISBURSED" => Self::Disbursed,
             "WITHDRAWN" => Self::Withdrawn,
             "CANCELLED" => Self::Cancelled,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -1598,8 +2332,96 @@ pub struct LoanApplicationUpdateResult {
 }
 impl LoanApplicationUpdateResult {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `application_id`.
+    #[must_use]
+    pub fn application_id(mut self, value: impl Into<String>) -> Self {
+        self.application_id = Some(value.into());
+        self
+    }
+    /// Sets `loan_product_id`.
+    #[must_use]
+    pub fn loan_product_id(mut self, value: impl Into<String>) -> Self {
+        self.loan_product_id = Some(value.into());
+        self
+    }
+    /// Sets `user_name`.
+    #[must_use]
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.user_name = Some(value.into());
+        self
+    }
+    /// Sets `product_name`.
+    #[must_use]
+    pub fn product_name(mut self, value: impl Into<String>) -> Self {
+        self.product_name = Some(value.into());
+        self
+    }
+    /// Sets `currency_code`.
+    #[must_use]
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `employment_status`.
+    #[must_use]
+    pub fn employment_status(mut self, value: impl Into<LoanEmploymentStatus>) -> Self {
+        self.employment_status = Some(value.into());
+        self
+    }
+    /// Sets `loan_applicationcreated_date`.
+    #[must_use]
+    pub fn loan_applicationcreated_date(mut self, value: impl Into<String>) -> Self {
+        self.loan_applicationcreated_date = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `duration_counter_unit_enum`.
+    #[must_use]
+    pub fn duration_counter_unit_enum(mut self, value: impl Into<String>) -> Self {
+        self.duration_counter_unit_enum = Some(value.into());
+        self
+    }
+    /// Sets `requested_loan_amount`.
+    #[must_use]
+    pub fn requested_loan_amount(
+        mut self,
+        value: impl Into<rust_decimal::Decimal>,
+    ) -> Self {
+        self.requested_loan_amount = Some(value.into());
+        self
+    }
+    /// Sets `loan_status`.
+    #[must_use]
+    pub fn loan_status(mut self, value: impl Into<LoanApplicationStatus>) -> Self {
+        self.loan_status = Some(value.into());
+        self
+    }
+    /// Sets `monthly_income`.
+    #[must_use]
+    pub fn monthly_income(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.monthly_income = Some(value.into());
+        self
+    }
+    /// Sets `date_of_birth`.
+    #[must_use]
+    pub fn date_of_birth(mut self, value: impl Into<time::Date>) -> Self {
+        self.date_of_birth = Some(value.into());
+        self
+    }
+    /// Sets `loan_duration`.
+    #[must_use]
+    pub fn loan_duration(mut self, value: impl Into<i32>) -> Self {
+        self.loan_duration = Some(value.into());
+        self
     }
 }
 /// A customer's bank account registered with the lending service, as the add-bank-account page returns it.
@@ -1633,8 +2455,57 @@ pub struct LoanBankAccount {
 }
 impl LoanBankAccount {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `account_id`.
+    #[must_use]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+    /// Sets `customer_id`.
+    #[must_use]
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+    /// Sets `account_number`.
+    #[must_use]
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
+    }
+    /// Sets `account_name`.
+    #[must_use]
+    pub fn account_name(mut self, value: impl Into<String>) -> Self {
+        self.account_name = Some(value.into());
+        self
+    }
+    /// Sets `bank_code`.
+    #[must_use]
+    pub fn bank_code(mut self, value: impl Into<String>) -> Self {
+        self.bank_code = Some(value.into());
+        self
+    }
+    /// Sets `bank_name`.
+    #[must_use]
+    pub fn bank_name(mut self, value: impl Into<String>) -> Self {
+        self.bank_name = Some(value.into());
+        self
+    }
+    /// Sets `is_default`.
+    #[must_use]
+    pub fn is_default(mut self, value: impl Into<bool>) -> Self {
+        self.is_default = Some(value.into());
+        self
+    }
+    /// Sets `is_verified`.
+    #[must_use]
+    pub fn is_verified(mut self, value: impl Into<bool>) -> Self {
+        self.is_verified = Some(value.into());
+        self
     }
 }
 /// The type of a bank account.
@@ -1647,8 +2518,9 @@ pub enum LoanBankAccountType {
     Current,
     /// `CHECKING`
     Checking,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl LoanBankAccountType {
     /// The value as the API sends it.
@@ -1657,7 +2529,7 @@ impl LoanBankAccountType {
             Self::Savings => "SAVINGS",
             Self::Current => "CURRENT",
             Self::Checking => "CHECKING",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1672,7 +2544,7 @@ impl From<&str> for LoanBankAccountType {
             "SAVINGS" => Self::Savings,
             "CURRENT" => Self::Current,
             "CHECKING" => Self::Checking,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -1949,8 +2821,243 @@ pub struct LoanDetailsWithPaymentHistory {
 }
 impl LoanDetailsWithPaymentHistory {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `loan_application_id`.
+    #[must_use]
+    pub fn loan_application_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.loan_application_id = Some(value.into());
+        self
+    }
+    /// Sets `customer_id`.
+    #[must_use]
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+    /// Sets `customer_name`.
+    #[must_use]
+    pub fn customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = Some(value.into());
+        self
+    }
+    /// Sets `customer_email`.
+    #[must_use]
+    pub fn customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = Some(value.into());
+        self
+    }
+    /// Sets `loan_product_name`.
+    #[must_use]
+    pub fn loan_product_name(mut self, value: impl Into<String>) -> Self {
+        self.loan_product_name = Some(value.into());
+        self
+    }
+    /// Sets `loan_application_status`.
+    #[must_use]
+    pub fn loan_application_status(mut self, value: impl Into<String>) -> Self {
+        self.loan_application_status = Some(value.into());
+        self
+    }
+    /// Sets `account_state`.
+    #[must_use]
+    pub fn account_state(mut self, value: impl Into<String>) -> Self {
+        self.account_state = Some(value.into());
+        self
+    }
+    /// Sets `loan_amount`.
+    #[must_use]
+    pub fn loan_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.loan_amount = Some(value.into());
+        self
+    }
+    /// Sets `interest_rate`.
+    #[must_use]
+    pub fn interest_rate(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.interest_rate = Some(value.into());
+        self
+    }
+    /// Sets `total_repayment_amount`.
+    #[must_use]
+    pub fn total_repayment_amount(
+        mut self,
+        value: impl Into<rust_decimal::Decimal>,
+    ) -> Self {
+        self.total_repayment_amount = Some(value.into());
+        self
+    }
+    /// Sets `total_balance`.
+    #[must_use]
+    pub fn total_balance(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.total_balance = Some(value.into());
+        self
+    }
+    /// Sets `principal_balance`.
+    #[must_use]
+    pub fn principal_balance(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.principal_balance = Some(value.into());
+        self
+    }
+    /// Sets `interest_balance`.
+    #[must_use]
+    pub fn interest_balance(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.interest_balance = Some(value.into());
+        self
+    }
+    /// Sets `fees_balance`.
+    #[must_use]
+    pub fn fees_balance(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.fees_balance = Some(value.into());
+        self
+    }
+    /// Sets `penalty_balance`.
+    #[must_use]
+    pub fn penalty_balance(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.penalty_balance = Some(value.into());
+        self
+    }
+    /// Sets `total_amount_paid`.
+    #[must_use]
+    pub fn total_amount_paid(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.total_amount_paid = Some(value.into());
+        self
+    }
+    /// Sets `principal_paid`.
+    #[must_use]
+    pub fn principal_paid(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.principal_paid = Some(value.into());
+        self
+    }
+    /// Sets `interest_paid`.
+    #[must_use]
+    pub fn interest_paid(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.interest_paid = Some(value.into());
+        self
+    }
+    /// Sets `fees_paid`.
+    #[must_use]
+    pub fn fees_paid(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.fees_paid = Some(value.into());
+        self
+    }
+    /// Sets `penalty_paid`.
+    #[must_use]
+    pub fn penalty_paid(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.penalty_paid = Some(value.into());
+        self
+    }
+    /// Sets `application_date`.
+    #[must_use]
+    pub fn application_date(mut self, value: impl Into<String>) -> Self {
+        self.application_date = Some(value.into());
+        self
+    }
+    /// Sets `disbursement_date`.
+    #[must_use]
+    pub fn disbursement_date(mut self, value: impl Into<String>) -> Self {
+        self.disbursement_date = Some(value.into());
+        self
+    }
+    /// Sets `first_installment_date`.
+    #[must_use]
+    pub fn first_installment_date(mut self, value: impl Into<String>) -> Self {
+        self.first_installment_date = Some(value.into());
+        self
+    }
+    /// Sets `maturity_date`.
+    #[must_use]
+    pub fn maturity_date(mut self, value: impl Into<String>) -> Self {
+        self.maturity_date = Some(value.into());
+        self
+    }
+    /// Sets `next_payment_due_date`.
+    #[must_use]
+    pub fn next_payment_due_date(mut self, value: impl Into<String>) -> Self {
+        self.next_payment_due_date = Some(value.into());
+        self
+    }
+    /// Sets `total_installments`.
+    #[must_use]
+    pub fn total_installments(mut self, value: impl Into<i32>) -> Self {
+        self.total_installments = Some(value.into());
+        self
+    }
+    /// Sets `installments_paid`.
+    #[must_use]
+    pub fn installments_paid(mut self, value: impl Into<i32>) -> Self {
+        self.installments_paid = Some(value.into());
+        self
+    }
+    /// Sets `installments_remaining`.
+    #[must_use]
+    pub fn installments_remaining(mut self, value: impl Into<i32>) -> Self {
+        self.installments_remaining = Some(value.into());
+        self
+    }
+    /// Sets `loan_duration`.
+    #[must_use]
+    pub fn loan_duration(mut self, value: impl Into<i32>) -> Self {
+        self.loan_duration = Some(value.into());
+        self
+    }
+    /// Sets `duration_counter`.
+    #[must_use]
+    pub fn duration_counter(mut self, value: impl Into<String>) -> Self {
+        self.duration_counter = Some(value.into());
+        self
+    }
+    /// Sets `loan_repayment_method`.
+    #[must_use]
+    pub fn loan_repayment_method(mut self, value: impl Into<String>) -> Self {
+        self.loan_repayment_method = Some(value.into());
+        self
+    }
+    /// Sets `is_third_party_payment`.
+    #[must_use]
+    pub fn is_third_party_payment(mut self, value: impl Into<bool>) -> Self {
+        self.is_third_party_payment = Some(value.into());
+        self
+    }
+    /// Sets `repayment_bank_name`.
+    #[must_use]
+    pub fn repayment_bank_name(mut self, value: impl Into<String>) -> Self {
+        self.repayment_bank_name = Some(value.into());
+        self
+    }
+    /// Sets `repayment_account_number`.
+    #[must_use]
+    pub fn repayment_account_number(mut self, value: impl Into<String>) -> Self {
+        self.repayment_account_number = Some(value.into());
+        self
+    }
+    /// Sets `repayment_account_name`.
+    #[must_use]
+    pub fn repayment_account_name(mut self, value: impl Into<String>) -> Self {
+        self.repayment_account_name = Some(value.into());
+        self
+    }
+    /// Sets `loan_fully_repaid`.
+    #[must_use]
+    pub fn loan_fully_repaid(mut self, value: impl Into<bool>) -> Self {
+        self.loan_fully_repaid = Some(value.into());
+        self
+    }
+    /// Sets `currency_code`.
+    #[must_use]
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `payment_history`.
+    #[must_use]
+    pub fn payment_history(
+        mut self,
+        value: impl Into<Vec<LoanPaymentHistoryEntry>>,
+    ) -> Self {
+        self.payment_history = Some(value.into());
+        self
     }
 }
 /// The answer to one eligibility question of the loan product.
@@ -1966,8 +3073,21 @@ pub struct LoanEligibilityAnswer {
 }
 impl LoanEligibilityAnswer {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `question_id`.
+    #[must_use]
+    pub fn question_id(mut self, value: impl Into<String>) -> Self {
+        self.question_id = Some(value.into());
+        self
+    }
+    /// Sets `answer`.
+    #[must_use]
+    pub fn answer(mut self, value: impl Into<String>) -> Self {
+        self.answer = Some(value.into());
+        self
     }
 }
 /// The applicant's employment status.
@@ -1978,8 +3098,9 @@ pub enum LoanEmploymentStatus {
     Employed,
     /// `SELF_EMPLOYED`
     SelfEmployed,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl LoanEmploymentStatus {
     /// The value as the API sends it.
@@ -1987,7 +3108,7 @@ impl LoanEmploymentStatus {
         match self {
             Self::Employed => "EMPLOYED",
             Self::SelfEmployed => "SELF_EMPLOYED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2001,7 +3122,7 @@ impl From<&str> for LoanEmploymentStatus {
         match value {
             "EMPLOYED" => Self::Employed,
             "SELF_EMPLOYED" => Self::SelfEmployed,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -2106,8 +3227,87 @@ pub struct LoanPaymentHistoryEntry {
 }
 impl LoanPaymentHistoryEntry {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `installment_number`.
+    #[must_use]
+    pub fn installment_number(mut self, value: impl Into<i32>) -> Self {
+        self.installment_number = Some(value.into());
+        self
+    }
+    /// Sets `due_date`.
+    #[must_use]
+    pub fn due_date(mut self, value: impl Into<String>) -> Self {
+        self.due_date = Some(value.into());
+        self
+    }
+    /// Sets `installment_amount`.
+    #[must_use]
+    pub fn installment_amount(
+        mut self,
+        value: impl Into<rust_decimal::Decimal>,
+    ) -> Self {
+        self.installment_amount = Some(value.into());
+        self
+    }
+    /// Sets `principal_amount`.
+    #[must_use]
+    pub fn principal_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.principal_amount = Some(value.into());
+        self
+    }
+    /// Sets `interest_amount`.
+    #[must_use]
+    pub fn interest_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.interest_amount = Some(value.into());
+        self
+    }
+    /// Sets `fees_amount`.
+    #[must_use]
+    pub fn fees_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.fees_amount = Some(value.into());
+        self
+    }
+    /// Sets `penalty_amount`.
+    #[must_use]
+    pub fn penalty_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.penalty_amount = Some(value.into());
+        self
+    }
+    /// Sets `amount_paid`.
+    #[must_use]
+    pub fn amount_paid(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount_paid = Some(value.into());
+        self
+    }
+    /// Sets `outstanding_amount`.
+    #[must_use]
+    pub fn outstanding_amount(
+        mut self,
+        value: impl Into<rust_decimal::Decimal>,
+    ) -> Self {
+        self.outstanding_amount = Some(value.into());
+        self
+    }
+    /// Sets `payment_status`.
+    #[must_use]
+    pub fn payment_status(mut self, value: impl Into<String>) -> Self {
+        self.payment_status = Some(value.into());
+        self
+    }
+    /// Sets `payment_date`.
+    #[must_use]
+    pub fn payment_date(mut self, value: impl Into<String>) -> Self {
+        self.payment_date = Some(value.into());
+        self
+    }
+    /// Sets `days_overdue`.
+    #[must_use]
+    pub fn days_overdue(mut self, value: impl Into<i32>) -> Self {
+        self.days_overdue = Some(value.into());
+        self
     }
 }
 /// A recorded loan repayment, as the repay-loan page returns it.
@@ -2158,8 +3358,57 @@ pub struct LoanRepayment {
 }
 impl LoanRepayment {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `repayment_amount`.
+    #[must_use]
+    pub fn repayment_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.repayment_amount = Some(value.into());
+        self
+    }
+    /// Sets `customer_name`.
+    #[must_use]
+    pub fn customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    #[must_use]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `loan_product_name`.
+    #[must_use]
+    pub fn loan_product_name(mut self, value: impl Into<String>) -> Self {
+        self.loan_product_name = Some(value.into());
+        self
+    }
+    /// Sets `repayment_reference`.
+    #[must_use]
+    pub fn repayment_reference(mut self, value: impl Into<String>) -> Self {
+        self.repayment_reference = Some(value.into());
+        self
+    }
+    /// Sets `verification_status`.
+    #[must_use]
+    pub fn verification_status(mut self, value: impl Into<String>) -> Self {
+        self.verification_status = Some(value.into());
+        self
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
     }
 }
 /// The bank account to pay loan repayments into.
@@ -2181,8 +3430,33 @@ pub struct LoanRepaymentBankAccount {
 }
 impl LoanRepaymentBankAccount {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `account_number`.
+    #[must_use]
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
+    }
+    /// Sets `account_name`.
+    #[must_use]
+    pub fn account_name(mut self, value: impl Into<String>) -> Self {
+        self.account_name = Some(value.into());
+        self
+    }
+    /// Sets `bank_code`.
+    #[must_use]
+    pub fn bank_code(mut self, value: impl Into<String>) -> Self {
+        self.bank_code = Some(value.into());
+        self
+    }
+    /// Sets `bank_name`.
+    #[must_use]
+    pub fn bank_name(mut self, value: impl Into<String>) -> Self {
+        self.bank_name = Some(value.into());
+        self
     }
 }
 /// How to repay a loan.
@@ -2228,8 +3502,51 @@ pub struct LoanRepaymentInstructions {
 }
 impl LoanRepaymentInstructions {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `loan_application_id`.
+    #[must_use]
+    pub fn loan_application_id(mut self, value: impl Into<String>) -> Self {
+        self.loan_application_id = Some(value.into());
+        self
+    }
+    /// Sets `payment_methods`.
+    #[must_use]
+    pub fn payment_methods(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.payment_methods = Some(value.into());
+        self
+    }
+    /// Sets `bank_account_details`.
+    #[must_use]
+    pub fn bank_account_details(
+        mut self,
+        value: impl Into<LoanRepaymentBankAccount>,
+    ) -> Self {
+        self.bank_account_details = Some(value.into());
+        self
+    }
+    /// Sets `payment_reference`.
+    #[must_use]
+    pub fn payment_reference(mut self, value: impl Into<String>) -> Self {
+        self.payment_reference = Some(value.into());
+        self
+    }
+    /// Sets `instructions`.
+    #[must_use]
+    pub fn instructions(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.instructions = Some(value.into());
+        self
+    }
+    /// Sets `contact_information`.
+    #[must_use]
+    pub fn contact_information(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.contact_information = Some(value.into());
+        self
     }
 }
 /// How the loan is repaid.
@@ -2238,15 +3555,16 @@ impl LoanRepaymentInstructions {
 pub enum LoanRepaymentMethod {
     /// `DIRECT_DEBIT`
     DirectDebit,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl LoanRepaymentMethod {
     /// The value as the API sends it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::DirectDebit => "DIRECT_DEBIT",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2259,7 +3577,7 @@ impl From<&str> for LoanRepaymentMethod {
     fn from(value: &str) -> Self {
         match value {
             "DIRECT_DEBIT" => Self::DirectDebit,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -2375,8 +3693,120 @@ pub struct LoanRequest {
 }
 impl LoanRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `currency_code`.
+    #[must_use]
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
+        self.currency_code = Some(value.into());
+        self
+    }
+    /// Sets `date_of_birth`.
+    #[must_use]
+    pub fn date_of_birth(mut self, value: impl Into<time::Date>) -> Self {
+        self.date_of_birth = Some(value.into());
+        self
+    }
+    /// Sets `duration_counter`.
+    #[must_use]
+    pub fn duration_counter(mut self, value: impl Into<f64>) -> Self {
+        self.duration_counter = Some(value.into());
+        self
+    }
+    /// Sets `loan_application_status_enum`.
+    #[must_use]
+    pub fn loan_application_status_enum(
+        mut self,
+        value: impl Into<LoanApplicationStatus>,
+    ) -> Self {
+        self.loan_application_status_enum = Some(value.into());
+        self
+    }
+    /// Sets `employment_status`.
+    #[must_use]
+    pub fn employment_status(mut self, value: impl Into<LoanEmploymentStatus>) -> Self {
+        self.employment_status = Some(value.into());
+        self
+    }
+    /// Sets `loan_amount`.
+    #[must_use]
+    pub fn loan_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.loan_amount = Some(value.into());
+        self
+    }
+    /// Sets `bvn`.
+    #[must_use]
+    pub fn bvn(mut self, value: impl Into<String>) -> Self {
+        self.bvn = Some(value.into());
+        self
+    }
+    /// Sets `first_name`.
+    #[must_use]
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`.
+    #[must_use]
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `account_number`.
+    #[must_use]
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
+    }
+    /// Sets `bank_code`.
+    #[must_use]
+    pub fn bank_code(mut self, value: impl Into<String>) -> Self {
+        self.bank_code = Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    #[must_use]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Sets `loan_duration`.
+    #[must_use]
+    pub fn loan_duration(mut self, value: impl Into<i32>) -> Self {
+        self.loan_duration = Some(value.into());
+        self
+    }
+    /// Sets `loan_product_id`.
+    #[must_use]
+    pub fn loan_product_id(mut self, value: impl Into<String>) -> Self {
+        self.loan_product_id = Some(value.into());
+        self
+    }
+    /// Sets `loan_repayment_method_enum`.
+    #[must_use]
+    pub fn loan_repayment_method_enum(
+        mut self,
+        value: impl Into<LoanRepaymentMethod>,
+    ) -> Self {
+        self.loan_repayment_method_enum = Some(value.into());
+        self
+    }
+    /// Sets `monthly_income`.
+    #[must_use]
+    pub fn monthly_income(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.monthly_income = Some(value.into());
+        self
+    }
+    /// Sets `eligibility_answers`.
+    #[must_use]
+    pub fn eligibility_answers(
+        mut self,
+        value: impl Into<Vec<LoanEligibilityAnswer>>,
+    ) -> Self {
+        self.eligibility_answers = Some(value.into());
+        self
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -2447,8 +3877,63 @@ pub struct LoanTerms {
 }
 impl LoanTerms {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `organisation_id`.
+    #[must_use]
+    pub fn organisation_id(mut self, value: impl Into<String>) -> Self {
+        self.organisation_id = Some(value.into());
+        self
+    }
+    /// Sets `terms_and_conditions`.
+    #[must_use]
+    pub fn terms_and_conditions(mut self, value: impl Into<String>) -> Self {
+        self.terms_and_conditions = Some(value.into());
+        self
+    }
+    /// Sets `interest_rate_range`.
+    #[must_use]
+    pub fn interest_rate_range(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.interest_rate_range = Some(value.into());
+        self
+    }
+    /// Sets `fee_structure`.
+    #[must_use]
+    pub fn fee_structure(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.fee_structure = Some(value.into());
+        self
+    }
+    /// Sets `repayment_terms`.
+    #[must_use]
+    pub fn repayment_terms(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.repayment_terms = Some(value.into());
+        self
+    }
+    /// Sets `eligibility_criteria`.
+    #[must_use]
+    pub fn eligibility_criteria(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.eligibility_criteria = Some(value.into());
+        self
+    }
+    /// Sets `last_updated`.
+    #[must_use]
+    pub fn last_updated(mut self, value: impl Into<String>) -> Self {
+        self.last_updated = Some(value.into());
+        self
     }
 }
 /// The body of `transfer-funds-to-bank`.
@@ -2484,24 +3969,37 @@ pub struct LoanTransferFundsRequest {
 }
 impl LoanTransferFundsRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        customer_id: uuid::Uuid,
-        amount: rust_decimal::Decimal,
-        bank_account_id: uuid::Uuid,
-        account_number: String,
-        bank_code: String,
-        account_name: String,
+        customer_id: impl Into<uuid::Uuid>,
+        amount: impl Into<rust_decimal::Decimal>,
+        bank_account_id: impl Into<uuid::Uuid>,
+        account_number: impl Into<String>,
+        bank_code: impl Into<String>,
+        account_name: impl Into<String>,
     ) -> Self {
         Self {
-            customer_id,
-            amount,
-            bank_account_id,
-            account_number,
-            bank_code,
-            account_name,
+            customer_id: customer_id.into(),
+            amount: amount.into(),
+            bank_account_id: bank_account_id.into(),
+            account_number: account_number.into(),
+            bank_code: bank_code.into(),
+            account_name: account_name.into(),
             transaction_pin: None,
             description: None,
         }
+    }
+    /// Sets `transaction_pin`.
+    #[must_use]
+    pub fn transaction_pin(mut self, value: impl Into<String>) -> Self {
+        self.transaction_pin = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -2559,8 +4057,45 @@ pub struct LoanTransferResult {
 }
 impl LoanTransferResult {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `transaction_reference`.
+    #[must_use]
+    pub fn transaction_reference(mut self, value: impl Into<String>) -> Self {
+        self.transaction_reference = Some(value.into());
+        self
+    }
+    /// Sets `transfer_id`.
+    #[must_use]
+    pub fn transfer_id(mut self, value: impl Into<String>) -> Self {
+        self.transfer_id = Some(value.into());
+        self
+    }
+    /// Sets `amount`.
+    #[must_use]
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<LoanTransferStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `transfer_date`.
+    #[must_use]
+    pub fn transfer_date(mut self, value: impl Into<String>) -> Self {
+        self.transfer_date = Some(value.into());
+        self
+    }
+    /// Sets `estimated_settlement_time`.
+    #[must_use]
+    pub fn estimated_settlement_time(mut self, value: impl Into<String>) -> Self {
+        self.estimated_settlement_time = Some(value.into());
+        self
     }
 }
 /// The state of a transfer to a bank.
@@ -2575,8 +4110,9 @@ pub enum LoanTransferStatus {
     Completed,
     /// `FAILED`
     Failed,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl LoanTransferStatus {
     /// The value as the API sends it.
@@ -2586,7 +4122,7 @@ impl LoanTransferStatus {
             Self::Processing => "PROCESSING",
             Self::Completed => "COMPLETED",
             Self::Failed => "FAILED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2602,7 +4138,7 @@ impl From<&str> for LoanTransferStatus {
             "PROCESSING" => Self::Processing,
             "COMPLETED" => Self::Completed,
             "FAILED" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -2639,8 +4175,12 @@ pub struct LoginRequest {
 }
 impl LoginRequest {
     /// A value with the required members; the optional ones start empty.
-    pub fn new(email: String, current_password: String) -> Self {
-        Self { email, current_password }
+    #[must_use]
+    pub fn new(email: impl Into<String>, current_password: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            current_password: current_password.into(),
+        }
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -2670,12 +4210,22 @@ pub struct LoginResult {
 }
 impl LoginResult {
     /// A value with the required members; the optional ones start empty.
-    pub fn new(access_token: String, refresh_token: String) -> Self {
+    #[must_use]
+    pub fn new(
+        access_token: impl Into<String>,
+        refresh_token: impl Into<String>,
+    ) -> Self {
         Self {
-            access_token,
-            refresh_token,
+            access_token: access_token.into(),
+            refresh_token: refresh_token.into(),
             country_iso_code3: None,
         }
+    }
+    /// Sets `country_iso_code3`.
+    #[must_use]
+    pub fn country_iso_code3(mut self, value: impl Into<String>) -> Self {
+        self.country_iso_code3 = Some(value.into());
+        self
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -2698,8 +4248,15 @@ pub struct LogoutRequest {
 }
 impl LogoutRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `refresh_token`.
+    #[must_use]
+    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
+        self.refresh_token = Some(value.into());
+        self
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -2753,26 +4310,54 @@ pub struct MakePaymentFromWalletRequest {
 }
 impl MakePaymentFromWalletRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        payable_type: PayableType,
-        pay_able_id: String,
-        password: String,
-        account_id: String,
-        total_check_out_amount: rust_decimal::Decimal,
-        payment_gateway_ref: String,
+        payable_type: impl Into<PayableType>,
+        pay_able_id: impl Into<String>,
+        password: impl Into<String>,
+        account_id: impl Into<String>,
+        total_check_out_amount: impl Into<rust_decimal::Decimal>,
+        payment_gateway_ref: impl Into<String>,
     ) -> Self {
         Self {
-            payable_type,
-            pay_able_id,
-            password,
-            account_id,
-            total_check_out_amount,
-            payment_gateway_ref,
+            payable_type: payable_type.into(),
+            pay_able_id: pay_able_id.into(),
+            password: password.into(),
+            account_id: account_id.into(),
+            total_check_out_amount: total_check_out_amount.into(),
+            payment_gateway_ref: payment_gateway_ref.into(),
             account_number: None,
             payment_account_numbe_currency_code: None,
             otp: None,
             pin: None,
         }
+    }
+    /// Sets `account_number`.
+    #[must_use]
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
+    }
+    /// Sets `payment_account_numbe_currency_code`.
+    #[must_use]
+    pub fn payment_account_numbe_currency_code(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.payment_account_numbe_currency_code = Some(value.into());
+        self
+    }
+    /// Sets `otp`.
+    #[must_use]
+    pub fn otp(mut self, value: impl Into<String>) -> Self {
+        self.otp = Some(value.into());
+        self
+    }
+    /// Sets `pin`.
+    #[must_use]
+    pub fn pin(mut self, value: impl Into<String>) -> Self {
+        self.pin = Some(value.into());
+        self
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -2804,8 +4389,9 @@ pub struct MessageResult {
 }
 impl MessageResult {
     /// A value with the required members; the optional ones start empty.
-    pub fn new(message: String) -> Self {
-        Self { message }
+    #[must_use]
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
     }
 }
 /// What the customer did about a bank-transfer payment.
@@ -2824,12 +4410,25 @@ pub struct NotifyBankTransferPaymentRequest {
 }
 impl NotifyBankTransferPaymentRequest {
     /// A value with the required members; the optional ones start empty.
-    pub fn new(pcn: String, option: NotifyBankTransferPaymentRequestOption) -> Self {
+    #[must_use]
+    pub fn new(
+        pcn: impl Into<String>,
+        option: impl Into<NotifyBankTransferPaymentRequestOption>,
+    ) -> Self {
         Self {
-            pcn,
-            option,
+            pcn: pcn.into(),
+            option: option.into(),
             pay_able_type: None,
         }
+    }
+    /// Sets `pay_able_type`.
+    #[must_use]
+    pub fn pay_able_type(
+        mut self,
+        value: impl Into<NotifyBankTransferPaymentRequestPayAbleType>,
+    ) -> Self {
+        self.pay_able_type = Some(value.into());
+        self
     }
 }
 /// `bank_pay_later` (adds the payable to the awaiting-payments list), `bank_paid_now` or `mistake`.
@@ -2842,8 +4441,9 @@ pub enum NotifyBankTransferPaymentRequestOption {
     BankPaidNow,
     /// `mistake`
     Mistake,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl NotifyBankTransferPaymentRequestOption {
     /// The value as the API sends it.
@@ -2852,7 +4452,7 @@ impl NotifyBankTransferPaymentRequestOption {
             Self::BankPayLater => "bank_pay_later",
             Self::BankPaidNow => "bank_paid_now",
             Self::Mistake => "mistake",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2867,7 +4467,7 @@ impl From<&str> for NotifyBankTransferPaymentRequestOption {
             "bank_pay_later" => Self::BankPayLater,
             "bank_paid_now" => Self::BankPaidNow,
             "mistake" => Self::Mistake,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -2906,8 +4506,9 @@ pub enum NotifyBankTransferPaymentRequestPayAbleType {
     Merchant,
     /// `WITHDRAWAL`
     Withdrawal,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl NotifyBankTransferPaymentRequestPayAbleType {
     /// The value as the API sends it.
@@ -2919,7 +4520,7 @@ impl NotifyBankTransferPaymentRequestPayAbleType {
             Self::Bill => "BILL",
             Self::Merchant => "MERCHANT",
             Self::Withdrawal => "WITHDRAWAL",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2937,7 +4538,7 @@ impl From<&str> for NotifyBankTransferPaymentRequestPayAbleType {
             "BILL" => Self::Bill,
             "MERCHANT" => Self::Merchant,
             "WITHDRAWAL" => Self::Withdrawal,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -2969,10 +4570,13 @@ pub struct OrganisationPreferences {
 }
 impl OrganisationPreferences {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        preferences: std::collections::BTreeMap<String, serde_json::Value>,
+        preferences: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
     ) -> Self {
-        Self { preferences }
+        Self {
+            preferences: preferences.into(),
+        }
     }
 }
 /// The kind of payable item.
@@ -2991,8 +4595,9 @@ pub enum PayableType {
     Merchant,
     /// `WITHDRAWAL`
     Withdrawal,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl PayableType {
     /// The value as the API sends it.
@@ -3004,7 +4609,7 @@ impl PayableType {
             Self::Bill => "BILL",
             Self::Merchant => "MERCHANT",
             Self::Withdrawal => "WITHDRAWAL",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3022,7 +4627,7 @@ impl From<&str> for PayableType {
             "BILL" => Self::Bill,
             "MERCHANT" => Self::Merchant,
             "WITHDRAWAL" => Self::Withdrawal,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -3061,8 +4666,9 @@ pub enum PaymentGatewayProvider {
     RaveFlutterwave,
     /// `CUSTOM_POINT_OF_SALE`
     CustomPointOfSale,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl PaymentGatewayProvider {
     /// The value as the API sends it.
@@ -3074,7 +4680,7 @@ impl PaymentGatewayProvider {
             Self::SecureTrading => "SECURE_TRADING",
             Self::RaveFlutterwave => "RAVE_FLUTTERWAVE",
             Self::CustomPointOfSale => "CUSTOM_POINT_OF_SALE",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3092,7 +4698,7 @@ impl From<&str> for PaymentGatewayProvider {
             "SECURE_TRADING" => Self::SecureTrading,
             "RAVE_FLUTTERWAVE" => Self::RaveFlutterwave,
             "CUSTOM_POINT_OF_SALE" => Self::CustomPointOfSale,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -3136,17 +4742,36 @@ pub struct PaymentMethodChargesRequest {
 }
 impl PaymentMethodChargesRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        sub_action: PaymentMethodChargesRequestSubAction,
-        payment_method: PaymentMethodType,
+        sub_action: impl Into<PaymentMethodChargesRequestSubAction>,
+        payment_method: impl Into<PaymentMethodType>,
     ) -> Self {
         Self {
-            sub_action,
-            payment_method,
+            sub_action: sub_action.into(),
+            payment_method: payment_method.into(),
             pcn: None,
             currency: None,
             amount: None,
         }
+    }
+    /// Sets `pcn`.
+    #[must_use]
+    pub fn pcn(mut self, value: impl Into<String>) -> Self {
+        self.pcn = Some(value.into());
+        self
+    }
+    /// Sets `currency`.
+    #[must_use]
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets `amount`.
+    #[must_use]
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
     }
 }
 /// `transaction` for an existing transaction (give `pcn`), `transfer` for an amount (give `currency` and `amount`).
@@ -3157,8 +4782,9 @@ pub enum PaymentMethodChargesRequestSubAction {
     Transaction,
     /// `transfer`
     Transfer,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl PaymentMethodChargesRequestSubAction {
     /// The value as the API sends it.
@@ -3166,7 +4792,7 @@ impl PaymentMethodChargesRequestSubAction {
         match self {
             Self::Transaction => "transaction",
             Self::Transfer => "transfer",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3180,7 +4806,7 @@ impl From<&str> for PaymentMethodChargesRequestSubAction {
         match value {
             "transaction" => Self::Transaction,
             "transfer" => Self::Transfer,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -3238,8 +4864,48 @@ pub struct PaymentMethodMetadata {
 }
 impl PaymentMethodMetadata {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `provider`.
+    #[must_use]
+    pub fn provider(mut self, value: impl Into<PaymentMethodMetadataProvider>) -> Self {
+        self.provider = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: impl Into<PaymentMethodType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `payment_details`.
+    #[must_use]
+    pub fn payment_details(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.payment_details = Some(value.into());
+        self
+    }
+    /// Sets `hosted`.
+    #[must_use]
+    pub fn hosted(mut self, value: impl Into<bool>) -> Self {
+        self.hosted = Some(value.into());
+        self
+    }
+    /// Sets `principal_amount`.
+    #[must_use]
+    pub fn principal_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.principal_amount = Some(value.into());
+        self
+    }
+    /// Sets `total_amount`.
+    #[must_use]
+    pub fn total_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.total_amount = Some(value.into());
+        self
     }
 }
 /// The payment provider: `VOLUME` (open banking) or `SECURE_TRADING` (TrustPayments cards).
@@ -3250,8 +4916,9 @@ pub enum PaymentMethodMetadataProvider {
     Volume,
     /// `SECURE_TRADING`
     SecureTrading,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl PaymentMethodMetadataProvider {
     /// The value as the API sends it.
@@ -3259,7 +4926,7 @@ impl PaymentMethodMetadataProvider {
         match self {
             Self::Volume => "VOLUME",
             Self::SecureTrading => "SECURE_TRADING",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3273,7 +4940,7 @@ impl From<&str> for PaymentMethodMetadataProvider {
         match value {
             "VOLUME" => Self::Volume,
             "SECURE_TRADING" => Self::SecureTrading,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -3308,8 +4975,9 @@ pub enum PaymentMethodType {
     BankTransfer,
     /// `ONLINE_BANK_PAYMENT`
     OnlineBankPayment,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl PaymentMethodType {
     /// The value as the API sends it.
@@ -3319,7 +4987,7 @@ impl PaymentMethodType {
             Self::EWallet => "E_WALLET",
             Self::BankTransfer => "BANK_TRANSFER",
             Self::OnlineBankPayment => "ONLINE_BANK_PAYMENT",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3335,7 +5003,7 @@ impl From<&str> for PaymentMethodType {
             "E_WALLET" => Self::EWallet,
             "BANK_TRANSFER" => Self::BankTransfer,
             "ONLINE_BANK_PAYMENT" => Self::OnlineBankPayment,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -3412,8 +5080,57 @@ pub struct PendingRepayment {
 }
 impl PendingRepayment {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `loan_application_id`.
+    #[must_use]
+    pub fn loan_application_id(mut self, value: impl Into<String>) -> Self {
+        self.loan_application_id = Some(value.into());
+        self
+    }
+    /// Sets `installment_number`.
+    #[must_use]
+    pub fn installment_number(mut self, value: impl Into<i32>) -> Self {
+        self.installment_number = Some(value.into());
+        self
+    }
+    /// Sets `due_date`.
+    #[must_use]
+    pub fn due_date(mut self, value: impl Into<String>) -> Self {
+        self.due_date = Some(value.into());
+        self
+    }
+    /// Sets `amount_due`.
+    #[must_use]
+    pub fn amount_due(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount_due = Some(value.into());
+        self
+    }
+    /// Sets `principal_amount`.
+    #[must_use]
+    pub fn principal_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.principal_amount = Some(value.into());
+        self
+    }
+    /// Sets `interest_amount`.
+    #[must_use]
+    pub fn interest_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.interest_amount = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `days_overdue`.
+    #[must_use]
+    pub fn days_overdue(mut self, value: impl Into<i32>) -> Self {
+        self.days_overdue = Some(value.into());
+        self
     }
 }
 /// A card payment with the raw card details.
@@ -3440,23 +5157,30 @@ pub struct ProcessCardPaymentRequest {
 }
 impl ProcessCardPaymentRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        currencyiso3a: String,
-        pan: String,
-        expirydate: String,
-        securitycode: String,
-        requesttypedescriptions: String,
-        baseamount: rust_decimal::Decimal,
+        currencyiso3a: impl Into<String>,
+        pan: impl Into<String>,
+        expirydate: impl Into<String>,
+        securitycode: impl Into<String>,
+        requesttypedescriptions: impl Into<String>,
+        baseamount: impl Into<rust_decimal::Decimal>,
     ) -> Self {
         Self {
-            currencyiso3a,
-            pan,
-            expirydate,
-            securitycode,
-            requesttypedescriptions,
-            baseamount,
+            currencyiso3a: currencyiso3a.into(),
+            pan: pan.into(),
+            expirydate: expirydate.into(),
+            securitycode: securitycode.into(),
+            requesttypedescriptions: requesttypedescriptions.into(),
+            baseamount: baseamount.into(),
             pcn: None,
         }
+    }
+    /// Sets `pcn`.
+    #[must_use]
+    pub fn pcn(mut self, value: impl Into<String>) -> Self {
+        self.pcn = Some(value.into());
+        self
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -3521,26 +5245,55 @@ pub struct ProcessPaymentWithTokenRequest {
 }
 impl ProcessPaymentWithTokenRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        payable_type: PayableType,
-        pay_able_id: String,
-        payment_gateway_ref: String,
-        supported_payment_gate_way_provider: PaymentGatewayProvider,
-        payment_method: ProcessPaymentWithTokenRequestPaymentMethod,
-        total_check_out_amount: rust_decimal::Decimal,
+        payable_type: impl Into<PayableType>,
+        pay_able_id: impl Into<String>,
+        payment_gateway_ref: impl Into<String>,
+        supported_payment_gate_way_provider: impl Into<PaymentGatewayProvider>,
+        payment_method: impl Into<ProcessPaymentWithTokenRequestPaymentMethod>,
+        total_check_out_amount: impl Into<rust_decimal::Decimal>,
     ) -> Self {
         Self {
-            payable_type,
-            pay_able_id,
-            payment_gateway_ref,
-            supported_payment_gate_way_provider,
-            payment_method,
-            total_check_out_amount,
+            payable_type: payable_type.into(),
+            pay_able_id: pay_able_id.into(),
+            payment_gateway_ref: payment_gateway_ref.into(),
+            supported_payment_gate_way_provider: supported_payment_gate_way_provider
+                .into(),
+            payment_method: payment_method.into(),
+            total_check_out_amount: total_check_out_amount.into(),
             beneficiary_look_up_phone_number: None,
             pass_word: None,
             account_number: None,
             payment_account_numbe_currency_code: None,
         }
+    }
+    /// Sets `beneficiary_look_up_phone_number`.
+    #[must_use]
+    pub fn beneficiary_look_up_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.beneficiary_look_up_phone_number = Some(value.into());
+        self
+    }
+    /// Sets `pass_word`.
+    #[must_use]
+    pub fn pass_word(mut self, value: impl Into<String>) -> Self {
+        self.pass_word = Some(value.into());
+        self
+    }
+    /// Sets `account_number`.
+    #[must_use]
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
+    }
+    /// Sets `payment_account_numbe_currency_code`.
+    #[must_use]
+    pub fn payment_account_numbe_currency_code(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.payment_account_numbe_currency_code = Some(value.into());
+        self
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -3577,8 +5330,9 @@ pub enum ProcessPaymentWithTokenRequestPaymentMethod {
     OnlineCardPayment,
     /// `E_WALLET`
     EWallet,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl ProcessPaymentWithTokenRequestPaymentMethod {
     /// The value as the API sends it.
@@ -3586,7 +5340,7 @@ impl ProcessPaymentWithTokenRequestPaymentMethod {
         match self {
             Self::OnlineCardPayment => "ONLINE_CARD_PAYMENT",
             Self::EWallet => "E_WALLET",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3600,7 +5354,7 @@ impl From<&str> for ProcessPaymentWithTokenRequestPaymentMethod {
         match value {
             "ONLINE_CARD_PAYMENT" => Self::OnlineCardPayment,
             "E_WALLET" => Self::EWallet,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -3632,8 +5386,11 @@ pub struct RefreshTokenRequest {
 }
 impl RefreshTokenRequest {
     /// A value with the required members; the optional ones start empty.
-    pub fn new(refresh_token: String) -> Self {
-        Self { refresh_token }
+    #[must_use]
+    pub fn new(refresh_token: impl Into<String>) -> Self {
+        Self {
+            refresh_token: refresh_token.into(),
+        }
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -3712,8 +5469,102 @@ pub struct RegisterCustomerRequest {
 }
 impl RegisterCustomerRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `device_platform`.
+    #[must_use]
+    pub fn device_platform(mut self, value: impl Into<String>) -> Self {
+        self.device_platform = Some(value.into());
+        self
+    }
+    /// Sets `app_version`.
+    #[must_use]
+    pub fn app_version(mut self, value: impl Into<String>) -> Self {
+        self.app_version = Some(value.into());
+        self
+    }
+    /// Sets `app_id`.
+    #[must_use]
+    pub fn app_id(mut self, value: impl Into<String>) -> Self {
+        self.app_id = Some(value.into());
+        self
+    }
+    /// Sets `customer_type`.
+    #[must_use]
+    pub fn customer_type(mut self, value: impl Into<CustomerType>) -> Self {
+        self.customer_type = Some(value.into());
+        self
+    }
+    /// Sets `payload_encrypted`.
+    #[must_use]
+    pub fn payload_encrypted(mut self, value: impl Into<bool>) -> Self {
+        self.payload_encrypted = Some(value.into());
+        self
+    }
+    /// Sets `first_name`.
+    #[must_use]
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name`.
+    #[must_use]
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    #[must_use]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `dialing_code`.
+    #[must_use]
+    pub fn dialing_code(mut self, value: impl Into<String>) -> Self {
+        self.dialing_code = Some(value.into());
+        self
+    }
+    /// Sets `phone`.
+    #[must_use]
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `dob`.
+    #[must_use]
+    pub fn dob(mut self, value: impl Into<time::Date>) -> Self {
+        self.dob = Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    #[must_use]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Sets `confirm_password`.
+    #[must_use]
+    pub fn confirm_password(mut self, value: impl Into<String>) -> Self {
+        self.confirm_password = Some(value.into());
+        self
+    }
+    /// Sets `address`.
+    #[must_use]
+    pub fn address(mut self, value: impl Into<CustomerAddress>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+    /// Sets `dynamic_fields`.
+    #[must_use]
+    pub fn dynamic_fields(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.dynamic_fields = Some(value.into());
+        self
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -3755,8 +5606,9 @@ pub enum RemittanceTransactionType {
     Wallet,
     /// `BILL_PAYMENT`
     BillPayment,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl RemittanceTransactionType {
     /// The value as the API sends it.
@@ -3767,7 +5619,7 @@ impl RemittanceTransactionType {
             Self::Cashpickup => "CASHPICKUP",
             Self::Wallet => "WALLET",
             Self::BillPayment => "BILL_PAYMENT",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3784,7 +5636,7 @@ impl From<&str> for RemittanceTransactionType {
             "CASHPICKUP" => Self::Cashpickup,
             "WALLET" => Self::Wallet,
             "BILL_PAYMENT" => Self::BillPayment,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -3818,11 +5670,15 @@ pub struct RequestEnvelope {
 }
 impl RequestEnvelope {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        data: std::collections::BTreeMap<String, serde_json::Value>,
-        metadata: RequestMetadata,
+        data: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        metadata: impl Into<RequestMetadata>,
     ) -> Self {
-        Self { data, metadata }
+        Self {
+            data: data.into(),
+            metadata: metadata.into(),
+        }
     }
 }
 /// Metadata the overview's request envelope carries.
@@ -3837,8 +5693,15 @@ pub struct RequestMetadata {
 }
 impl RequestMetadata {
     /// A value with the required members; the optional ones start empty.
-    pub fn new(request_id: uuid::Uuid, timestamp: time::OffsetDateTime) -> Self {
-        Self { request_id, timestamp }
+    #[must_use]
+    pub fn new(
+        request_id: impl Into<uuid::Uuid>,
+        timestamp: impl Into<time::OffsetDateTime>,
+    ) -> Self {
+        Self {
+            request_id: request_id.into(),
+            timestamp: timestamp.into(),
+        }
     }
 }
 /// Metadata of a response envelope.
@@ -3861,8 +5724,27 @@ pub struct ResponseMetadata {
 }
 impl ResponseMetadata {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `request_id`.
+    #[must_use]
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `timestamp`.
+    #[must_use]
+    pub fn timestamp(mut self, value: impl Into<time::OffsetDateTime>) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+    /// Sets `processing_time_ms`.
+    #[must_use]
+    pub fn processing_time_ms(mut self, value: impl Into<i64>) -> Self {
+        self.processing_time_ms = Some(value.into());
+        self
     }
 }
 /// The validated bank account.
@@ -3885,8 +5767,27 @@ pub struct SonghaiBankAccountValidationData {
 }
 impl SonghaiBankAccountValidationData {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `account_number`.
+    #[must_use]
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
+    }
+    /// Sets `account_name`.
+    #[must_use]
+    pub fn account_name(mut self, value: impl Into<String>) -> Self {
+        self.account_name = Some(value.into());
+        self
+    }
+    /// Sets `account_currency`.
+    #[must_use]
+    pub fn account_currency(mut self, value: impl Into<String>) -> Self {
+        self.account_currency = Some(value.into());
+        self
     }
 }
 /// The body of `POST /gateway/v2/account-number-validation`.
@@ -3923,8 +5824,39 @@ pub struct SonghaiBankAccountValidationRequest {
 }
 impl SonghaiBankAccountValidationRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `account_number`.
+    #[must_use]
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
+    }
+    /// Sets `account_number_country`.
+    #[must_use]
+    pub fn account_number_country(mut self, value: impl Into<String>) -> Self {
+        self.account_number_country = Some(value.into());
+        self
+    }
+    /// Sets `bank_code`.
+    #[must_use]
+    pub fn bank_code(mut self, value: impl Into<i32>) -> Self {
+        self.bank_code = Some(value.into());
+        self
+    }
+    /// Sets `expected_currency_code`.
+    #[must_use]
+    pub fn expected_currency_code(mut self, value: impl Into<String>) -> Self {
+        self.expected_currency_code = Some(value.into());
+        self
+    }
+    /// Sets `transaction_type`.
+    #[must_use]
+    pub fn transaction_type(mut self, value: impl Into<SonghaiTransactionType>) -> Self {
+        self.transaction_type = Some(value.into());
+        self
     }
 }
 /// The response of bank account validation, `{status, message, data}` as the page shows it.
@@ -3943,8 +5875,27 @@ pub struct SonghaiBankAccountValidationResult {
 }
 impl SonghaiBankAccountValidationResult {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<SonghaiResultStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: impl Into<SonghaiBankAccountValidationData>) -> Self {
+        self.data = Some(value.into());
+        self
     }
 }
 /// The body of `POST /gateway/transaction/banktransfers`.
@@ -3957,8 +5908,18 @@ pub struct SonghaiCreateTransactionRequest {
 }
 impl SonghaiCreateTransactionRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `payload_dto_list`.
+    #[must_use]
+    pub fn payload_dto_list(
+        mut self,
+        value: impl Into<Vec<SonghaiTransactionPayload>>,
+    ) -> Self {
+        self.payload_dto_list = Some(value.into());
+        self
     }
 }
 /// The response of `POST /gateway/transaction/banktransfers`, a top-level array with one result per transaction.
@@ -3991,8 +5952,27 @@ pub struct SonghaiMobileMoneyValidationData {
 }
 impl SonghaiMobileMoneyValidationData {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `mobile_money_wallet_country`.
+    #[must_use]
+    pub fn mobile_money_wallet_country(mut self, value: impl Into<String>) -> Self {
+        self.mobile_money_wallet_country = Some(value.into());
+        self
+    }
+    /// Sets `mobile_money_wallet_name`.
+    #[must_use]
+    pub fn mobile_money_wallet_name(mut self, value: impl Into<String>) -> Self {
+        self.mobile_money_wallet_name = Some(value.into());
+        self
+    }
+    /// Sets `mobile_money_wallet_number`.
+    #[must_use]
+    pub fn mobile_money_wallet_number(mut self, value: impl Into<String>) -> Self {
+        self.mobile_money_wallet_number = Some(value.into());
+        self
     }
 }
 /// The body of `POST /gateway/account-number-validation` (mobile money).
@@ -4011,15 +5991,16 @@ pub struct SonghaiMobileMoneyValidationRequest {
 }
 impl SonghaiMobileMoneyValidationRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        mobile_money_wallet_country: String,
-        mobile_money_wallet_number: String,
-        mobile_operator_code: SonghaiMobileOperator,
+        mobile_money_wallet_country: impl Into<String>,
+        mobile_money_wallet_number: impl Into<String>,
+        mobile_operator_code: impl Into<SonghaiMobileOperator>,
     ) -> Self {
         Self {
-            mobile_money_wallet_country,
-            mobile_money_wallet_number,
-            mobile_operator_code,
+            mobile_money_wallet_country: mobile_money_wallet_country.into(),
+            mobile_money_wallet_number: mobile_money_wallet_number.into(),
+            mobile_operator_code: mobile_operator_code.into(),
         }
     }
 }
@@ -4042,8 +6023,33 @@ pub struct SonghaiMobileMoneyValidationResult {
 }
 impl SonghaiMobileMoneyValidationResult {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<SonghaiResultStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `error_code`.
+    #[must_use]
+    pub fn error_code(mut self, value: impl Into<i32>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: impl Into<SonghaiMobileMoneyValidationData>) -> Self {
+        self.data = Some(value.into());
+        self
     }
 }
 /// A mobile money operator code.
@@ -4056,8 +6062,9 @@ pub enum SonghaiMobileOperator {
     Vod,
     /// `AIR`
     Air,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl SonghaiMobileOperator {
     /// The value as the API sends it.
@@ -4066,7 +6073,7 @@ impl SonghaiMobileOperator {
             Self::Mtn => "MTN",
             Self::Vod => "VOD",
             Self::Air => "AIR",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4081,7 +6088,7 @@ impl From<&str> for SonghaiMobileOperator {
             "MTN" => Self::Mtn,
             "VOD" => Self::Vod,
             "AIR" => Self::Air,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -4138,8 +6145,39 @@ pub struct SonghaiQuoteRequest {
 }
 impl SonghaiQuoteRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `destination_country`.
+    #[must_use]
+    pub fn destination_country(mut self, value: impl Into<String>) -> Self {
+        self.destination_country = Some(value.into());
+        self
+    }
+    /// Sets `from_currency`.
+    #[must_use]
+    pub fn from_currency(mut self, value: impl Into<String>) -> Self {
+        self.from_currency = Some(value.into());
+        self
+    }
+    /// Sets `mobile_operator`.
+    #[must_use]
+    pub fn mobile_operator(mut self, value: impl Into<String>) -> Self {
+        self.mobile_operator = Some(value.into());
+        self
+    }
+    /// Sets `transaction_amount_currency`.
+    #[must_use]
+    pub fn transaction_amount_currency(mut self, value: impl Into<String>) -> Self {
+        self.transaction_amount_currency = Some(value.into());
+        self
+    }
+    /// Sets `transaction_type`.
+    #[must_use]
+    pub fn transaction_type(mut self, value: impl Into<SonghaiTransactionType>) -> Self {
+        self.transaction_type = Some(value.into());
+        self
     }
 }
 /// A Songhai Exchange quote, a flat object without an envelope.
@@ -4190,8 +6228,48 @@ pub struct SonghaiQuoteResult {
 }
 impl SonghaiQuoteResult {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `wallet_amount`.
+    #[must_use]
+    pub fn wallet_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.wallet_amount = Some(value.into());
+        self
+    }
+    /// Sets `wallet_currency`.
+    #[must_use]
+    pub fn wallet_currency(mut self, value: impl Into<String>) -> Self {
+        self.wallet_currency = Some(value.into());
+        self
+    }
+    /// Sets `transaction_amount`.
+    #[must_use]
+    pub fn transaction_amount(
+        mut self,
+        value: impl Into<rust_decimal::Decimal>,
+    ) -> Self {
+        self.transaction_amount = Some(value.into());
+        self
+    }
+    /// Sets `fx_rate`.
+    #[must_use]
+    pub fn fx_rate(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.fx_rate = Some(value.into());
+        self
+    }
+    /// Sets `fee`.
+    #[must_use]
+    pub fn fee(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.fee = Some(value.into());
+        self
+    }
+    /// Sets `total_amount`.
+    #[must_use]
+    pub fn total_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.total_amount = Some(value.into());
+        self
     }
 }
 /// The outcome of a Songhai Exchange call.
@@ -4202,8 +6280,9 @@ pub enum SonghaiResultStatus {
     Success,
     /// `ERROR`
     Error,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl SonghaiResultStatus {
     /// The value as the API sends it.
@@ -4211,7 +6290,7 @@ impl SonghaiResultStatus {
         match self {
             Self::Success => "SUCCESS",
             Self::Error => "ERROR",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4225,7 +6304,7 @@ impl From<&str> for SonghaiResultStatus {
         match value {
             "SUCCESS" => Self::Success,
             "ERROR" => Self::Error,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -4264,8 +6343,27 @@ pub struct SonghaiTokenRequest {
 }
 impl SonghaiTokenRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `username`.
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    #[must_use]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Sets `grant_type`.
+    #[must_use]
+    pub fn grant_type(mut self, value: impl Into<SonghaiTokenRequestGrantType>) -> Self {
+        self.grant_type = Some(value.into());
+        self
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -4284,15 +6382,16 @@ impl std::fmt::Debug for SonghaiTokenRequest {
 pub enum SonghaiTokenRequestGrantType {
     /// `password`
     Password,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl SonghaiTokenRequestGrantType {
     /// The value as the API sends it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Password => "password",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4305,7 +6404,7 @@ impl From<&str> for SonghaiTokenRequestGrantType {
     fn from(value: &str) -> Self {
         match value {
             "password" => Self::Password,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -4344,8 +6443,27 @@ pub struct SonghaiTokenResult {
 }
 impl SonghaiTokenResult {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `access_token`.
+    #[must_use]
+    pub fn access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(value.into());
+        self
+    }
+    /// Sets `token_type`.
+    #[must_use]
+    pub fn token_type(mut self, value: impl Into<String>) -> Self {
+        self.token_type = Some(value.into());
+        self
+    }
+    /// Sets `expires_in`.
+    #[must_use]
+    pub fn expires_in(mut self, value: impl Into<i32>) -> Self {
+        self.expires_in = Some(value.into());
+        self
     }
 }
 /// Prints every member but the secrets, which show as `<redacted>`.
@@ -4378,8 +6496,30 @@ pub struct SonghaiTransactionPayload {
 }
 impl SonghaiTransactionPayload {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `method_name`.
+    #[must_use]
+    pub fn method_name(mut self, value: impl Into<String>) -> Self {
+        self.method_name = Some(value.into());
+        self
+    }
+    /// Sets `plugin_name`.
+    #[must_use]
+    pub fn plugin_name(mut self, value: impl Into<String>) -> Self {
+        self.plugin_name = Some(value.into());
+        self
+    }
+    /// Sets `transaction_request`.
+    #[must_use]
+    pub fn transaction_request(
+        mut self,
+        value: impl Into<SonghaiTransactionRequest>,
+    ) -> Self {
+        self.transaction_request = Some(value.into());
+        self
     }
 }
 /// One Songhai Exchange transaction (`transactionRequest`).
@@ -4482,8 +6622,171 @@ pub struct SonghaiTransactionRequest {
 }
 impl SonghaiTransactionRequest {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `agent`.
+    #[must_use]
+    pub fn agent(mut self, value: impl Into<String>) -> Self {
+        self.agent = Some(value.into());
+        self
+    }
+    /// Sets `receiver_address`.
+    #[must_use]
+    pub fn receiver_address(mut self, value: impl Into<String>) -> Self {
+        self.receiver_address = Some(value.into());
+        self
+    }
+    /// Sets `receiver_bank_account_name`.
+    #[must_use]
+    pub fn receiver_bank_account_name(mut self, value: impl Into<String>) -> Self {
+        self.receiver_bank_account_name = Some(value.into());
+        self
+    }
+    /// Sets `receiver_bank_account_no`.
+    #[must_use]
+    pub fn receiver_bank_account_no(mut self, value: impl Into<String>) -> Self {
+        self.receiver_bank_account_no = Some(value.into());
+        self
+    }
+    /// Sets `receiver_bank_code`.
+    #[must_use]
+    pub fn receiver_bank_code(mut self, value: impl Into<String>) -> Self {
+        self.receiver_bank_code = Some(value.into());
+        self
+    }
+    /// Sets `receiver_city`.
+    #[must_use]
+    pub fn receiver_city(mut self, value: impl Into<String>) -> Self {
+        self.receiver_city = Some(value.into());
+        self
+    }
+    /// Sets `receiver_country_iso3`.
+    #[must_use]
+    pub fn receiver_country_iso3(mut self, value: impl Into<String>) -> Self {
+        self.receiver_country_iso3 = Some(value.into());
+        self
+    }
+    /// Sets `receiver_curency`.
+    #[must_use]
+    pub fn receiver_curency(mut self, value: impl Into<String>) -> Self {
+        self.receiver_curency = Some(value.into());
+        self
+    }
+    /// Sets `receiver_first_name`.
+    #[must_use]
+    pub fn receiver_first_name(mut self, value: impl Into<String>) -> Self {
+        self.receiver_first_name = Some(value.into());
+        self
+    }
+    /// Sets `receiver_last_name`.
+    #[must_use]
+    pub fn receiver_last_name(mut self, value: impl Into<String>) -> Self {
+        self.receiver_last_name = Some(value.into());
+        self
+    }
+    /// Sets `receiver_mobile_number`.
+    #[must_use]
+    pub fn receiver_mobile_number(mut self, value: impl Into<String>) -> Self {
+        self.receiver_mobile_number = Some(value.into());
+        self
+    }
+    /// Sets `receiving_amount`.
+    #[must_use]
+    pub fn receiving_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.receiving_amount = Some(value.into());
+        self
+    }
+    /// Sets `reference_code`.
+    #[must_use]
+    pub fn reference_code(mut self, value: impl Into<String>) -> Self {
+        self.reference_code = Some(value.into());
+        self
+    }
+    /// Sets `send_amount`.
+    #[must_use]
+    pub fn send_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.send_amount = Some(value.into());
+        self
+    }
+    /// Sets `sender_address_line1`.
+    #[must_use]
+    pub fn sender_address_line1(mut self, value: impl Into<String>) -> Self {
+        self.sender_address_line1 = Some(value.into());
+        self
+    }
+    /// Sets `sender_country_iso3`.
+    #[must_use]
+    pub fn sender_country_iso3(mut self, value: impl Into<String>) -> Self {
+        self.sender_country_iso3 = Some(value.into());
+        self
+    }
+    /// Sets `sender_date_of_birth`.
+    #[must_use]
+    pub fn sender_date_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.sender_date_of_birth = Some(value.into());
+        self
+    }
+    /// Sets `sender_first_name`.
+    #[must_use]
+    pub fn sender_first_name(mut self, value: impl Into<String>) -> Self {
+        self.sender_first_name = Some(value.into());
+        self
+    }
+    /// Sets `sender_last_name`.
+    #[must_use]
+    pub fn sender_last_name(mut self, value: impl Into<String>) -> Self {
+        self.sender_last_name = Some(value.into());
+        self
+    }
+    /// Sets `sender_zip_code`.
+    #[must_use]
+    pub fn sender_zip_code(mut self, value: impl Into<String>) -> Self {
+        self.sender_zip_code = Some(value.into());
+        self
+    }
+    /// Sets `sending_currency`.
+    #[must_use]
+    pub fn sending_currency(mut self, value: impl Into<String>) -> Self {
+        self.sending_currency = Some(value.into());
+        self
+    }
+    /// Sets `transaction_narration`.
+    #[must_use]
+    pub fn transaction_narration(mut self, value: impl Into<String>) -> Self {
+        self.transaction_narration = Some(value.into());
+        self
+    }
+    /// Sets `transaction_type`.
+    #[must_use]
+    pub fn transaction_type(mut self, value: impl Into<SonghaiTransactionType>) -> Self {
+        self.transaction_type = Some(value.into());
+        self
+    }
+    /// Sets `transaction_purpose`.
+    #[must_use]
+    pub fn transaction_purpose(mut self, value: impl Into<String>) -> Self {
+        self.transaction_purpose = Some(value.into());
+        self
+    }
+    /// Sets `receiver_occupation`.
+    #[must_use]
+    pub fn receiver_occupation(mut self, value: impl Into<String>) -> Self {
+        self.receiver_occupation = Some(value.into());
+        self
+    }
+    /// Sets `sender_occupation`.
+    #[must_use]
+    pub fn sender_occupation(mut self, value: impl Into<String>) -> Self {
+        self.sender_occupation = Some(value.into());
+        self
+    }
+    /// Sets `beneficiary_relationship`.
+    #[must_use]
+    pub fn beneficiary_relationship(mut self, value: impl Into<String>) -> Self {
+        self.beneficiary_relationship = Some(value.into());
+        self
     }
 }
 /// The result of one Songhai Exchange transaction.
@@ -4583,8 +6886,120 @@ pub struct SonghaiTransactionResult {
 }
 impl SonghaiTransactionResult {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `pay_out_party_trans_status`.
+    #[must_use]
+    pub fn pay_out_party_trans_status(mut self, value: impl Into<String>) -> Self {
+        self.pay_out_party_trans_status = Some(value.into());
+        self
+    }
+    /// Sets `reference_code`.
+    #[must_use]
+    pub fn reference_code(mut self, value: impl Into<String>) -> Self {
+        self.reference_code = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `pay_out_party_trans_id`.
+    #[must_use]
+    pub fn pay_out_party_trans_id(mut self, value: impl Into<String>) -> Self {
+        self.pay_out_party_trans_id = Some(value.into());
+        self
+    }
+    /// Sets `msg_note`.
+    #[must_use]
+    pub fn msg_note(mut self, value: impl Into<String>) -> Self {
+        self.msg_note = Some(value.into());
+        self
+    }
+    /// Sets `msg_code`.
+    #[must_use]
+    pub fn msg_code(mut self, value: impl Into<String>) -> Self {
+        self.msg_code = Some(value.into());
+        self
+    }
+    /// Sets `new_account_created`.
+    #[must_use]
+    pub fn new_account_created(mut self, value: impl Into<bool>) -> Self {
+        self.new_account_created = Some(value.into());
+        self
+    }
+    /// Sets `auto_account_creation_enabled`.
+    #[must_use]
+    pub fn auto_account_creation_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.auto_account_creation_enabled = Some(value.into());
+        self
+    }
+    /// Sets `account_payment_redirected_enabled`.
+    #[must_use]
+    pub fn account_payment_redirected_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.account_payment_redirected_enabled = Some(value.into());
+        self
+    }
+    /// Sets `account_payment_redirected`.
+    #[must_use]
+    pub fn account_payment_redirected(mut self, value: impl Into<bool>) -> Self {
+        self.account_payment_redirected = Some(value.into());
+        self
+    }
+    /// Sets `original_payment_instruction_account_number`.
+    #[must_use]
+    pub fn original_payment_instruction_account_number(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.original_payment_instruction_account_number = Some(value.into());
+        self
+    }
+    /// Sets `redirected_account_number`.
+    #[must_use]
+    pub fn redirected_account_number(mut self, value: impl Into<String>) -> Self {
+        self.redirected_account_number = Some(value.into());
+        self
+    }
+    /// Sets `account_bank_code`.
+    #[must_use]
+    pub fn account_bank_code(mut self, value: impl Into<String>) -> Self {
+        self.account_bank_code = Some(value.into());
+        self
+    }
+    /// Sets `inflow_request_date`.
+    #[must_use]
+    pub fn inflow_request_date(mut self, value: impl Into<String>) -> Self {
+        self.inflow_request_date = Some(value.into());
+        self
+    }
+    /// Sets `execution_date`.
+    #[must_use]
+    pub fn execution_date(mut self, value: impl Into<String>) -> Self {
+        self.execution_date = Some(value.into());
+        self
+    }
+    /// Sets `last_update`.
+    #[must_use]
+    pub fn last_update(mut self, value: impl Into<String>) -> Self {
+        self.last_update = Some(value.into());
+        self
+    }
+    /// Sets `inflow_request_resend_count`.
+    #[must_use]
+    pub fn inflow_request_resend_count(mut self, value: impl Into<i32>) -> Self {
+        self.inflow_request_resend_count = Some(value.into());
+        self
+    }
+    /// Sets `resend_count`.
+    #[must_use]
+    pub fn resend_count(mut self, value: impl Into<i32>) -> Self {
+        self.resend_count = Some(value.into());
+        self
     }
 }
 /// The Songhai Exchange transaction types.
@@ -4615,8 +7030,9 @@ pub enum SonghaiTransactionType {
     MobileMoney,
     /// `MERCHANT_PAYMENT`
     MerchantPayment,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl SonghaiTransactionType {
     /// The value as the API sends it.
@@ -4634,7 +7050,7 @@ impl SonghaiTransactionType {
             Self::MerchantProduct => "MERCHANT_PRODUCT",
             Self::MobileMoney => "MOBILE_MONEY",
             Self::MerchantPayment => "MERCHANT_PAYMENT",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4658,7 +7074,7 @@ impl From<&str> for SonghaiTransactionType {
             "MERCHANT_PRODUCT" => Self::MerchantProduct,
             "MOBILE_MONEY" => Self::MobileMoney,
             "MERCHANT_PAYMENT" => Self::MerchantPayment,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -4699,13 +7115,32 @@ pub struct StatusEnvelope {
 }
 impl StatusEnvelope {
     /// A value with the required members; the optional ones start empty.
-    pub fn new(status: String) -> Self {
+    #[must_use]
+    pub fn new(status: impl Into<String>) -> Self {
         Self {
-            status,
+            status: status.into(),
             response_code: None,
             message: None,
             data: None,
         }
+    }
+    /// Sets `response_code`.
+    #[must_use]
+    pub fn response_code(mut self, value: impl Into<i32>) -> Self {
+        self.response_code = Some(value.into());
+        self
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.data = Some(value.into());
+        self
     }
 }
 /// A customer's answers to a CRA form.
@@ -4727,17 +7162,26 @@ pub struct SubmitCraRequest {
 }
 impl SubmitCraRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        dynamic_form_id: String,
-        customer_id: uuid::Uuid,
-        dynamic_field_ids: std::collections::BTreeMap<String, serde_json::Value>,
+        dynamic_form_id: impl Into<String>,
+        customer_id: impl Into<uuid::Uuid>,
+        dynamic_field_ids: impl Into<
+            std::collections::BTreeMap<String, serde_json::Value>,
+        >,
     ) -> Self {
         Self {
-            dynamic_form_id,
-            customer_id,
-            dynamic_field_ids,
+            dynamic_form_id: dynamic_form_id.into(),
+            customer_id: customer_id.into(),
+            dynamic_field_ids: dynamic_field_ids.into(),
             kyc_rule_id: None,
         }
+    }
+    /// Sets `kyc_rule_id`.
+    #[must_use]
+    pub fn kyc_rule_id(mut self, value: impl Into<String>) -> Self {
+        self.kyc_rule_id = Some(value.into());
+        self
     }
 }
 /// The multipart form of a KYC document upload.
@@ -4759,17 +7203,24 @@ pub struct SubmitKycDocumentsRequest {
 }
 impl SubmitKycDocumentsRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        customer_code: String,
-        document_type: KycDocumentType,
-        document: Vec<u8>,
+        customer_code: impl Into<String>,
+        document_type: impl Into<KycDocumentType>,
+        document: impl Into<Vec<u8>>,
     ) -> Self {
         Self {
-            customer_code,
-            document_type,
-            document,
+            customer_code: customer_code.into(),
+            document_type: document_type.into(),
+            document: document.into(),
             kyc_rule_id: None,
         }
+    }
+    /// Sets `kyc_rule_id`.
+    #[must_use]
+    pub fn kyc_rule_id(mut self, value: impl Into<String>) -> Self {
+        self.kyc_rule_id = Some(value.into());
+        self
     }
 }
 /// The standard success envelope of the API Reference overview; `data` holds the operation's result.
@@ -4786,12 +7237,19 @@ pub struct SuccessEnvelope {
 }
 impl SuccessEnvelope {
     /// A value with the required members; the optional ones start empty.
-    pub fn new(success: bool, data: serde_json::Value) -> Self {
+    #[must_use]
+    pub fn new(success: impl Into<bool>, data: impl Into<serde_json::Value>) -> Self {
         Self {
-            success,
-            data,
+            success: success.into(),
+            data: data.into(),
             metadata: None,
         }
+    }
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn metadata(mut self, value: impl Into<ResponseMetadata>) -> Self {
+        self.metadata = Some(value.into());
+        self
     }
 }
 /// The payment methods available for a transaction.
@@ -4815,8 +7273,24 @@ pub struct SupportedPaymentMethods {
 }
 impl SupportedPaymentMethods {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `payment_terms_n_conditions`.
+    #[must_use]
+    pub fn payment_terms_n_conditions(mut self, value: impl Into<String>) -> Self {
+        self.payment_terms_n_conditions = Some(value.into());
+        self
+    }
+    /// Sets `payment_methods_metadata`.
+    #[must_use]
+    pub fn payment_methods_metadata(
+        mut self,
+        value: impl Into<Vec<PaymentMethodMetadata>>,
+    ) -> Self {
+        self.payment_methods_metadata = Some(value.into());
+        self
     }
 }
 /// The transaction to list payment methods for. The docs' field list is cut after `amount`, so more fields may exist.
@@ -4838,19 +7312,20 @@ pub struct SupportedPaymentMethodsRequest {
 }
 impl SupportedPaymentMethodsRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        country_iso_code3: String,
-        transaction_type: SupportedPaymentMethodsRequestTransactionType,
-        currency: String,
-        pcn: String,
-        amount: rust_decimal::Decimal,
+        country_iso_code3: impl Into<String>,
+        transaction_type: impl Into<SupportedPaymentMethodsRequestTransactionType>,
+        currency: impl Into<String>,
+        pcn: impl Into<String>,
+        amount: impl Into<rust_decimal::Decimal>,
     ) -> Self {
         Self {
-            country_iso_code3,
-            transaction_type,
-            currency,
-            pcn,
-            amount,
+            country_iso_code3: country_iso_code3.into(),
+            transaction_type: transaction_type.into(),
+            currency: currency.into(),
+            pcn: pcn.into(),
+            amount: amount.into(),
         }
     }
 }
@@ -4860,15 +7335,16 @@ impl SupportedPaymentMethodsRequest {
 pub enum SupportedPaymentMethodsRequestTransactionType {
     /// `PAYMENT_METHOD`
     PaymentMethod,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl SupportedPaymentMethodsRequestTransactionType {
     /// The value as the API sends it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::PaymentMethod => "PAYMENT_METHOD",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4881,7 +7357,7 @@ impl From<&str> for SupportedPaymentMethodsRequestTransactionType {
     fn from(value: &str) -> Self {
         match value {
             "PAYMENT_METHOD" => Self::PaymentMethod,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -4946,8 +7422,72 @@ pub struct TransactionKyc {
 }
 impl TransactionKyc {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `nationality`.
+    #[must_use]
+    pub fn nationality(mut self, value: impl Into<String>) -> Self {
+        self.nationality = Some(value.into());
+        self
+    }
+    /// Sets `date_of_birth`.
+    #[must_use]
+    pub fn date_of_birth(mut self, value: impl Into<time::Date>) -> Self {
+        self.date_of_birth = Some(value.into());
+        self
+    }
+    /// Sets `occupation`.
+    #[must_use]
+    pub fn occupation(mut self, value: impl Into<String>) -> Self {
+        self.occupation = Some(value.into());
+        self
+    }
+    /// Sets `employer_name`.
+    #[must_use]
+    pub fn employer_name(mut self, value: impl Into<String>) -> Self {
+        self.employer_name = Some(value.into());
+        self
+    }
+    /// Sets `contact_phone`.
+    #[must_use]
+    pub fn contact_phone(mut self, value: impl Into<String>) -> Self {
+        self.contact_phone = Some(value.into());
+        self
+    }
+    /// Sets `gender`.
+    #[must_use]
+    pub fn gender(mut self, value: impl Into<String>) -> Self {
+        self.gender = Some(value.into());
+        self
+    }
+    /// Sets `customer_type`.
+    #[must_use]
+    pub fn customer_type(
+        mut self,
+        value: impl Into<TransactionKycCustomerType>,
+    ) -> Self {
+        self.customer_type = Some(value.into());
+        self
+    }
+    /// Sets `email_address`.
+    #[must_use]
+    pub fn email_address(mut self, value: impl Into<String>) -> Self {
+        self.email_address = Some(value.into());
+        self
+    }
+    /// Sets `birth_country`.
+    #[must_use]
+    pub fn birth_country(mut self, value: impl Into<String>) -> Self {
+        self.birth_country = Some(value.into());
+        self
+    }
+    /// Sets `id_document`.
+    #[must_use]
+    pub fn id_document(mut self, value: impl Into<Vec<IdDocument>>) -> Self {
+        self.id_document = Some(value.into());
+        self
     }
 }
 /// Whether the person is an individual or a company.
@@ -4958,8 +7498,9 @@ pub enum TransactionKycCustomerType {
     Individual,
     /// `COMPANY`
     Company,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl TransactionKycCustomerType {
     /// The value as the API sends it.
@@ -4967,7 +7508,7 @@ impl TransactionKycCustomerType {
         match self {
             Self::Individual => "INDIVIDUAL",
             Self::Company => "COMPANY",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4981,7 +7522,7 @@ impl From<&str> for TransactionKycCustomerType {
         match value {
             "INDIVIDUAL" => Self::Individual,
             "COMPANY" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -5030,19 +7571,20 @@ pub struct ValidateBankAccountRequest {
 }
 impl ValidateBankAccountRequest {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        bank_code: String,
-        transaction_type: RemittanceTransactionType,
-        account_number: String,
-        account_number_country: String,
-        expected_currency_code: String,
+        bank_code: impl Into<String>,
+        transaction_type: impl Into<RemittanceTransactionType>,
+        account_number: impl Into<String>,
+        account_number_country: impl Into<String>,
+        expected_currency_code: impl Into<String>,
     ) -> Self {
         Self {
-            bank_code,
-            transaction_type,
-            account_number,
-            account_number_country,
-            expected_currency_code,
+            bank_code: bank_code.into(),
+            transaction_type: transaction_type.into(),
+            account_number: account_number.into(),
+            account_number_country: account_number_country.into(),
+            expected_currency_code: expected_currency_code.into(),
         }
     }
 }
@@ -5056,8 +7598,15 @@ pub struct ValidateBankAccountResult {
 }
 impl ValidateBankAccountResult {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `account_name`.
+    #[must_use]
+    pub fn account_name(mut self, value: impl Into<String>) -> Self {
+        self.account_name = Some(value.into());
+        self
     }
 }
 /// The one-time password to verify. The fields are not documented.
@@ -5081,19 +7630,26 @@ pub struct WebhookEnvelope {
 }
 impl WebhookEnvelope {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        event: WebhookEventType,
-        event_id: String,
-        timestamp: time::OffsetDateTime,
-        data: serde_json::Value,
+        event: impl Into<WebhookEventType>,
+        event_id: impl Into<String>,
+        timestamp: impl Into<time::OffsetDateTime>,
+        data: impl Into<serde_json::Value>,
     ) -> Self {
         Self {
-            event,
-            event_id,
-            timestamp,
-            data,
+            event: event.into(),
+            event_id: event_id.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
             signature: None,
         }
+    }
+    /// Sets `signature`.
+    #[must_use]
+    pub fn signature(mut self, value: impl Into<String>) -> Self {
+        self.signature = Some(value.into());
+        self
     }
 }
 /// The name of a webhook event, as listed in the API Reference.
@@ -5114,8 +7670,9 @@ pub enum WebhookEventType {
     LoanDisbursed,
     /// `payment.received`
     PaymentReceived,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl WebhookEventType {
     /// The value as the API sends it.
@@ -5128,7 +7685,7 @@ impl WebhookEventType {
             Self::LoanApproved => "loan.approved",
             Self::LoanDisbursed => "loan.disbursed",
             Self::PaymentReceived => "payment.received",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -5147,7 +7704,7 @@ impl From<&str> for WebhookEventType {
             "loan.approved" => Self::LoanApproved,
             "loan.disbursed" => Self::LoanDisbursed,
             "payment.received" => Self::PaymentReceived,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -5186,8 +7743,30 @@ pub struct WebhookKycVerificationData {
 }
 impl WebhookKycVerificationData {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `customer_code`.
+    #[must_use]
+    pub fn customer_code(mut self, value: impl Into<String>) -> Self {
+        self.customer_code = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `additional_properties`.
+    #[must_use]
+    pub fn additional_properties(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.additional_properties = value.into();
+        self
     }
 }
 /// The body of the `kyc.verification.completed` webhook.
@@ -5209,19 +7788,26 @@ pub struct WebhookKycVerificationEvent {
 }
 impl WebhookKycVerificationEvent {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        event: WebhookKycVerificationEventEvent,
-        event_id: String,
-        timestamp: time::OffsetDateTime,
-        data: WebhookKycVerificationData,
+        event: impl Into<WebhookKycVerificationEventEvent>,
+        event_id: impl Into<String>,
+        timestamp: impl Into<time::OffsetDateTime>,
+        data: impl Into<WebhookKycVerificationData>,
     ) -> Self {
         Self {
-            event,
-            event_id,
-            timestamp,
-            data,
+            event: event.into(),
+            event_id: event_id.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
             signature: None,
         }
+    }
+    /// Sets `signature`.
+    #[must_use]
+    pub fn signature(mut self, value: impl Into<String>) -> Self {
+        self.signature = Some(value.into());
+        self
     }
 }
 /// The KYC event.
@@ -5230,15 +7816,16 @@ impl WebhookKycVerificationEvent {
 pub enum WebhookKycVerificationEventEvent {
     /// `kyc.verification.completed`
     KycVerificationCompleted,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl WebhookKycVerificationEventEvent {
     /// The value as the API sends it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::KycVerificationCompleted => "kyc.verification.completed",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -5251,7 +7838,7 @@ impl From<&str> for WebhookKycVerificationEventEvent {
     fn from(value: &str) -> Self {
         match value {
             "kyc.verification.completed" => Self::KycVerificationCompleted,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -5294,8 +7881,30 @@ pub struct WebhookLoanData {
 }
 impl WebhookLoanData {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `loan_application_id`.
+    #[must_use]
+    pub fn loan_application_id(mut self, value: impl Into<String>) -> Self {
+        self.loan_application_id = Some(value.into());
+        self
+    }
+    /// Sets `loan_status`.
+    #[must_use]
+    pub fn loan_status(mut self, value: impl Into<LoanApplicationStatus>) -> Self {
+        self.loan_status = Some(value.into());
+        self
+    }
+    /// Sets `additional_properties`.
+    #[must_use]
+    pub fn additional_properties(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.additional_properties = value.into();
+        self
     }
 }
 /// The body of the `loan.*` webhooks.
@@ -5317,19 +7926,26 @@ pub struct WebhookLoanEvent {
 }
 impl WebhookLoanEvent {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        event: WebhookLoanEventEvent,
-        event_id: String,
-        timestamp: time::OffsetDateTime,
-        data: WebhookLoanData,
+        event: impl Into<WebhookLoanEventEvent>,
+        event_id: impl Into<String>,
+        timestamp: impl Into<time::OffsetDateTime>,
+        data: impl Into<WebhookLoanData>,
     ) -> Self {
         Self {
-            event,
-            event_id,
-            timestamp,
-            data,
+            event: event.into(),
+            event_id: event_id.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
             signature: None,
         }
+    }
+    /// Sets `signature`.
+    #[must_use]
+    pub fn signature(mut self, value: impl Into<String>) -> Self {
+        self.signature = Some(value.into());
+        self
     }
 }
 /// The loan event.
@@ -5340,8 +7956,9 @@ pub enum WebhookLoanEventEvent {
     LoanApproved,
     /// `loan.disbursed`
     LoanDisbursed,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl WebhookLoanEventEvent {
     /// The value as the API sends it.
@@ -5349,7 +7966,7 @@ impl WebhookLoanEventEvent {
         match self {
             Self::LoanApproved => "loan.approved",
             Self::LoanDisbursed => "loan.disbursed",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -5363,7 +7980,7 @@ impl From<&str> for WebhookLoanEventEvent {
         match value {
             "loan.approved" => Self::LoanApproved,
             "loan.disbursed" => Self::LoanDisbursed,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -5411,8 +8028,48 @@ pub struct WebhookPaymentData {
 }
 impl WebhookPaymentData {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `pcn`.
+    #[must_use]
+    pub fn pcn(mut self, value: impl Into<String>) -> Self {
+        self.pcn = Some(value.into());
+        self
+    }
+    /// Sets `payable_type`.
+    #[must_use]
+    pub fn payable_type(mut self, value: impl Into<String>) -> Self {
+        self.payable_type = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `amount`.
+    #[must_use]
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `currency`.
+    #[must_use]
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets `additional_properties`.
+    #[must_use]
+    pub fn additional_properties(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.additional_properties = value.into();
+        self
     }
 }
 /// The body of the `payment.received` webhook.
@@ -5434,19 +8091,26 @@ pub struct WebhookPaymentEvent {
 }
 impl WebhookPaymentEvent {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        event: WebhookPaymentEventEvent,
-        event_id: String,
-        timestamp: time::OffsetDateTime,
-        data: WebhookPaymentData,
+        event: impl Into<WebhookPaymentEventEvent>,
+        event_id: impl Into<String>,
+        timestamp: impl Into<time::OffsetDateTime>,
+        data: impl Into<WebhookPaymentData>,
     ) -> Self {
         Self {
-            event,
-            event_id,
-            timestamp,
-            data,
+            event: event.into(),
+            event_id: event_id.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
             signature: None,
         }
+    }
+    /// Sets `signature`.
+    #[must_use]
+    pub fn signature(mut self, value: impl Into<String>) -> Self {
+        self.signature = Some(value.into());
+        self
     }
 }
 /// The payment event.
@@ -5455,15 +8119,16 @@ impl WebhookPaymentEvent {
 pub enum WebhookPaymentEventEvent {
     /// `payment.received`
     PaymentReceived,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl WebhookPaymentEventEvent {
     /// The value as the API sends it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::PaymentReceived => "payment.received",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -5476,7 +8141,7 @@ impl From<&str> for WebhookPaymentEventEvent {
     fn from(value: &str) -> Self {
         match value {
             "payment.received" => Self::PaymentReceived,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -5531,8 +8196,54 @@ pub struct WebhookTransactionData {
 }
 impl WebhookTransactionData {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `transaction_id`.
+    #[must_use]
+    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
+        self.transaction_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `amount`.
+    #[must_use]
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `currency`.
+    #[must_use]
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets `reference`.
+    #[must_use]
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.reference = Some(value.into());
+        self
+    }
+    /// Sets `compliance_status`.
+    #[must_use]
+    pub fn compliance_status(mut self, value: impl Into<String>) -> Self {
+        self.compliance_status = Some(value.into());
+        self
+    }
+    /// Sets `sanction_screening_results`.
+    #[must_use]
+    pub fn sanction_screening_results(
+        mut self,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.sanction_screening_results = Some(value.into());
+        self
     }
 }
 /// The body of the `transaction.*` webhooks.
@@ -5554,19 +8265,26 @@ pub struct WebhookTransactionEvent {
 }
 impl WebhookTransactionEvent {
     /// A value with the required members; the optional ones start empty.
+    #[must_use]
     pub fn new(
-        event: WebhookTransactionEventEvent,
-        event_id: String,
-        timestamp: time::OffsetDateTime,
-        data: WebhookTransactionData,
+        event: impl Into<WebhookTransactionEventEvent>,
+        event_id: impl Into<String>,
+        timestamp: impl Into<time::OffsetDateTime>,
+        data: impl Into<WebhookTransactionData>,
     ) -> Self {
         Self {
-            event,
-            event_id,
-            timestamp,
-            data,
+            event: event.into(),
+            event_id: event_id.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
             signature: None,
         }
+    }
+    /// Sets `signature`.
+    #[must_use]
+    pub fn signature(mut self, value: impl Into<String>) -> Self {
+        self.signature = Some(value.into());
+        self
     }
 }
 /// The transaction event.
@@ -5579,8 +8297,9 @@ pub enum WebhookTransactionEventEvent {
     TransactionCompleted,
     /// `transaction.failed`
     TransactionFailed,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; only reading a
+    /// value makes one, so a known spelling is always its own variant.
+    Unknown(UnknownValue),
 }
 impl WebhookTransactionEventEvent {
     /// The value as the API sends it.
@@ -5589,7 +8308,7 @@ impl WebhookTransactionEventEvent {
             Self::TransactionCreated => "transaction.created",
             Self::TransactionCompleted => "transaction.completed",
             Self::TransactionFailed => "transaction.failed",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -5604,7 +8323,7 @@ impl From<&str> for WebhookTransactionEventEvent {
             "transaction.created" => Self::TransactionCreated,
             "transaction.completed" => Self::TransactionCompleted,
             "transaction.failed" => Self::TransactionFailed,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }

@@ -27,6 +27,7 @@ use std::env;
 use std::process::ExitCode;
 
 use fincode::types::{CallQuoteRequest, PaymentMethodType, RemittanceTransactionType};
+use rust_decimal::Decimal;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -73,15 +74,16 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         preferences.request_id().unwrap_or("-"),
     );
 
-    let mut quote = CallQuoteRequest::new();
-    quote.principal_amount = Some("7.000".parse()?);
-    quote.principal_amount_currency = Some("GBP".to_owned());
-    quote.derive_amount_currency = Some("NGN".to_owned());
-    quote.payment_type = Some(PaymentMethodType::OnlineCardPayment);
-    quote.transaction_type = Some(RemittanceTransactionType::Accountpayment);
-    quote.charge_category = Some("MONEYTRANSFER".to_owned());
-    quote.destination_country = Some("NGA".to_owned());
-    quote.trade_originating_country = Some("GBR".to_owned());
+    // 7.000 GBP to Nigeria, paid by card: every member is optional, each set by a chained setter.
+    let quote = CallQuoteRequest::new()
+        .principal_amount(Decimal::new(7_000, 3))
+        .principal_amount_currency("GBP")
+        .derive_amount_currency("NGN")
+        .payment_type(PaymentMethodType::OnlineCardPayment)
+        .transaction_type(RemittanceTransactionType::Accountpayment)
+        .charge_category("MONEYTRANSFER")
+        .destination_country("NGA")
+        .trade_originating_country("GBR");
     let quote = client.remittance().call_quote(quote).await?;
     println!(
         "quote: {} (in {} attempt(s))",

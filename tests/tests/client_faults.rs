@@ -150,7 +150,7 @@ fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
 }
 
 fn login_request() -> LoginRequest {
-    LoginRequest::new("manager@yourcompany.com".into(), "Password@1".into())
+    LoginRequest::new("manager@yourcompany.com", "Password@1")
 }
 
 /// Answers the first `times` requests for `route` with `failure` and the later ones with the

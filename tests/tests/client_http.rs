@@ -283,7 +283,7 @@ async fn auth_login_sends_the_credentials_and_no_access_token() {
         .mount(&server)
         .await;
 
-    let login = LoginRequest::new("manager@yourcompany.com".into(), "Password@1".into());
+    let login = LoginRequest::new("manager@yourcompany.com", "Password@1");
     let response = ok(client(&server).auth().login(login).await, &server).await;
 
     // `security: []`: the client holds both tokens, and must send neither.
@@ -315,7 +315,7 @@ async fn auth_refresh_token_sends_no_access_token() {
         .mount(&server)
         .await;
 
-    let refresh = RefreshTokenRequest::new("9b2f7c1e-5a4d-4e8b-8f3a-1c2d3e4f5a6b".into());
+    let refresh = RefreshTokenRequest::new("9b2f7c1e-5a4d-4e8b-8f3a-1c2d3e4f5a6b");
     let response = ok(client(&server).auth().refresh_token(refresh).await, &server).await;
 
     assert_no_header(&only_request(&server).await, "x-auth-token");
@@ -417,12 +417,9 @@ async fn submit_kyc_document() -> (
         .mount(&server)
         .await;
 
-    let mut document = SubmitKycDocumentsRequest::new(
-        "CUST123456".into(),
-        KycDocumentType::Passport,
-        PDF.to_vec(),
-    );
-    document.kyc_rule_id = Some("KYC-RULE-7".into());
+    let document =
+        SubmitKycDocumentsRequest::new("CUST123456", KycDocumentType::Passport, PDF.to_vec())
+            .kyc_rule_id("KYC-RULE-7");
     let response = ok(
         client(&server)
             .compliance()
@@ -517,17 +514,17 @@ async fn remittance_call_quote_sends_the_example_with_exact_decimals() {
         .mount(&server)
         .await;
 
-    let mut quote = CallQuoteRequest::new();
-    quote.principal_amount = Some(decimal("7.000"));
-    quote.principal_amount_currency = Some("GBP".into());
-    quote.derive_amount_currency = Some("NGN".into());
-    quote.inverse_calculation = Some(false);
-    quote.payment_type = Some(PaymentMethodType::OnlineCardPayment);
-    quote.charge_category = Some("MONEYTRANSFER".into());
-    quote.transaction_type = Some(RemittanceTransactionType::Accountpayment);
-    quote.destination_country = Some("NGA".into());
-    quote.trade_originating_country = Some("GBR".into());
-    quote.conversion = Some(true);
+    let quote = CallQuoteRequest::new()
+        .principal_amount(decimal("7.000"))
+        .principal_amount_currency("GBP")
+        .derive_amount_currency("NGN")
+        .inverse_calculation(false)
+        .payment_type(PaymentMethodType::OnlineCardPayment)
+        .charge_category("MONEYTRANSFER")
+        .transaction_type(RemittanceTransactionType::Accountpayment)
+        .destination_country("NGA")
+        .trade_originating_country("GBR")
+        .conversion(true);
     let response = ok(
         client(&server).remittance().call_quote(quote).await,
         &server,
@@ -563,11 +560,11 @@ async fn remittance_validate_bank_account_sends_a_get_with_a_json_body() {
         .await;
 
     let account = ValidateBankAccountRequest::new(
-        "044".into(),
+        "044",
         RemittanceTransactionType::Accountpayment,
-        "8883633074".into(),
-        "NGA".into(),
-        "NGN".into(),
+        "8883633074",
+        "NGA",
+        "NGN",
     );
     let response = ok(
         client(&server)
@@ -600,15 +597,15 @@ async fn payments_process_card_payment_sends_the_sandbox_card() {
         .mount(&server)
         .await;
 
-    let mut card = ProcessCardPaymentRequest::new(
-        "GBP".into(),
-        "4111111111111111".into(),
-        "12/2027".into(),
-        "123".into(),
-        "purchase".into(),
+    let card = ProcessCardPaymentRequest::new(
+        "GBP",
+        "4111111111111111",
+        "12/2027",
+        "123",
+        "purchase",
         decimal("150.00"),
-    );
-    card.pcn = Some("PCN12345".into());
+    )
+    .pcn("PCN12345");
     let response = ok(
         client(&server).payments().process_card_payment(card).await,
         &server,
@@ -780,10 +777,10 @@ async fn songhai_generate_token_sends_a_form_and_no_fincode_headers() {
         .mount(&server)
         .await;
 
-    let mut form = SonghaiTokenRequest::new();
-    form.username = Some("partner@example.com".into());
-    form.password = Some("Password@1".into());
-    form.grant_type = Some(SonghaiTokenRequestGrantType::Password);
+    let form = SonghaiTokenRequest::new()
+        .username("partner@example.com")
+        .password("Password@1")
+        .grant_type(SonghaiTokenRequestGrantType::Password);
     let response = ok(
         client(&server).songhai().generate_songhai_token(form).await,
         &server,
@@ -878,12 +875,12 @@ async fn songhai_exchange_rate_reads_a_flat_object_with_exact_decimals() {
         .mount(&server)
         .await;
 
-    let mut quote = SonghaiQuoteRequest::new();
-    quote.destination_country = Some("GHA".into());
-    quote.from_currency = Some("GBP".into());
-    quote.mobile_operator = Some("MTN".into());
-    quote.transaction_amount_currency = Some("GBP".into());
-    quote.transaction_type = Some(SonghaiTransactionType::MobileMoney);
+    let quote = SonghaiQuoteRequest::new()
+        .destination_country("GHA")
+        .from_currency("GBP")
+        .mobile_operator("MTN")
+        .transaction_amount_currency("GBP")
+        .transaction_type(SonghaiTransactionType::MobileMoney);
     let response = ok(
         client(&server)
             .songhai()
@@ -1010,10 +1007,7 @@ async fn an_unknown_error_code_is_kept() {
     let Error::Api(api) = &error else {
         panic!("not an api error: {error:?}");
     };
-    assert_eq!(
-        api.code,
-        Some(ErrorCode::Unknown("INSUFFICIENT_FUNDS".into()))
-    );
+    assert_eq!(api.code, Some(ErrorCode::from("INSUFFICIENT_FUNDS")));
     assert_eq!(api.message, "Balance too low");
     assert_eq!(api.field.as_deref(), Some("principalAmount"));
     assert_eq!(api.details, json!({"available": "3.50"}));
@@ -1026,7 +1020,7 @@ async fn the_overview_error_example_code_is_an_unknown_code_kept_as_sent() {
     // The API Reference overview's error example uses `INVALID_REQUEST`, which is not one of the seven codes of its
     // error table: it decodes as an unknown code, kept as sent, not as an error of its own.
     let code: ErrorCode = serde_json::from_str(r#""INVALID_REQUEST""#).expect("any code decodes");
-    assert_eq!(code, ErrorCode::Unknown("INVALID_REQUEST".into()));
+    assert_eq!(code, ErrorCode::from("INVALID_REQUEST"));
     assert_eq!(code.as_str(), "INVALID_REQUEST");
     assert_eq!(
         serde_json::to_string(&code).expect("serializes"),
@@ -1034,6 +1028,20 @@ async fn the_overview_error_example_code_is_an_unknown_code_kept_as_sent() {
     );
     let known: ErrorCode = serde_json::from_str(r#""VALIDATION_ERROR""#).expect("decodes");
     assert_eq!(known, ErrorCode::ValidationError);
+    // A known spelling is always its variant, however it is read; an unknown one is readable, never buildable.
+    assert_eq!(
+        ErrorCode::from("VALIDATION_ERROR"),
+        ErrorCode::ValidationError
+    );
+    assert_eq!(
+        "VALIDATION_ERROR".parse::<ErrorCode>(),
+        Ok(ErrorCode::ValidationError)
+    );
+    match &code {
+        ErrorCode::Unknown(value) => assert_eq!(value.as_str(), "INVALID_REQUEST"),
+        other => panic!("a known code: {other:?}"),
+    }
+    assert_eq!(code.to_string(), "INVALID_REQUEST");
 
     let envelope = error_envelope(
         "INVALID_REQUEST",
@@ -1045,7 +1053,7 @@ async fn the_overview_error_example_code_is_an_unknown_code_kept_as_sent() {
     let Error::Api(api) = &error else {
         panic!("not an api error: {error:?}");
     };
-    assert_eq!(api.code, Some(ErrorCode::Unknown("INVALID_REQUEST".into())));
+    assert_eq!(api.code, Some(ErrorCode::from("INVALID_REQUEST")));
     assert_eq!(api.message, "The request is invalid");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
 }
@@ -1196,7 +1204,7 @@ async fn a_missing_token_fails_before_anything_is_sent() {
 
 #[tokio::test]
 async fn secrets_do_not_print() {
-    let login = LoginRequest::new("manager@yourcompany.com".into(), "Password@1".into());
+    let login = LoginRequest::new("manager@yourcompany.com", "Password@1");
     assert_eq!(
         format!("{login:?}"),
         r#"LoginRequest { email: "manager@yourcompany.com", current_password: "<redacted>" }"#
@@ -1211,11 +1219,11 @@ async fn secrets_do_not_print() {
     }
 
     let card = ProcessCardPaymentRequest::new(
-        "GBP".into(),
-        "4111111111111111".into(),
-        "12/2027".into(),
-        "123".into(),
-        "purchase".into(),
+        "GBP",
+        "4111111111111111",
+        "12/2027",
+        "123",
+        "purchase",
         decimal("150.00"),
     );
     let printed = format!("{card:?}");

@@ -192,9 +192,9 @@ async fn the_encryption_key_encrypts_the_fields_the_spec_marks() {
         .login()
         .await
         .expect("login");
-    let mut change = fincode::types::ChangePasswordRequest::new();
-    change.current_password = Some("Password@1".into());
-    change.new_password = Some("Password@2".into());
+    let change = fincode::types::ChangePasswordRequest::new()
+        .current_password("Password@1")
+        .new_password("Password@2");
     client
         .auth()
         .change_password(change)

@@ -75,15 +75,15 @@ impl Captured {
 
 #[test]
 fn models_credentials_and_tokens_print_no_secret() {
-    let login = LoginRequest::new("manager@example.com".into(), "password-secret-2".into());
+    let login = LoginRequest::new("manager@example.com", "password-secret-2");
     assert_debug_clean("LoginRequest", &login);
     let card = ProcessCardPaymentRequest::new(
-        "GBP".into(),
-        "4111111111111111".into(),
-        "12/27".into(),
-        "cvv-secret-6".into(),
-        "AUTH".into(),
-        "10.00".parse().expect("a decimal"),
+        "GBP",
+        "4111111111111111",
+        "12/27",
+        "cvv-secret-6",
+        "AUTH",
+        "10.00".parse::<rust_decimal::Decimal>().expect("a decimal"),
     );
     assert_debug_clean("ProcessCardPaymentRequest", &card);
     assert_debug_clean("Secret", &Secret::new("token-secret-1"));
@@ -132,12 +132,12 @@ fn builders_clients_and_requests_print_no_secret() {
         .options(RequestOptions::new().header("X-Auth-Token", "header-secret-3"));
     assert_debug_clean("CreateTransaction", &request);
     let card = ProcessCardPaymentRequest::new(
-        "GBP".into(),
-        "4111111111111111".into(),
-        "12/27".into(),
-        "cvv-secret-6".into(),
-        "AUTH".into(),
-        "10.00".parse().expect("a decimal"),
+        "GBP",
+        "4111111111111111",
+        "12/27",
+        "cvv-secret-6",
+        "AUTH",
+        "10.00".parse::<rust_decimal::Decimal>().expect("a decimal"),
     );
     assert_debug_clean(
         "ProcessCardPayment",

@@ -376,12 +376,22 @@ async fn logs_in_on_first_use_and_logout_revokes_both_tokens() {
     );
     let logout = requests_to(&server, LOGOUT).await;
     assert_eq!(body(&logout[0]), json!({"refresh_token": "refresh-1"}));
-    let Err(Error::Session { message, .. }) = &after else {
-        panic!("expected the ended session, got {after:?}");
+    let Err(Error::Session {
+        message, source, ..
+    }) = &after
+    else {
+        panic!("expected the logged-out session, got {after:?}");
     };
     assert_eq!(
         message,
-        "the session ended: its tokens were refused; configure a new session"
+        "the session was logged out; configure a new session"
+    );
+    assert!(source.is_none(), "no token was refused: {source:?}");
+    let again = client.admin().fetch_organisation_preference().await;
+    assert_eq!(
+        again.expect_err("still logged out").to_string(),
+        after.expect_err("logged out").to_string(),
+        "every later call says the same"
     );
     assert_eq!(
         count(&server, PREFERENCES).await,
@@ -440,7 +450,7 @@ async fn secrets_never_print() {
         format!("{tokens:?}"),
         "Tokens { access: Secret(<redacted>), refresh: Some(Secret(<redacted>)) }"
     );
-    let login = LoginRequest::new("manager@yourcompany.com".into(), "password-secret-1".into());
+    let login = LoginRequest::new("manager@yourcompany.com", "password-secret-1");
     assert_eq!(
         format!("{login:?}"),
         r#"LoginRequest { email: "manager@yourcompany.com", current_password: "<redacted>" }"#

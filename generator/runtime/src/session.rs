@@ -101,6 +101,8 @@ struct State {
     credentials: Option<(String, Secret)>,
     /// The last renewal failure: the renewal's number, the error, and whether it ended the session.
     failure: Option<(u64, Arc<Error>, bool)>,
+    /// Whether the session ended by [`Session::logout`] rather than by refused tokens.
+    logged_out: bool,
 }
 
 impl fmt::Debug for Session {
@@ -132,6 +134,7 @@ impl State {
         let access = tokens.access.clone();
         self.tokens = Some(tokens);
         self.failure = None;
+        self.logged_out = false;
         access
     }
 
@@ -229,11 +232,8 @@ impl Session {
         let ended = |state: &mut State| {
             state.tokens = None;
             state.credentials = None;
-            let error = Error::Session {
-                message: "the session was logged out".to_owned(),
-                source: None,
-            };
-            state.failure = Some((0, Arc::new(error), true));
+            state.logged_out = true;
+            state.failure = Some((0, Arc::new(logged_out()), true));
         };
         let Some(tokens) = state.tokens.clone() else {
             ended(&mut state);
@@ -285,7 +285,7 @@ impl Session {
     /// Renews the tokens while holding the state, so that one renewal serves every caller.
     async fn renew(&self, state: &mut State) -> Result<Secret> {
         if let Some((_, error, true)) = &state.failure {
-            return Err(ended(error));
+            return Err(ended(state, error));
         }
         let number = self.inner.renewals.fetch_add(1, Ordering::SeqCst) + 1;
         let client = self.client()?;
@@ -325,7 +325,7 @@ impl Session {
         }
         state.failure = Some((number, error.clone(), permanent));
         if permanent {
-            ended(&error)
+            ended(state, &error)
         } else {
             transient(&error)
         }
@@ -335,16 +335,27 @@ impl Session {
 /// The failure of a renewal that ran while the caller waited for the session, if any.
 fn waited_for_failure(state: &State, started: u64) -> Option<Error> {
     match &state.failure {
-        Some((_, error, true)) => Some(ended(error)),
+        Some((_, error, true)) => Some(ended(state, error)),
         Some((number, error, false)) if *number > started => Some(transient(error)),
         _ => None,
     }
 }
 
-fn ended(cause: &Arc<Error>) -> Error {
+/// Why every call fails once the session has ended: a logout, or tokens the server refused.
+fn ended(state: &State, cause: &Arc<Error>) -> Error {
+    if state.logged_out {
+        return logged_out();
+    }
     Error::Session {
         message: "the session ended: its tokens were refused; configure a new session".to_owned(),
         source: Some(cause.clone()),
+    }
+}
+
+fn logged_out() -> Error {
+    Error::Session {
+        message: "the session was logged out; configure a new session".to_owned(),
+        source: None,
     }
 }
 

@@ -74,6 +74,30 @@ fn quickstart(api: &Api, config: &Config) -> String {
 }
 
 /// `src/lib.rs`.
+/// Every name `lib_rs` declares at the crate root besides its modules and `ErrorCode` (which is the schema of that
+/// name where there is one): the runtime's re-exports, the aliases, and the `Client` and `ClientBuilder` of the
+/// runtime's `client!` macro. A schema type may not take one (`ir::reserved::type_names`), so that no two public
+/// items of `crate::` and `crate::types::` share a name.
+pub const ROOT_EXPORTS: &[&str] = &[
+    "ApiError",
+    "Client",
+    "ClientBuilder",
+    "Credential",
+    "EncryptionKey",
+    "Error",
+    "RejectedFuture",
+    "RequestOptions",
+    "Response",
+    "Result",
+    "RetryPolicy",
+    "Secret",
+    "Session",
+    "StaticToken",
+    "TokenFuture",
+    "TokenSource",
+    "Tokens",
+];
+
 pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     let mut text = format!("# {}\n\n", api.title.trim());
     if let Some(d) = &api.description {
@@ -559,4 +583,46 @@ pub(crate) fn toml_string(s: &str) -> String {
         })
         .collect();
     format!("\"{escaped}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ROOT_EXPORTS;
+
+    /// The names `lib.rs` declares at the root of the fincode crate, which uses every runtime feature.
+    #[test]
+    fn every_root_export_of_lib_rs_is_listed() {
+        let text = include_str!("../../../spec/fincode.yaml");
+        let generation = crate::generate("fincode.yaml", text, &crate::Config::new("fincode"))
+            .expect("the spec generates");
+        let lib = generation
+            .files
+            .iter()
+            .find(|f| f.path == "src/lib.rs")
+            .expect("a lib.rs");
+        let file = syn::parse_file(&lib.contents).expect("lib.rs parses");
+        let mut names = vec!["Client".to_owned(), "ClientBuilder".to_owned()];
+        for item in &file.items {
+            match item {
+                syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
+                    let syn::UseTree::Path(path) = &u.tree else {
+                        panic!("a `pub use` of a path");
+                    };
+                    let syn::UseTree::Name(name) = &*path.tree else {
+                        panic!("a `pub use` of one name");
+                    };
+                    names.push(name.ident.to_string());
+                }
+                syn::Item::Type(t) if t.ident != "ErrorCode" => names.push(t.ident.to_string()),
+                _ => {}
+            }
+        }
+        assert!(names.len() > 10, "{names:?}");
+        for name in &names {
+            assert!(
+                ROOT_EXPORTS.contains(&name.as_str()),
+                "`{name}` is not in ROOT_EXPORTS"
+            );
+        }
+    }
 }

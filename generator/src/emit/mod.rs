@@ -6,7 +6,7 @@
 //! - [`webhooks`]: the webhook events and the signature scheme receivers verify;
 //! - [`runtime`]: the runtime crate the client depends on, or whose source it copies.
 
-mod crate_files;
+pub(crate) mod crate_files;
 mod docs;
 mod operations;
 mod runtime;

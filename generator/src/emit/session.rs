@@ -165,18 +165,22 @@ fn request(api: &Api, call: &SessionCall, logout: bool) -> TokenStream {
         .args
         .iter()
         .map(|(input, optional)| value(*input, *optional));
-    let sets = call.sets.iter().map(|(member, input)| {
-        let field = ident(&member.field);
-        let value = value(*input, member.optional);
-        quote!(body.#field = #value;)
+    let sets = call.sets.iter().map(|(setter, input)| {
+        let setter = ident(setter);
+        if logout && *input == Input::RefreshToken {
+            quote! {
+                let body = match tokens.refresh.as_ref() {
+                    Some(token) => body.#setter(token.expose().to_owned()),
+                    None => body,
+                };
+            }
+        } else {
+            let value = input_value(*input);
+            quote!(let body = body.#setter(#value);)
+        }
     });
-    let mutability = if call.sets.is_empty() {
-        quote!()
-    } else {
-        quote!(mut)
-    };
     quote! {{
-        let #mutability body = crate::types::#body::new(#(#args),*);
+        let body = crate::types::#body::new(#(#args),*);
         #(#sets)*
         client.#group().#method(body).await?
     }}

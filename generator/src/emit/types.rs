@@ -38,14 +38,46 @@ pub fn types(api: &Api) -> TokenStream {
             }
         }
     };
+    let has_enums = api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Enum { .. }));
+    let unknown_value = if has_enums { unknown_value() } else { quote!() };
     quote! {
         //! The API's data types, one per schema of the spec.
         //!
-        //! Structs are `#[non_exhaustive]`: build them with `new`, which takes the required members,
-        //! then set the optional ones. Enums are open: a value this version does not know deserializes
+        //! Structs are `#[non_exhaustive]`: build them in one expression with `new`, which takes the
+        //! required members, then a chained setter per optional member, each taking `impl Into`
+        //! (`Quote::new(amount).currency("GBP")`). Enums are open: a value this version does not know deserializes
         //! into their `Unknown` variant instead of failing.
         #formats
+        #unknown_value
         #(#defs)*
+    }
+}
+
+/// The value an open enum's unknown variant holds: readable, comparable, and made only in this module.
+fn unknown_value() -> TokenStream {
+    quote! {
+        /// A value of an open enum that this version of the client does not know, kept as sent.
+        ///
+        /// Only reading a value (`From<&str>`, `FromStr`, deserialization) makes one, so it never holds a
+        /// spelling the enum knows: a known spelling is always its own variant.
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct UnknownValue(String);
+
+        impl UnknownValue {
+            /// The value as the API sent it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for UnknownValue {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
     }
 }
 
@@ -65,8 +97,9 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 #[non_exhaustive]
                 pub enum #name {
                     #(#variant_docs #idents,)*
-                    /// A value this version of the client does not know, kept as sent.
-                    #unknown(String),
+                    /// A value this version of the client does not know, kept as sent; only reading a
+                    /// value makes one, so a known spelling is always its own variant.
+                    #unknown(UnknownValue),
                 }
 
                 impl #name {
@@ -74,7 +107,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
                     pub fn as_str(&self) -> &str {
                         match self {
                             #(Self::#idents => #wires,)*
-                            Self::#unknown(value) => value,
+                            Self::#unknown(value) => value.as_str(),
                         }
                     }
                 }
@@ -89,7 +122,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
                     fn from(value: &str) -> Self {
                         match value {
                             #(#wires => Self::#idents,)*
-                            other => Self::#unknown(other.to_owned()),
+                            other => Self::#unknown(UnknownValue(other.to_owned())),
                         }
                     }
                 }
@@ -252,22 +285,38 @@ fn structure(def: &TypeDef, fields: &[Field], additional: Option<&Field>) -> Tok
         }
     });
     // `new` takes what must be there: required members that are not optional, and flattened unions.
-    let takes = |f: &&Field| f.required && !(f.flatten && matches!(f.ty, Ty::Map(_)));
-    let args: Vec<&Field> = all.iter().copied().filter(takes).collect();
+    let args: Vec<&Field> = all.iter().copied().filter(|f| f.in_constructor()).collect();
     let arg_decls = args.iter().map(|f| {
         let fname = ident(&f.name);
         let fty = ty(&f.ty, Site::Types);
-        quote!(#fname: #fty)
+        quote!(#fname: impl Into<#fty>)
     });
     let inits = all.iter().map(|f| {
         let fname = ident(&f.name);
-        if takes(f) {
-            quote!(#fname)
+        if f.in_constructor() {
+            quote!(#fname: #fname.into())
         } else if matches!(f.ty, Ty::Map(_)) {
             quote!(#fname: std::collections::BTreeMap::new())
         } else {
             quote!(#fname: None)
         }
+    });
+    let setters = all.iter().filter_map(|f| {
+        let setter = ident(f.setter.as_ref()?);
+        let fname = ident(&f.name);
+        let sdoc = doc(&format!("Sets `{}`.", f.name.bare()));
+        let (value_ty, value) = match &f.ty {
+            Ty::Option(inner) => (ty(inner, Site::Types), quote!(Some(value.into()))),
+            other => (ty(other, Site::Types), quote!(value.into())),
+        };
+        Some(quote! {
+            #sdoc
+            #[must_use]
+            pub fn #setter(mut self, value: impl Into<#value_ty>) -> Self {
+                self.#fname = #value;
+                self
+            }
+        })
     });
     let sensitive = all.iter().any(|f| f.sensitive);
     let derives = match (args.is_empty(), sensitive) {
@@ -293,6 +342,7 @@ fn structure(def: &TypeDef, fields: &[Field], additional: Option<&Field>) -> Tok
     let constructor = if args.is_empty() {
         quote! {
             /// An empty value: every member is optional.
+            #[must_use]
             pub fn new() -> Self {
                 Self::default()
             }
@@ -301,6 +351,7 @@ fn structure(def: &TypeDef, fields: &[Field], additional: Option<&Field>) -> Tok
         quote! {
             /// A value with the required members; the optional ones start empty.
             #too_many
+            #[must_use]
             pub fn new(#(#arg_decls),*) -> Self {
                 Self { #(#inits,)* }
             }
@@ -327,6 +378,7 @@ fn structure(def: &TypeDef, fields: &[Field], additional: Option<&Field>) -> Tok
 
         impl #name {
             #constructor
+            #(#setters)*
         }
 
         #debug

@@ -249,6 +249,16 @@ pub struct Field {
     /// Whether the members of the value are the object's own (`#[serde(flatten)]`): unions of `allOf`
     /// parts and `additionalProperties`.
     pub flatten: bool,
+    /// The chained setter of a member `new` does not take (`None` for the members it takes); unique among
+    /// the type's methods.
+    pub setter: Option<Ident>,
+}
+
+impl Field {
+    /// Whether the struct's `new` takes this member: required members, and flattened unions.
+    pub fn in_constructor(&self) -> bool {
+        self.required && !(self.flatten && matches!(self.ty, Ty::Map(_)))
+    }
 }
 
 /// A value of an open enum.

@@ -21,7 +21,20 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 /// Names the generated types module uses unqualified (types, and tuple-struct constructors, which share the
 /// value namespace with `Some` and `Ok`); a schema may not take them.
 pub const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Self", "From",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "From",
+    "Into",
+    // The value of an open enum's unknown variant (`emit/types.rs`).
+    "UnknownValue",
 ];
 
 /// Further names the operation modules use unqualified; a request builder or group may not take them.

@@ -243,6 +243,7 @@ mod tests {
             sensitive: false,
             encrypted: false,
             flatten: false,
+            setter: None,
         }
     }
 

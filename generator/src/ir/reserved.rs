@@ -22,6 +22,12 @@ const STD_METHODS: &[&str] = &["clone", "clone_from", "fmt", "default", "eq", "n
 /// The constructor of a group struct (`Remittance::new`), which the emitters define.
 pub const GROUP_CONSTRUCTOR: &str = "new";
 
+/// What the emitters define on every struct of the types module besides its setters (`emit/types.rs`).
+pub const MODEL: &[&str] = &["new"];
+
+/// Trait methods a struct carries from its derives that a setter may not shadow.
+const SERDE_METHODS: &[&str] = &["serialize", "deserialize"];
+
 /// What the emitters define on every request builder: its fields and its methods.
 pub const REQUEST_BUILDER: &[&str] = &["client", "body", "options", "send", "into_future"];
 
@@ -48,6 +54,24 @@ pub fn group_methods() -> BTreeSet<String> {
     let mut names: BTreeSet<String> = STD_METHODS.iter().map(|s| (*s).to_owned()).collect();
     names.insert(GROUP_CONSTRUCTOR.to_owned());
     names
+}
+
+/// The names a schema type may not take: what the types module uses unqualified, and what the crate root
+/// exports (so that `crate::X` and `crate::types::X` are never two items).
+pub fn type_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = super::names::RESERVED_TYPES.to_vec();
+    names.extend(crate::emit::crate_files::ROOT_EXPORTS);
+    names
+}
+
+/// The names a struct member's setter may not take.
+pub fn model_methods() -> BTreeSet<String> {
+    STD_METHODS
+        .iter()
+        .chain(MODEL)
+        .chain(SERDE_METHODS)
+        .map(|s| (*s).to_owned())
+        .collect()
 }
 
 /// The names a parameter (a request builder's field and setter) may not take.
@@ -153,6 +177,9 @@ mod tests {
     #[test]
     fn generated_members_are_reserved() {
         assert!(group_methods().contains("new"));
+        for name in ["new", "clone", "fmt", "serialize"] {
+            assert!(model_methods().contains(name), "{name}");
+        }
         for name in ["send", "options", "body", "into_future", "client"] {
             assert!(request_builder_members().contains(name), "{name}");
         }

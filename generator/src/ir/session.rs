@@ -44,8 +44,8 @@ pub struct SessionCall {
     pub body: Ident,
     /// What each argument of the body's `new` is, in order.
     pub args: Vec<(Input, bool)>,
-    /// Optional members set after `new`: the member and what it holds.
-    pub sets: Vec<(Member, Input)>,
+    /// Optional members set after `new`: the member's setter and what it holds.
+    pub sets: Vec<(Ident, Input)>,
 }
 
 /// A value the session fills a body member with.
@@ -259,7 +259,7 @@ impl Reader<'_> {
                 .iter()
                 .find(|(wire, _)| *wire == field.wire)
                 .map(|(_, input)| *input);
-            let takes = field.required && !(field.flatten && matches!(field.ty, Ty::Map(_)));
+            let takes = field.in_constructor();
             let optional = match &field.ty {
                 Ty::String => false,
                 Ty::Option(inner) if **inner == Ty::String => true,
@@ -287,13 +287,11 @@ impl Reader<'_> {
                     self.fail(&at, format!("the body of operation `{id}` requires member `{}`, which a session cannot give", field.wire));
                     return None;
                 }
-                (false, Some(input)) => sets.push((
-                    Member {
-                        field: field.name.clone(),
-                        optional,
-                    },
-                    input,
-                )),
+                (false, Some(input)) => {
+                    // Every member `new` does not take has a setter, or a finding saying why not.
+                    let setter = field.setter.clone()?;
+                    sets.push((setter, input));
+                }
                 (false, None) => {}
             }
         }

@@ -8,9 +8,9 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
 use super::Types;
-use crate::ir::extensions;
 use crate::ir::names::{self, camel, snake, Ident, Namespace};
 use crate::ir::resolve::component_key;
+use crate::ir::{extensions, reserved};
 use crate::ir::{Field, Ty, TypeKind};
 use crate::pointer;
 
@@ -56,6 +56,7 @@ impl Types<'_> {
                 sensitive,
                 encrypted,
                 flatten: false,
+                setter: None,
             });
         }
         for (i, (part, at)) in unions.iter().enumerate() {
@@ -75,6 +76,7 @@ impl Types<'_> {
                 sensitive: false,
                 encrypted: false,
                 flatten: true,
+                setter: None,
             });
         }
         let additional_name = self
@@ -98,7 +100,23 @@ impl Types<'_> {
             sensitive: false,
             encrypted: false,
             flatten: true,
+            setter: None,
         });
+        let mut additional = additional;
+        let mut methods = Namespace::with_taken(reserved::model_methods());
+        for field in fields.iter_mut().chain(additional.as_mut()) {
+            if field.in_constructor() {
+                continue;
+            }
+            // A member named like a method the type already has gets a `with_` setter.
+            let bare = field.name.bare();
+            let wanted = if methods.contains(bare) {
+                format!("with_{bare}")
+            } else {
+                field.name.as_str().to_owned()
+            };
+            field.setter = self.findings.ident(methods.claim(&wanted), ptr);
+        }
         TypeKind::Struct { fields, additional }
     }
 

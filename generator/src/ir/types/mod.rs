@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::extensions;
 use super::findings::Findings;
-use super::names::{self, camel, Ident, Namespace};
+use super::names::{camel, Ident, Namespace};
 use super::resolve::{component_key, Resolver};
 use super::table::Table;
 use super::{doc_join, DateFormat, Ty, TypeDef, TypeKind};
@@ -57,7 +57,7 @@ impl<'a> Types<'a> {
             findings: Findings::new(spec),
             refs: Resolver::new(spec),
             openapi,
-            names: Namespace::with_reserved(names::RESERVED_TYPES),
+            names: Namespace::with_reserved(&super::reserved::type_names()),
             formats: BTreeMap::new(),
             format_names: Namespace::default(),
             polymorphic: BTreeMap::new(),
