@@ -19,6 +19,7 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
+    ("paging.rs", include_str!("../../runtime/src/paging.rs")),
     ("request.rs", include_str!("../../runtime/src/request.rs")),
     ("response.rs", include_str!("../../runtime/src/response.rs")),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
@@ -200,7 +201,7 @@ mod tests {
     fn the_manifest_gives_versions_features_and_the_interface() {
         let manifest = Manifest::read().expect("the runtime's manifest reads");
         assert!(!manifest.version.is_empty());
-        for feature in ["sessions", "encryption", "webhooks", "multipart"] {
+        for feature in ["sessions", "encryption", "webhooks", "multipart", "paging"] {
             assert!(manifest.features.contains_key(feature), "{feature}");
         }
         for name in DIRECT {
