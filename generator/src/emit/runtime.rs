@@ -183,6 +183,9 @@ pub fn features(api: &Api) -> Vec<&'static str> {
     if api.operations.iter().any(|o| !o.encrypted.is_empty()) {
         used.push("encryption");
     }
+    if api.operations.iter().any(|o| o.pagination.is_some()) {
+        used.push("paging");
+    }
     if api.session.is_some() {
         used.push("sessions");
     }

@@ -23,7 +23,15 @@ const STD_METHODS: &[&str] = &["clone", "clone_from", "fmt", "default", "eq", "n
 pub const GROUP_CONSTRUCTOR: &str = "new";
 
 /// What the emitters define on every request builder: its fields and its methods.
-pub const REQUEST_BUILDER: &[&str] = &["client", "body", "options", "send", "into_future"];
+pub const REQUEST_BUILDER: &[&str] = &[
+    "client",
+    "body",
+    "options",
+    "send",
+    "into_future",
+    "pages",
+    "items",
+];
 
 /// What the emitters define on `ClientBuilder` for a session (`emit/session.rs`).
 pub const SESSION_BUILDER: &[&str] = &["login", "resume_session"];
