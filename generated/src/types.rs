@@ -1842,6 +1842,40 @@ impl LedgerPostingInstruction {
         self
     }
 }
+/// The page of ledger entries. The docs do not give the response fields; the entry contents are listed in the operation's description.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ListLedgerHistoryResponse {
+    /// The ledger entries of the page (the member's name is the project's inference).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// Members beyond the named ones.
+    #[serde(flatten, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl ListLedgerHistoryResponse {
+    /// An empty value: every member is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+/// The customer's loans. The docs call the result a loan list but do not give its shape or fields.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ListLoanHistoryResponse {
+    /// The loans of the page (the member's name is the project's inference).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loans: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// Members beyond the named ones.
+    #[serde(flatten, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl ListLoanHistoryResponse {
+    /// An empty value: every member is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// The pay-centre search. The fields are not documented.
 pub type ListPayoutCentersRequest = std::collections::BTreeMap<
     String,
@@ -1849,6 +1883,23 @@ pub type ListPayoutCentersRequest = std::collections::BTreeMap<
 >;
 /// The payout-point search. The fields are not documented.
 pub type ListPayoutPointsRequest = std::collections::BTreeMap<String, serde_json::Value>;
+/// The customer's portfolios (contents listed in the operation's description). The docs do not give the shape or the field names.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ListPortfoliosResponse {
+    /// The portfolios of the page (the member's name is the project's inference).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portfolios: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// Members beyond the named ones.
+    #[serde(flatten, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl ListPortfoliosResponse {
+    /// An empty value: every member is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// The body of add-bank-account: the customer, the account number, the holder's name, the bank's code and name, the account type and whether it is the default account.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

@@ -56,6 +56,7 @@ rules! {
     ExampleInvalid => "example-invalid": "Every example validates against its schema.",
     ComponentUnused => "component-unused": "Every component is referenced from outside the components it belongs to.",
     MoneyFloat => "money-float": "Money-named numeric fields use `format: decimal`, never a binary float.",
+    PaginationInvalid => "pagination-invalid": "An `x-fincode-pagination` names integer parameters of its operation and an array of items in its 200 response.",
     CodegenUnsupported => "codegen-unsupported": "The generator can turn every part of the document into Rust.",
 }
 

@@ -374,7 +374,7 @@ static CHANGE_ACCOUNT_PERMISSION: crate::runtime::codegen::Operation = crate::ru
 };
 /// The request of [`Ledger::list_ledger_history`](super::Ledger::list_ledger_history) (`GET /ledger/account-ledger-history/{account_id}/{page}/{size}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ListLedgerHistory<'a> {
     client: &'a crate::Client,
     account_id: String,
@@ -410,9 +410,7 @@ impl<'a> ListLedgerHistory<'a> {
     /// Sends the request and reads the response.
     pub async fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> crate::Result<crate::Response<crate::types::ListLedgerHistoryResponse>> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_LEDGER_HISTORY);
         request.path_param("account_id", &self.account_id);
         request.path_param("page", &self.page);
@@ -433,10 +431,61 @@ impl<'a> ListLedgerHistory<'a> {
             .execute(request, crate::runtime::codegen::ResponseShape::Success)
             .await
     }
+    /// The pages of this listing, as a stream: from the page set with `page` (or page 0, the first), each page one call with this request's other parameters and options. It ends after a page shorter than the page size, an empty page, or the page that reaches the total; it asks for each page once, and ends after yielding an error.
+    ///
+    /// ```ignore
+    /// use futures::TryStreamExt;
+    ///
+    /// let mut pages = std::pin::pin!(request.pages()); // request = client.<group>().list_ledger_history(...)
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("HTTP {}", page.status());
+    /// }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl crate::runtime::Stream<
+        Item = crate::Result<crate::Response<crate::types::ListLedgerHistoryResponse>>,
+    > + Send + 'a {
+        let start = i64::from(self.page);
+        let size = u64::try_from(self.size).ok();
+        crate::runtime::codegen::pages(
+            start,
+            size,
+            move |page: i64| {
+                let mut call = self.clone();
+                let number = i32::try_from(page).unwrap_or(i32::MAX);
+                call.page = number;
+                call.send()
+            },
+            |response: &crate::Response<crate::types::ListLedgerHistoryResponse>| crate::runtime::codegen::PageInfo {
+                items: response.data().entries.as_ref().map_or(0, |items| items.len()),
+                total: None,
+            },
+        )
+    }
+    /// The items of every page of this listing, in order, as a stream: see [`pages`](Self::pages).
+    ///
+    /// ```ignore
+    /// use futures::TryStreamExt;
+    ///
+    /// let all: Vec<_> = request.items().try_collect().await?; // request = client.<group>().list_ledger_history(...)
+    /// ```
+    pub fn items(
+        self,
+    ) -> impl crate::runtime::Stream<
+        Item = crate::Result<std::collections::BTreeMap<String, serde_json::Value>>,
+    > + Send + 'a {
+        crate::runtime::codegen::items(
+            self.pages(),
+            |response: crate::Response<crate::types::ListLedgerHistoryResponse>| {
+                response.into_data().entries.unwrap_or_default()
+            },
+        )
+    }
 }
 impl<'a> std::future::IntoFuture for ListLedgerHistory<'a> {
     type Output = crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        crate::Response<crate::types::ListLedgerHistoryResponse>,
     >;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -1284,7 +1284,7 @@ static GET_LOAN_TERMS: crate::runtime::codegen::Operation = crate::runtime::code
 };
 /// The request of [`Lending::list_loan_history`](super::Lending::list_loan_history) (`GET /user/loan-history/{customer-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ListLoanHistory<'a> {
     client: &'a crate::Client,
     customer_id: String,
@@ -1342,9 +1342,7 @@ impl<'a> ListLoanHistory<'a> {
     /// Sends the request and reads the response.
     pub async fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> crate::Result<crate::Response<crate::types::ListLoanHistoryResponse>> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_LOAN_HISTORY);
         request.path_param("customer-id", &self.customer_id);
         request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
@@ -1372,11 +1370,60 @@ impl<'a> ListLoanHistory<'a> {
             .execute(request, crate::runtime::codegen::ResponseShape::Status)
             .await
     }
+    /// The pages of this listing, as a stream: from the page set with `page` (or page 1, the first), each page one call with this request's other parameters and options. It ends after a page shorter than the page size, an empty page, or the page that reaches the total; it asks for each page once, and ends after yielding an error.
+    ///
+    /// ```ignore
+    /// use futures::TryStreamExt;
+    ///
+    /// let mut pages = std::pin::pin!(request.pages()); // request = client.<group>().list_loan_history(...)
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("HTTP {}", page.status());
+    /// }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl crate::runtime::Stream<
+        Item = crate::Result<crate::Response<crate::types::ListLoanHistoryResponse>>,
+    > + Send + 'a {
+        let start = self.page.map_or(1i64, i64::from);
+        let size = self.size.and_then(|size| u64::try_from(size).ok());
+        crate::runtime::codegen::pages(
+            start,
+            size,
+            move |page: i64| {
+                let mut call = self.clone();
+                let number = i32::try_from(page).unwrap_or(i32::MAX);
+                call.page = Some(number);
+                call.send()
+            },
+            |response: &crate::Response<crate::types::ListLoanHistoryResponse>| crate::runtime::codegen::PageInfo {
+                items: response.data().loans.as_ref().map_or(0, |items| items.len()),
+                total: None,
+            },
+        )
+    }
+    /// The items of every page of this listing, in order, as a stream: see [`pages`](Self::pages).
+    ///
+    /// ```ignore
+    /// use futures::TryStreamExt;
+    ///
+    /// let all: Vec<_> = request.items().try_collect().await?; // request = client.<group>().list_loan_history(...)
+    /// ```
+    pub fn items(
+        self,
+    ) -> impl crate::runtime::Stream<
+        Item = crate::Result<std::collections::BTreeMap<String, serde_json::Value>>,
+    > + Send + 'a {
+        crate::runtime::codegen::items(
+            self.pages(),
+            |response: crate::Response<crate::types::ListLoanHistoryResponse>| {
+                response.into_data().loans.unwrap_or_default()
+            },
+        )
+    }
 }
 impl<'a> std::future::IntoFuture for ListLoanHistory<'a> {
-    type Output = crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    >;
+    type Output = crate::Result<crate::Response<crate::types::ListLoanHistoryResponse>>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -1508,7 +1555,7 @@ static GET_LOAN_PAYMENT_HISTORY: crate::runtime::codegen::Operation = crate::run
 };
 /// The request of [`Lending::list_pending_repayments`](super::Lending::list_pending_repayments) (`GET /user/pending-repayments/{user-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ListPendingRepayments<'a> {
     client: &'a crate::Client,
     user_id: String,
@@ -1595,6 +1642,57 @@ impl<'a> ListPendingRepayments<'a> {
         self.client
             .execute(request, crate::runtime::codegen::ResponseShape::Status)
             .await
+    }
+    /// The pages of this listing, as a stream: from the page set with `page` (or page 1, the first), each page one call with this request's other parameters and options. It ends after a page shorter than the page size, an empty page, or the page that reaches the total; it asks for each page once, and ends after yielding an error.
+    ///
+    /// ```ignore
+    /// use futures::TryStreamExt;
+    ///
+    /// let mut pages = std::pin::pin!(request.pages()); // request = client.<group>().list_pending_repayments(...)
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("HTTP {}", page.status());
+    /// }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl crate::runtime::Stream<
+        Item = crate::Result<crate::Response<Vec<crate::types::PendingRepayment>>>,
+    > + Send + 'a {
+        let start = self.page.map_or(1i64, i64::from);
+        let size = self.size.and_then(|size| u64::try_from(size).ok());
+        crate::runtime::codegen::pages(
+            start,
+            size,
+            move |page: i64| {
+                let mut call = self.clone();
+                let number = i32::try_from(page).unwrap_or(i32::MAX);
+                call.page = Some(number);
+                call.send()
+            },
+            |response: &crate::Response<Vec<crate::types::PendingRepayment>>| crate::runtime::codegen::PageInfo {
+                items: response.data().len(),
+                total: None,
+            },
+        )
+    }
+    /// The items of every page of this listing, in order, as a stream: see [`pages`](Self::pages).
+    ///
+    /// ```ignore
+    /// use futures::TryStreamExt;
+    ///
+    /// let all: Vec<_> = request.items().try_collect().await?; // request = client.<group>().list_pending_repayments(...)
+    /// ```
+    pub fn items(
+        self,
+    ) -> impl crate::runtime::Stream<
+        Item = crate::Result<crate::types::PendingRepayment>,
+    > + Send + 'a {
+        crate::runtime::codegen::items(
+            self.pages(),
+            |response: crate::Response<Vec<crate::types::PendingRepayment>>| {
+                response.into_data()
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for ListPendingRepayments<'a> {

@@ -570,7 +570,7 @@ static DEFER_BANK_PAYMENT: crate::runtime::codegen::Operation = crate::runtime::
 };
 /// The request of [`Payments::list_awaiting_payments`](super::Payments::list_awaiting_payments) (`GET /paymentmanagement/awaiting-payments`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ListAwaitingPayments<'a> {
     client: &'a crate::Client,
     platform: Option<String>,
@@ -639,6 +639,61 @@ impl<'a> ListAwaitingPayments<'a> {
         self.client
             .execute(request, crate::runtime::codegen::ResponseShape::Status)
             .await
+    }
+    /// The pages of this listing, as a stream: from the page set with `page` (or page 1, the first), each page one call with this request's other parameters and options. It ends after a page shorter than the page size, an empty page, or the page that reaches the total; it asks for each page once, and ends after yielding an error.
+    ///
+    /// ```ignore
+    /// use futures::TryStreamExt;
+    ///
+    /// let mut pages = std::pin::pin!(request.pages()); // request = client.<group>().list_awaiting_payments(...)
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("HTTP {}", page.status());
+    /// }
+    /// ```
+    pub fn pages(
+        self,
+    ) -> impl crate::runtime::Stream<
+        Item = crate::Result<crate::Response<crate::types::AwaitingPaymentsResult>>,
+    > + Send + 'a {
+        let start = self.page.map_or(1i64, i64::from);
+        let size = self.size.and_then(|size| u64::try_from(size).ok());
+        crate::runtime::codegen::pages(
+            start,
+            size,
+            move |page: i64| {
+                let mut call = self.clone();
+                let number = i32::try_from(page).unwrap_or(i32::MAX);
+                call.page = Some(number);
+                call.send()
+            },
+            |response: &crate::Response<crate::types::AwaitingPaymentsResult>| crate::runtime::codegen::PageInfo {
+                items: response
+                    .data()
+                    .awaiting_payments
+                    .as_ref()
+                    .map_or(0, |items| items.len()),
+                total: None,
+            },
+        )
+    }
+    /// The items of every page of this listing, in order, as a stream: see [`pages`](Self::pages).
+    ///
+    /// ```ignore
+    /// use futures::TryStreamExt;
+    ///
+    /// let all: Vec<_> = request.items().try_collect().await?; // request = client.<group>().list_awaiting_payments(...)
+    /// ```
+    pub fn items(
+        self,
+    ) -> impl crate::runtime::Stream<
+        Item = crate::Result<crate::types::AwaitingPayment>,
+    > + Send + 'a {
+        crate::runtime::codegen::items(
+            self.pages(),
+            |response: crate::Response<crate::types::AwaitingPaymentsResult>| {
+                response.into_data().awaiting_payments.unwrap_or_default()
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for ListAwaitingPayments<'a> {

@@ -18,7 +18,8 @@
 //! - `sessions`: [`Session`], login, refresh (single-flight) and logout of a token session;
 //! - `encryption`: [`EncryptionKey`], RSA-OAEP of the members a spec marks as encrypted (aws-lc-rs);
 //! - `webhooks`: [`webhooks`], verification of signed webhook deliveries (HMAC-SHA256 from aws-lc-rs);
-//! - `multipart`: `multipart/form-data` request bodies.
+//! - `multipart`: `multipart/form-data` request bodies;
+//! - `paging`: listing operations read as a [`Stream`] of pages or of items (futures-core, futures-util).
 //!
 //! Without any, the runtime sends requests, retries, reads responses and errors, and holds
 //! static credentials.
@@ -38,6 +39,8 @@ mod client;
 #[cfg(feature = "encryption")]
 mod encryption;
 mod error;
+#[cfg(feature = "paging")]
+mod paging;
 mod request;
 mod response;
 mod retry;
@@ -53,6 +56,10 @@ pub use client::{Client, ClientBuilder};
 #[cfg(feature = "encryption")]
 pub use encryption::{EncryptionError, EncryptionKey};
 pub use error::{ApiError, Error, Result};
+/// The trait of the streams paged operations return (`pages()`, `items()`); read them with
+/// `futures::StreamExt` or `futures::TryStreamExt`.
+#[cfg(feature = "paging")]
+pub use futures_core::Stream;
 pub use request::RequestOptions;
 /// The HTTP client the runtime sends requests with, for [`ClientBuilder::http_client`].
 pub use reqwest;
@@ -64,6 +71,8 @@ pub use session::{LogoutFuture, Session, SessionApi, Tokens, TokensFuture};
 /// The interface generated code calls: operations, requests, response shapes, envelopes, servers and
 /// security schemes as the spec describes them. Users of a generated client do not need it.
 pub mod codegen {
+    #[cfg(feature = "paging")]
+    pub use super::paging::{items, pages, PageInfo};
     pub use super::request::{
         Body, Operation, Part, Request, RequestEnvelope, ResponseShape, SchemeKind, SecurityScheme,
         Server,

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::tokens::{doc, ident, redacting_debug, ty, DebugField, Site};
-use crate::ir::{Api, Body, BodyKind, Operation, Param, ParamIn, Shape, Ty};
+use crate::ir::{Api, Body, BodyKind, Operation, Pagination, Param, ParamIn, Shape, Ty};
 
 /// `src/operations/mod.rs`: the group modules and the client's accessors.
 pub fn module(api: &Api) -> TokenStream {
@@ -284,10 +284,17 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let encrypted = &op.encrypted;
     // A builder holding a secret parameter or body prints it as `<redacted>`.
     let secret_body = op.body.as_ref().is_some_and(|b| b.sensitive);
-    let (derive, debug) = if op.params.iter().any(|p| p.sensitive) || secret_body {
-        (quote!(), builder_debug(op))
-    } else {
-        (quote!(#[derive(Debug)]), quote!())
+    // A paged request is sent once per page, each time as a copy of the builder.
+    let paged = op.pagination.is_some();
+    let (derive, debug) = match (op.params.iter().any(|p| p.sensitive) || secret_body, paged) {
+        (true, false) => (quote!(), builder_debug(op)),
+        (true, true) => (quote!(#[derive(Clone)]), builder_debug(op)),
+        (false, false) => (quote!(#[derive(Debug)]), quote!()),
+        (false, true) => (quote!(#[derive(Debug, Clone)]), quote!()),
+    };
+    let paging = match &op.pagination {
+        Some(pagination) => paging(op, pagination, &output),
+        None => quote!(),
     };
     quote! {
         #builder_doc
@@ -319,6 +326,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                     .execute(request, crate::runtime::codegen::ResponseShape::#shape)
                     .await
             }
+
+            #paging
         }
 
         impl<'a> std::future::IntoFuture for #builder<'a> {
@@ -340,6 +349,115 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             idempotency_key: #idempotency,
             encrypted: &[#(#encrypted),*],
         };
+    }
+}
+
+/// `pages()` and `items()` of a paged operation's request builder.
+fn paging(op: &Operation, pagination: &Pagination, output: &TokenStream) -> TokenStream {
+    let param = |name: &crate::ir::Ident| op.params.iter().find(|p| &p.name == name);
+    let (Some(page), Some(size)) = (param(&pagination.page), param(&pagination.size)) else {
+        return quote!();
+    };
+    let page_name = ident(&page.name);
+    let size_name = ident(&size.name);
+    let first = pagination.first;
+    let start = if page.required {
+        quote!(i64::from(self.#page_name))
+    } else {
+        quote!(self.#page_name.map_or(#first, i64::from))
+    };
+    let size_value = if size.required {
+        quote!(u64::try_from(self.#size_name).ok())
+    } else {
+        quote!(self.#size_name.and_then(|size| u64::try_from(size).ok()))
+    };
+    let page_ty = ty(&page.ty, Site::Outside);
+    let set_page = if page.required {
+        quote!(call.#page_name = number;)
+    } else {
+        quote!(call.#page_name = Some(number);)
+    };
+    let count = match &pagination.items {
+        None => quote!(response.data().len()),
+        Some((member, false)) => {
+            let member = ident(member);
+            quote!(response.data().#member.len())
+        }
+        Some((member, true)) => {
+            let member = ident(member);
+            quote!(response.data().#member.as_ref().map_or(0, |items| items.len()))
+        }
+    };
+    let total = match &pagination.total {
+        None => quote!(None),
+        Some((member, false)) => {
+            let member = ident(member);
+            quote!(u64::try_from(response.data().#member).ok())
+        }
+        Some((member, true)) => {
+            let member = ident(member);
+            quote!(response.data().#member.and_then(|total| u64::try_from(total).ok()))
+        }
+    };
+    let take = match &pagination.items {
+        None => quote!(response.into_data()),
+        Some((member, false)) => {
+            let member = ident(member);
+            quote!(response.into_data().#member)
+        }
+        Some((member, true)) => {
+            let member = ident(member);
+            quote!(response.into_data().#member.unwrap_or_default())
+        }
+    };
+    let item = ty(&pagination.item, Site::Outside);
+    let method = crate::ir::names::bare(&op.method_name);
+    let page_wire = &page.wire;
+    let pages_doc = doc(&format!(
+        "The pages of this listing, as a stream: from the page set with `{page_wire}` (or page {first}, the first), \
+         each page one call with this request's other parameters and options. \
+         It ends after a page shorter than the page size, an empty page, or the page that reaches the total; \
+         it asks for each page once, and ends after yielding an error.\n\n\
+         ```ignore\n\
+         use futures::TryStreamExt;\n\n\
+         let mut pages = std::pin::pin!(request.pages()); // request = client.<group>().{method}(...)\n\
+         while let Some(page) = pages.try_next().await? {{\n    \
+             println!(\"HTTP {{}}\", page.status());\n\
+         }}\n\
+         ```"
+    ));
+    let items_doc = doc(&format!(
+        "The items of every page of this listing, in order, as a stream: see [`pages`](Self::pages).\n\n\
+         ```ignore\n\
+         use futures::TryStreamExt;\n\n\
+         let all: Vec<_> = request.items().try_collect().await?; // request = client.<group>().{method}(...)\n\
+         ```"
+    ));
+    quote! {
+        #pages_doc
+        pub fn pages(self) -> impl crate::runtime::Stream<Item = crate::Result<crate::Response<#output>>> + Send + 'a {
+            let start = #start;
+            let size = #size_value;
+            crate::runtime::codegen::pages(
+                start,
+                size,
+                move |page: i64| {
+                    let mut call = self.clone();
+                    let number = #page_ty::try_from(page).unwrap_or(#page_ty::MAX);
+                    #set_page
+                    call.send()
+                },
+                |response: &crate::Response<#output>| crate::runtime::codegen::PageInfo {
+                    items: #count,
+                    total: #total,
+                },
+            )
+        }
+
+        #items_doc
+        pub fn items(self) -> impl crate::runtime::Stream<Item = crate::Result<#item>> + Send + 'a {
+            crate::runtime::codegen::items(self.pages(), |response: crate::Response<#output>| #take)
+        }
     }
 }
 

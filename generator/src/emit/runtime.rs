@@ -19,6 +19,7 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
+    ("paging.rs", include_str!("../../runtime/src/paging.rs")),
     ("request.rs", include_str!("../../runtime/src/request.rs")),
     ("response.rs", include_str!("../../runtime/src/response.rs")),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
@@ -182,6 +183,9 @@ pub fn features(api: &Api) -> Vec<&'static str> {
     if api.operations.iter().any(|o| !o.encrypted.is_empty()) {
         used.push("encryption");
     }
+    if api.operations.iter().any(|o| o.pagination.is_some()) {
+        used.push("paging");
+    }
     if api.session.is_some() {
         used.push("sessions");
     }
@@ -200,7 +204,7 @@ mod tests {
     fn the_manifest_gives_versions_features_and_the_interface() {
         let manifest = Manifest::read().expect("the runtime's manifest reads");
         assert!(!manifest.version.is_empty());
-        for feature in ["sessions", "encryption", "webhooks", "multipart"] {
+        for feature in ["sessions", "encryption", "webhooks", "multipart", "paging"] {
             assert!(manifest.features.contains_key(feature), "{feature}");
         }
         for name in DIRECT {

@@ -3,7 +3,7 @@
 //! Every `x-` member that changes what is generated is named here and nowhere else in the IR:
 //! - on the document: `x-webhooks`, `x-fincode-envelopes`, `x-fincode-webhook-signature`;
 //! - on a security scheme: `x-fincode-session`;
-//! - on an operation: `x-fincode-unverified`;
+//! - on an operation: `x-fincode-unverified`, `x-fincode-pagination`;
 //! - on a schema or parameter: `x-fincode-date-format`, `x-fincode-sensitive`, `x-fincode-encrypted`.
 
 use indexmap::IndexMap;
@@ -22,6 +22,10 @@ pub const WEBHOOK_SIGNATURE: &str = "x-fincode-webhook-signature";
 pub const SESSION: &str = "x-fincode-session";
 /// An operation the public documentation does not confirm (`true`, or a note).
 pub const UNVERIFIED: &str = "x-fincode-unverified";
+/// A note on an element: what the docs say and what the spec chose (read by people, not generation).
+pub const NOTE: &str = "x-fincode-note";
+/// A listing operation read page by page.
+pub const PAGINATION: &str = "x-fincode-pagination";
 /// A custom date pattern (`dd/MM/yyyy`).
 pub const DATE_FORMAT: &str = "x-fincode-date-format";
 /// A secret that must never print.
@@ -78,6 +82,73 @@ pub fn unverified(extensions: &Extensions) -> Option<&str> {
     }
 }
 
+/// `x-fincode-pagination` of an operation, as written.
+pub fn pagination(extensions: &Extensions) -> Option<&Value> {
+    extensions.get(PAGINATION)
+}
+
+/// A pagination declaration, read: the names it gives, not yet checked against the operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination<'a> {
+    /// The parameter carrying the page number.
+    pub page: &'a str,
+    /// The parameter carrying the page size.
+    pub size: &'a str,
+    /// The member of the result holding the items; `None` when the result is the array.
+    pub items: Option<&'a str>,
+    /// The member of the result holding the total number of items, if any.
+    pub total: Option<&'a str>,
+    /// The number of the first page, 0 or 1.
+    pub first: i64,
+}
+
+/// Reads an `x-fincode-pagination` value; a fault is `(member, message)`, the member being `""` for the
+/// value itself.
+pub fn read_pagination(value: &Value) -> Result<Pagination<'_>, (&'static str, String)> {
+    let Some(object) = value.as_object() else {
+        return Err((
+            "",
+            format!("`{PAGINATION}` must be an object with `page`, `size`, `items`, `total` and `first`"),
+        ));
+    };
+    for key in object.keys() {
+        if !["page", "size", "items", "total", "first", NOTE].contains(&key.as_str()) {
+            return Err(("", format!("`{PAGINATION}` has an unknown member `{key}`")));
+        }
+    }
+    let name =
+        |member: &'static str, required: bool| -> Result<Option<&str>, (&'static str, String)> {
+            match object.get(member) {
+                None | Some(Value::Null) if !required => Ok(None),
+                None => Err(("", format!("`{PAGINATION}` has no `{member}`"))),
+                Some(Value::String(s)) if s.trim().is_empty() && !required => Ok(None),
+                Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.trim())),
+                Some(_) => Err((member, format!("`{member}` must be a non-empty name"))),
+            }
+        };
+    let page = name("page", true)?.unwrap_or_default();
+    let size = name("size", true)?.unwrap_or_default();
+    let items = name("items", false)?;
+    let total = name("total", false)?;
+    let first = match object.get("first") {
+        None => 1,
+        Some(v) => match v.as_i64() {
+            Some(n @ (0 | 1)) => n,
+            _ => return Err(("first", "`first` must be 0 or 1".to_owned())),
+        },
+    };
+    if page == size {
+        return Err(("size", format!("`page` and `size` both name `{page}`")));
+    }
+    Ok(Pagination {
+        page,
+        size,
+        items,
+        total,
+        first,
+    })
+}
+
 /// `x-fincode-date-format` of a schema.
 pub fn date_format(extensions: &Extensions) -> Option<&str> {
     extensions.get(DATE_FORMAT).and_then(Value::as_str)
@@ -127,6 +198,30 @@ mod tests {
         assert!(!secret(&schema(
             "{type: string, x-fincode-sensitive: false}"
         )));
+    }
+
+    #[test]
+    fn pagination_names_parameters_and_members() {
+        let read = |yaml: &str| {
+            let (value, _) = crate::yaml::parse(yaml).expect("YAML");
+            read_pagination(&value)
+                .map(|p| (p.page.to_owned(), p.items.map(str::to_owned), p.first))
+                .map_err(|e| e.0)
+        };
+        assert_eq!(
+            read("{page: page, size: size, items: rows, first: 0}"),
+            Ok(("page".to_owned(), Some("rows".to_owned()), 0))
+        );
+        assert_eq!(
+            read("{page: p, size: s, items: ''}"),
+            Ok(("p".to_owned(), None, 1))
+        );
+        assert_eq!(read("{page: p, size: s, first: 2}"), Err("first"));
+        assert_eq!(read("{page: p}"), Err(""));
+        assert_eq!(read("{page: 3, size: s}"), Err("page"));
+        assert_eq!(read("{page: p, size: p}"), Err("size"));
+        assert_eq!(read("{page: p, size: s, itmes: x}"), Err(""));
+        assert_eq!(read("[]"), Err(""));
     }
 
     #[test]

@@ -340,6 +340,26 @@ pub struct Operation {
     pub idempotency_key: Option<String>,
     /// JSON pointers, into the request body, of the members to encrypt (`*` for every array item).
     pub encrypted: Vec<String>,
+    /// How a listing operation is read page by page (`x-fincode-pagination`).
+    pub pagination: Option<Pagination>,
+}
+
+/// A listing operation's pages: which parameters number and size them, where the items are.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// The parameter carrying the page number (an integer).
+    pub page: Ident,
+    /// The parameter carrying the page size (an integer).
+    pub size: Ident,
+    /// The member of the result holding the items, and whether it is an `Option`; `None` when the
+    /// result is the list.
+    pub items: Option<(Ident, bool)>,
+    /// The type of one item.
+    pub item: Ty,
+    /// The member of the result holding the total number of items, and whether it is an `Option`.
+    pub total: Option<(Ident, bool)>,
+    /// The number of the first page (0 or 1).
+    pub first: i64,
 }
 
 /// Where a parameter goes.

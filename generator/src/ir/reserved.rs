@@ -29,7 +29,15 @@ pub const MODEL: &[&str] = &["new"];
 const SERDE_METHODS: &[&str] = &["serialize", "deserialize"];
 
 /// What the emitters define on every request builder: its fields and its methods.
-pub const REQUEST_BUILDER: &[&str] = &["client", "body", "options", "send", "into_future"];
+pub const REQUEST_BUILDER: &[&str] = &[
+    "client",
+    "body",
+    "options",
+    "send",
+    "into_future",
+    "pages",
+    "items",
+];
 
 /// What the emitters define on `ClientBuilder` for a session (`emit/session.rs`).
 pub const SESSION_BUILDER: &[&str] = &["login", "resume_session"];

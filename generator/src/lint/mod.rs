@@ -7,6 +7,7 @@
 mod examples;
 mod money;
 mod operations;
+mod pagination;
 mod refs;
 mod walk;
 
@@ -34,6 +35,7 @@ pub fn lint(spec: &Spec) -> Vec<crate::Diagnostic> {
     crate::check::path_params::check(spec, &mut out);
     examples::check(spec, &walk, refs_resolve, &mut out);
     money::check(spec, &walk, &mut out);
+    pagination::check(spec, &mut out);
     debug_assert!(out.iter().all(|d| Rule::ALL.contains(&d.rule)));
     out
 }

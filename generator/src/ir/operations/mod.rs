@@ -6,6 +6,7 @@
 
 mod bodies;
 mod envelopes;
+mod pagination;
 mod params;
 mod responses;
 mod security;
@@ -152,6 +153,7 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
                 security: Vec::new(),
                 idempotency_key: None,
                 encrypted: Vec::new(),
+                pagination: None,
             };
             operation.params = b.params(&item, op, path, (&item_ptr, &op_ptr), &builder);
             operation.body = op
@@ -170,6 +172,7 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
                 }
             }
             operation.response = b.response(&op.responses, &op_ptr, &builder);
+            operation.pagination = b.pagination(op, &op_ptr, &operation);
             operation.servers = if !op.servers.is_empty() {
                 Some(servers(&op.servers))
             } else if !item.servers.is_empty() {
