@@ -1855,8 +1855,27 @@ pub struct ListLedgerHistoryResponse {
 }
 impl ListLedgerHistoryResponse {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `entries`.
+    #[must_use]
+    pub fn entries(
+        mut self,
+        value: impl Into<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    ) -> Self {
+        self.entries = Some(value.into());
+        self
+    }
+    /// Sets `additional_properties`.
+    #[must_use]
+    pub fn additional_properties(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.additional_properties = value.into();
+        self
     }
 }
 /// The customer's loans. The docs call the result a loan list but do not give its shape or fields.
@@ -1872,8 +1891,27 @@ pub struct ListLoanHistoryResponse {
 }
 impl ListLoanHistoryResponse {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `loans`.
+    #[must_use]
+    pub fn loans(
+        mut self,
+        value: impl Into<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    ) -> Self {
+        self.loans = Some(value.into());
+        self
+    }
+    /// Sets `additional_properties`.
+    #[must_use]
+    pub fn additional_properties(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.additional_properties = value.into();
+        self
     }
 }
 /// The pay-centre search. The fields are not documented.
@@ -1896,8 +1934,27 @@ pub struct ListPortfoliosResponse {
 }
 impl ListPortfoliosResponse {
     /// An empty value: every member is optional.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `portfolios`.
+    #[must_use]
+    pub fn portfolios(
+        mut self,
+        value: impl Into<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    ) -> Self {
+        self.portfolios = Some(value.into());
+        self
+    }
+    /// Sets `additional_properties`.
+    #[must_use]
+    pub fn additional_properties(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.additional_properties = value.into();
+        self
     }
 }
 /// The body of add-bank-account: the customer, the account number, the holder's name, the bank's code and name, the account type and whether it is the default account.
