@@ -126,48 +126,6 @@ impl AddBankDetailsRequest {
         self
     }
 }
-/// What went wrong.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApiError2 {
-    /// The `code` member.
-    pub code: ErrorCode,
-    /// A human-readable message.
-    pub message: String,
-    /// The request field at fault, for validation errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// Further details, free-form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-}
-impl ApiError2 {
-    /// A value with the required members; the optional ones start empty.
-    #[must_use]
-    pub fn new(code: impl Into<ErrorCode>, message: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            message: message.into(),
-            field: None,
-            details: None,
-        }
-    }
-    /// Sets `field`.
-    #[must_use]
-    pub fn field(mut self, value: impl Into<String>) -> Self {
-        self.field = Some(value.into());
-        self
-    }
-    /// Sets `details`.
-    #[must_use]
-    pub fn details(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.details = Some(value.into());
-        self
-    }
-}
 /// Documents to attach to a customer.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1394,6 +1352,48 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
         Ok(Self::from(value.as_ref()))
     }
 }
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ErrorDetail {
+    /// The `code` member.
+    pub code: ErrorCode,
+    /// A human-readable message.
+    pub message: String,
+    /// The request field at fault, for validation errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Further details, free-form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+impl ErrorDetail {
+    /// A value with the required members; the optional ones start empty.
+    #[must_use]
+    pub fn new(code: impl Into<ErrorCode>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            field: None,
+            details: None,
+        }
+    }
+    /// Sets `field`.
+    #[must_use]
+    pub fn field(mut self, value: impl Into<String>) -> Self {
+        self.field = Some(value.into());
+        self
+    }
+    /// Sets `details`.
+    #[must_use]
+    pub fn details(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.details = Some(value.into());
+        self
+    }
+}
 /// The error envelope of every failed call.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1401,7 +1401,7 @@ pub struct ErrorEnvelope {
     /// Always `false` in an error envelope.
     pub success: bool,
     /// The `error` member.
-    pub error: ApiError2,
+    pub error: ErrorDetail,
     /// The `metadata` member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ResponseMetadata>,
@@ -1409,7 +1409,7 @@ pub struct ErrorEnvelope {
 impl ErrorEnvelope {
     /// A value with the required members; the optional ones start empty.
     #[must_use]
-    pub fn new(success: impl Into<bool>, error: impl Into<ApiError2>) -> Self {
+    pub fn new(success: impl Into<bool>, error: impl Into<ErrorDetail>) -> Self {
         Self {
             success: success.into(),
             error: error.into(),
