@@ -1372,13 +1372,16 @@ impl<'a> ListLoanHistory<'a> {
     }
     /// The pages of this listing, as a stream: from the page set with `page` (or page 1, the first), each page one call with this request's other parameters and options. It ends after a page shorter than the page size, an empty page, or the page that reaches the total; it asks for each page once, and ends after yielding an error.
     ///
-    /// ```ignore
-    /// use futures::TryStreamExt;
+    /// ```rust,no_run
+    /// # async fn run(request: fincode::operations::lending::ListLoanHistory<'_>) -> fincode::Result<()> {
+    /// use futures_util::TryStreamExt;
     ///
-    /// let mut pages = std::pin::pin!(request.pages()); // request = client.<group>().list_loan_history(...)
+    /// let mut pages = std::pin::pin!(request.pages());
     /// while let Some(page) = pages.try_next().await? {
     ///     println!("HTTP {}", page.status());
     /// }
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn pages(
         self,
@@ -1404,10 +1407,14 @@ impl<'a> ListLoanHistory<'a> {
     }
     /// The items of every page of this listing, in order, as a stream: see [`pages`](Self::pages).
     ///
-    /// ```ignore
-    /// use futures::TryStreamExt;
+    /// ```rust,no_run
+    /// # async fn run(request: fincode::operations::lending::ListLoanHistory<'_>) -> fincode::Result<()> {
+    /// use futures_util::TryStreamExt;
     ///
-    /// let all: Vec<_> = request.items().try_collect().await?; // request = client.<group>().list_loan_history(...)
+    /// let all: Vec<_> = request.items().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn items(
         self,
@@ -1645,13 +1652,16 @@ impl<'a> ListPendingRepayments<'a> {
     }
     /// The pages of this listing, as a stream: from the page set with `page` (or page 1, the first), each page one call with this request's other parameters and options. It ends after a page shorter than the page size, an empty page, or the page that reaches the total; it asks for each page once, and ends after yielding an error.
     ///
-    /// ```ignore
-    /// use futures::TryStreamExt;
+    /// ```rust,no_run
+    /// # async fn run(request: fincode::operations::lending::ListPendingRepayments<'_>) -> fincode::Result<()> {
+    /// use futures_util::TryStreamExt;
     ///
-    /// let mut pages = std::pin::pin!(request.pages()); // request = client.<group>().list_pending_repayments(...)
+    /// let mut pages = std::pin::pin!(request.pages());
     /// while let Some(page) = pages.try_next().await? {
     ///     println!("HTTP {}", page.status());
     /// }
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn pages(
         self,
@@ -1677,10 +1687,14 @@ impl<'a> ListPendingRepayments<'a> {
     }
     /// The items of every page of this listing, in order, as a stream: see [`pages`](Self::pages).
     ///
-    /// ```ignore
-    /// use futures::TryStreamExt;
+    /// ```rust,no_run
+    /// # async fn run(request: fincode::operations::lending::ListPendingRepayments<'_>) -> fincode::Result<()> {
+    /// use futures_util::TryStreamExt;
     ///
-    /// let all: Vec<_> = request.items().try_collect().await?; // request = client.<group>().list_pending_repayments(...)
+    /// let all: Vec<_> = request.items().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn items(
         self,

@@ -642,13 +642,16 @@ impl<'a> ListAwaitingPayments<'a> {
     }
     /// The pages of this listing, as a stream: from the page set with `page` (or page 1, the first), each page one call with this request's other parameters and options. It ends after a page shorter than the page size, an empty page, or the page that reaches the total; it asks for each page once, and ends after yielding an error.
     ///
-    /// ```ignore
-    /// use futures::TryStreamExt;
+    /// ```rust,no_run
+    /// # async fn run(request: fincode::operations::payments::ListAwaitingPayments<'_>) -> fincode::Result<()> {
+    /// use futures_util::TryStreamExt;
     ///
-    /// let mut pages = std::pin::pin!(request.pages()); // request = client.<group>().list_awaiting_payments(...)
+    /// let mut pages = std::pin::pin!(request.pages());
     /// while let Some(page) = pages.try_next().await? {
     ///     println!("HTTP {}", page.status());
     /// }
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn pages(
         self,
@@ -678,10 +681,14 @@ impl<'a> ListAwaitingPayments<'a> {
     }
     /// The items of every page of this listing, in order, as a stream: see [`pages`](Self::pages).
     ///
-    /// ```ignore
-    /// use futures::TryStreamExt;
+    /// ```rust,no_run
+    /// # async fn run(request: fincode::operations::payments::ListAwaitingPayments<'_>) -> fincode::Result<()> {
+    /// use futures_util::TryStreamExt;
     ///
-    /// let all: Vec<_> = request.items().try_collect().await?; // request = client.<group>().list_awaiting_payments(...)
+    /// let all: Vec<_> = request.items().try_collect().await?;
+    /// println!("{} items", all.len());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn items(
         self,

@@ -457,6 +457,7 @@ pub fn cargo_toml(api: &Api, config: &Config) -> Result<String, String> {
         .map(|r| format!("repository = {}\n", toml_string(r)))
         .unwrap_or_default();
     let dependencies = manifest.dependency_lines(&config.runtime, &features);
+    let dev_dependencies = manifest.dev_dependency_lines(&features);
     let features_section = match config.runtime {
         crate::Runtime::Vendored => {
             format!("\n[features]\n{}\n", manifest.vendored_features(&features))
@@ -479,7 +480,7 @@ categories = ["api-bindings", "web-programming::http-client"]
 {dependencies}
 {features_section}
 [dev-dependencies]
-tokio = {{ version = "1.40", features = ["macros", "rt-multi-thread"] }}
+{dev_dependencies}
 "#,
         name = toml_string(&config.crate_name),
         version = toml_string(&config.crate_version),

@@ -44,7 +44,9 @@ pub fn emit(api: &Api, file: &str, config: &Config) -> Result<Vec<GeneratedFile>
             "src/operations/{}.rs",
             crate::ir::names::bare(&group.module)
         );
-        modules.push((path, operations::group(api, index)));
+        let krate = config.crate_name.replace('-', "_");
+        let krate = (!config.single_file).then_some(krate.as_str());
+        modules.push((path, operations::group(api, index, krate)));
     }
     let mut errors = Vec::new();
     let mut parsed: BTreeMap<String, syn::File> = BTreeMap::new();

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::tokens::{doc, ident, redacting_debug, ty, DebugField, Site};
+use super::tokens::{doc, doc_verbatim, ident, redacting_debug, ty, DebugField, Site};
 use crate::ir::{Api, Body, BodyKind, Operation, Pagination, Param, ParamIn, Shape, Ty};
 
 /// `src/operations/mod.rs`: the group modules and the client's accessors.
@@ -48,7 +48,9 @@ pub fn module(api: &Api) -> TokenStream {
 }
 
 /// `src/operations/<group>.rs`.
-pub fn group(api: &Api, index: usize) -> TokenStream {
+/// The operations of group `index`; `krate` is the crate's name as user code writes it, for the examples in the
+/// docs (`None` when the code is included into another crate, whose name the examples cannot know).
+pub fn group(api: &Api, index: usize, krate: Option<&str>) -> TokenStream {
     let Some(g) = api.groups.get(index) else {
         return quote!();
     };
@@ -56,7 +58,10 @@ pub fn group(api: &Api, index: usize) -> TokenStream {
     let text = doc(&g.doc);
     let ops: Vec<&Operation> = api.operations.iter().filter(|o| o.group == index).collect();
     let methods = ops.iter().map(|op| entry_method(op));
-    let builders = ops.iter().map(|op| builder(api, op));
+    let module = crate::ir::names::bare(&g.module).to_owned();
+    let builders = ops
+        .iter()
+        .map(|op| builder(api, op, krate.map(|k| (k, module.as_str()))));
     let module_doc = if g.tag.is_empty() {
         " Operations the spec gives no tag.".to_owned()
     } else {
@@ -181,7 +186,7 @@ fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or("").trim().to_owned()
 }
 
-fn builder(api: &Api, op: &Operation) -> TokenStream {
+fn builder(api: &Api, op: &Operation, place: Option<(&str, &str)>) -> TokenStream {
     let builder = ident(&op.builder);
     let constant = ident(&op.constant);
     let method_name = crate::ir::names::bare(&op.method_name);
@@ -293,7 +298,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         (false, true) => (quote!(#[derive(Debug, Clone)]), quote!()),
     };
     let paging = match &op.pagination {
-        Some(pagination) => paging(op, pagination, &output),
+        Some(pagination) => paging(op, pagination, &output, place),
         None => quote!(),
     };
     quote! {
@@ -353,7 +358,14 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 }
 
 /// `pages()` and `items()` of a paged operation's request builder.
-fn paging(op: &Operation, pagination: &Pagination, output: &TokenStream) -> TokenStream {
+/// `pages()` and `items()` of a paged request; `place` is the crate and module the request type is in, for the
+/// compiled examples of their docs.
+fn paging(
+    op: &Operation,
+    pagination: &Pagination,
+    output: &TokenStream,
+    place: Option<(&str, &str)>,
+) -> TokenStream {
     let param = |name: &crate::ir::Ident| op.params.iter().find(|p| &p.name == name);
     let (Some(page), Some(size)) = (param(&pagination.page), param(&pagination.size)) else {
         return quote!();
@@ -411,27 +423,38 @@ fn paging(op: &Operation, pagination: &Pagination, output: &TokenStream) -> Toke
         }
     };
     let item = ty(&pagination.item, Site::Outside);
-    let method = crate::ir::names::bare(&op.method_name);
     let page_wire = &page.wire;
-    let pages_doc = doc(&format!(
+    let builder_name = crate::ir::names::bare(&op.builder);
+    // A compiled example (`no_run`: it needs a server) where the crate's name is known, else text.
+    let example = |body: &str| {
+        match place {
+        Some((krate, module)) => format!(
+            "```rust,no_run\n\
+             # async fn run(request: {krate}::operations::{module}::{builder_name}<'_>) -> {krate}::Result<()> {{\n\
+             use futures_util::TryStreamExt;\n\n\
+             {body}\n\
+             # Ok(())\n\
+             # }}\n\
+             ```"
+        ),
+        None => format!("```text\n{body}\n```"),
+    }
+    };
+    let pages_doc = doc_verbatim(&format!(
         "The pages of this listing, as a stream: from the page set with `{page_wire}` (or page {first}, the first), \
          each page one call with this request's other parameters and options. \
          It ends after a page shorter than the page size, an empty page, or the page that reaches the total; \
-         it asks for each page once, and ends after yielding an error.\n\n\
-         ```ignore\n\
-         use futures::TryStreamExt;\n\n\
-         let mut pages = std::pin::pin!(request.pages()); // request = client.<group>().{method}(...)\n\
-         while let Some(page) = pages.try_next().await? {{\n    \
-             println!(\"HTTP {{}}\", page.status());\n\
-         }}\n\
-         ```"
+         it asks for each page once, and ends after yielding an error.\n\n{}",
+        example(
+            "let mut pages = std::pin::pin!(request.pages());\n\
+             while let Some(page) = pages.try_next().await? {\n    \
+                 println!(\"HTTP {}\", page.status());\n\
+             }"
+        )
     ));
-    let items_doc = doc(&format!(
-        "The items of every page of this listing, in order, as a stream: see [`pages`](Self::pages).\n\n\
-         ```ignore\n\
-         use futures::TryStreamExt;\n\n\
-         let all: Vec<_> = request.items().try_collect().await?; // request = client.<group>().{method}(...)\n\
-         ```"
+    let items_doc = doc_verbatim(&format!(
+        "The items of every page of this listing, in order, as a stream: see [`pages`](Self::pages).\n\n{}",
+        example("let all: Vec<_> = request.items().try_collect().await?;\nprintln!(\"{} items\", all.len());")
     ));
     quote! {
         #pages_doc

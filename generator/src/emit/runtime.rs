@@ -117,6 +117,25 @@ impl Manifest {
         lines.join("\n")
     }
 
+    /// The `[dev-dependencies]` lines of a generated crate: tokio for its examples, and the stream helpers
+    /// its paging examples use, at the runtime's version.
+    pub fn dev_dependency_lines(&self, features: &[&str]) -> String {
+        let mut lines = vec![
+            "tokio = { version = \"1.40\", features = [\"macros\", \"rt-multi-thread\"] }"
+                .to_owned(),
+        ];
+        if features.contains(&"paging") {
+            if let Some(value) = self.dependencies.get("futures-util") {
+                // The runtime's line, without what only makes it optional there.
+                let value = value
+                    .replace(", optional = true", "")
+                    .replace("optional = true, ", "");
+                lines.push(format!("futures-util = {value}"));
+            }
+        }
+        lines.join("\n")
+    }
+
     /// The `[features]` section of a crate with the runtime's source copied in: the runtime's own
     /// features, with those the spec uses on by default.
     pub fn vendored_features(&self, used: &[&str]) -> String {

@@ -67,6 +67,20 @@ pub fn doc(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// Doc lines written by the generator itself (examples in the crate's own words), taken as they are: unlike
+/// [`doc`], which makes a spec's text safe for rustdoc, it keeps a code fence's attributes.
+pub fn doc_verbatim(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
 /// Where a type is written: inside `types.rs` (bare names) or elsewhere (`crate::types::Name`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Site {
