@@ -55,16 +55,7 @@ pub fn redacting_debug<'a>(
 
 /// `#[doc = "..."]` attributes for a documentation text.
 pub fn doc(text: &str) -> TokenStream {
-    let text = docs::sanitize(text);
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    doc_verbatim(&docs::sanitize(text))
 }
 
 /// Doc lines written by the generator itself (examples in the crate's own words), taken as they are: unlike
