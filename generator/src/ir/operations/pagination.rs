@@ -63,11 +63,7 @@ impl Builder<'_, '_> {
                 }
             },
             Some(wire) => {
-                let field = self
-                    .types
-                    .table
-                    .fields(result)
-                    .and_then(|fields| fields.iter().find(|f| f.wire == wire && !f.flatten));
+                let field = result_member(&self.types.table, result, wire);
                 match field.map(|f| (f, list_item(&f.ty))) {
                     Some((f, Some(item))) => (
                         Some((f.name.clone(), matches!(f.ty, Ty::Option(_)))),
@@ -93,11 +89,7 @@ impl Builder<'_, '_> {
         let total = match decl.total {
             None => None,
             Some(wire) => {
-                let field = self
-                    .types
-                    .table
-                    .fields(result)
-                    .and_then(|fields| fields.iter().find(|f| f.wire == wire && !f.flatten));
+                let field = result_member(&self.types.table, result, wire);
                 match field {
                     Some(f) if is_integer(&f.ty) => {
                         Some((f.name.clone(), matches!(f.ty, Ty::Option(_))))
@@ -131,6 +123,17 @@ impl Builder<'_, '_> {
 }
 
 /// The item type of a list, through `Option` and `Box`.
+/// The member of the result type `result` that the wire name `wire` names (not a flattened map).
+fn result_member<'t>(
+    table: &'t super::super::table::Table,
+    result: &Ty,
+    wire: &str,
+) -> Option<&'t super::super::Field> {
+    table
+        .fields(result)
+        .and_then(|fields| fields.iter().find(|f| f.wire == wire && !f.flatten))
+}
+
 fn list_item(ty: &Ty) -> Option<&Ty> {
     match ty {
         Ty::Vec(item) => Some(item),
