@@ -78,6 +78,7 @@
 mod check;
 mod config;
 pub mod diagnostic;
+pub mod diff;
 mod emit;
 mod generate;
 mod ir;

@@ -5,13 +5,12 @@
 
 use generator::Generation;
 
-/// `spec/fincode.yaml`, generated in memory with the same settings as `cargo xtask codegen`.
+/// `spec/fincode.yaml`, generated in memory as `cargo xtask codegen` does: its version and changelog
+/// from what changed since the release `spec/release.toml` records.
 fn generate() -> Generation {
-    let path = xtask::root().join(xtask::SPEC);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    generator::generate(xtask::SPEC, &text, &xtask::fincode_config())
-        .unwrap_or_else(|report| panic!("generating {}:\n{report}", xtask::SPEC))
+    xtask::release::fincode_generation(&xtask::root())
+        .unwrap_or_else(|failure| panic!("generating {}:\n{failure}", xtask::SPEC))
+        .generation
 }
 
 #[test]

@@ -1,15 +1,22 @@
 //! `cargo xtask codegen`: generates the `fincode` crate into `generated/` from `spec/fincode.yaml`.
 //!
+//! The crate's version is the last release's (`spec/release.toml`), bumped by the largest impact of what
+//! changed in the spec since (`cargo xtask diff`), and `CHANGELOG.md` gets a section listing those changes.
 //! Only the files that differ are written and files the spec no longer produces are removed, so an
 //! unchanged spec leaves `generated/` (and cargo's rebuilds) alone. `--check` writes nothing and fails,
-//! listing every stale, missing or extra file, when `generated/` is out of date.
+//! listing every stale, missing or extra file (the manifest's version and the changelog among them), when
+//! `generated/` is out of date.
 
 use std::time::Instant;
 
 use crate::output::print;
 use anyhow::{bail, Context};
 use generator::sync;
-use xtask::{fincode_config, OUT, OUT_OF_DATE, SPEC};
+use xtask::release::{fincode_generation, Failure, Fincode};
+use xtask::{OUT, OUT_OF_DATE, SPEC};
+
+/// How many changes the summary lists before it points at `cargo xtask diff` for the rest.
+const SHOWN: usize = 12;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -21,19 +28,15 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let start = Instant::now();
     let root = xtask::root();
-    let spec = root.join(SPEC);
-    let bytes =
-        std::fs::read(&spec).with_context(|| format!("reading the spec {}", spec.display()))?;
-    let generated = generator::decode(&bytes)
-        .map_err(|finding| generator::Report::new(SPEC, vec![finding]))
-        .and_then(|text| generator::generate(SPEC, text, &fincode_config()));
-    let generation = match generated {
-        Ok(generation) => generation,
-        Err(report) => {
+    let fincode = match fincode_generation(&root) {
+        Ok(fincode) => fincode,
+        Err(Failure::Spec(report)) => {
             print(std::io::stderr(), &format!("{report}\n"))?;
             std::process::exit(1);
         }
+        Err(Failure::Other(e)) => return Err(e),
     };
+    let generation = &fincode.generation;
     let out = root.join(OUT);
     let plan = sync::plan(&out, &generation.files)
         .with_context(|| format!("comparing {OUT}/ with the generation"))?;
@@ -46,8 +49,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
         let elapsed = start.elapsed().as_secs_f64();
         let summary = format!(
-            "codegen --check: {counts}; files: {} up to date in {elapsed:.2}s\n",
-            plan.unchanged
+            "codegen --check: {counts}; version {}; files: {} up to date in {elapsed:.2}s\n",
+            fincode.version, plan.unchanged
         );
         return print(std::io::stdout(), &summary);
     }
@@ -61,6 +64,35 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     sync::apply(&out, &generation.files, &plan)
         .with_context(|| format!("writing the generated crate to {OUT}/"))?;
     let elapsed = start.elapsed().as_secs_f64();
-    let summary = format!("codegen: {counts}; {} in {elapsed:.2}s\n", plan.summary());
+    let summary = format!(
+        "{}codegen: {counts}; {} in {elapsed:.2}s\n",
+        changes(&fincode),
+        plan.summary()
+    );
     print(std::io::stdout(), &summary)
+}
+
+/// What changed since the release, and the version it makes.
+fn changes(fincode: &Fincode) -> String {
+    let released = &fincode.release.version;
+    if fincode.version == *released {
+        return format!("version {released}: the spec is the release's\n");
+    }
+    let diff = &fincode.diff;
+    let mut text = format!(
+        "version {} (was {released}): {}\n",
+        fincode.version,
+        diff.summary()
+    );
+    for c in diff.changes.iter().take(SHOWN) {
+        text.push_str(&format!("  {:<5}  {}: {}\n", c.impact, c.item, c.message));
+    }
+    if diff.changes.len() > SHOWN {
+        text.push_str(&format!(
+            "  ... {} more: cargo xtask diff {} {SPEC}\n",
+            diff.changes.len() - SHOWN,
+            fincode.release.spec
+        ));
+    }
+    text
 }

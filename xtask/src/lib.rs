@@ -2,7 +2,8 @@
 //! generated crate live, how the crate is generated, and the Prism mock server ([`Prism`]).
 //!
 //! `cargo xtask codegen` and the drift test (`tests/tests/codegen_drift.rs`) both generate through
-//! [`fincode_config`], so they cannot disagree about what `generated/` should hold.
+//! [`release::fincode_generation`] (with [`fincode_config`], the version and changelog of [`release`]), so
+//! they cannot disagree about what `generated/` should hold.
 //!
 //! ```
 //! let config = xtask::fincode_config();
@@ -13,6 +14,7 @@
 use std::path::PathBuf;
 
 pub mod prism;
+pub mod release;
 
 pub use prism::Prism;
 
@@ -40,7 +42,8 @@ pub fn cargo() -> std::process::Command {
     command
 }
 
-/// How the `fincode` crate is generated from [`SPEC`] into [`OUT`].
+/// How the `fincode` crate is generated from [`SPEC`] into [`OUT`], but for its version, which
+/// [`release::fincode_generation`] sets.
 pub fn fincode_config() -> generator::Config {
     let mut config = generator::Config::new("fincode");
     config

@@ -3,6 +3,7 @@
 //! `main` only dispatches; each task lives in its own module.
 
 mod codegen;
+mod diff;
 mod mock;
 mod output;
 mod quickstart;
@@ -23,6 +24,8 @@ struct Cli {
 enum Task {
     /// Generate the `fincode` crate into generated/ from spec/fincode.yaml (`--check`: fail if out of date).
     Codegen(codegen::Args),
+    /// Compare two specs (or spec/fincode.yaml with its version at `--since REV`) by the clients generated from them: every change of the public API, major, minor or patch; exit 1 on a major one.
+    Diff(diff::Args),
     /// Check spec/fincode.yaml (or another spec) against the project's rules; exit 1 on any finding.
     Validate(validate::Args),
     /// Install the pinned external tools (Spectral, Redocly, Prism, openapi-spec-validator) under tools/, and fetch the OpenAPI corpus into target/corpus.
@@ -38,6 +41,7 @@ enum Task {
 fn main() -> anyhow::Result<()> {
     match Cli::parse().task {
         Task::Codegen(args) => codegen::run(&args),
+        Task::Diff(args) => diff::run(&args),
         Task::Validate(args) => validate::run(&args),
         Task::Tools => tools::install(),
         Task::Test(args) => test::run(&args),

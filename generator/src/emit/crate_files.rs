@@ -336,10 +336,14 @@ pub fn security(api: &Api) -> TokenStream {
 }
 
 /// `src/servers.rs`: the root servers, and an index constant for each.
-pub fn servers(api: &Api) -> TokenStream {
+/// The name of each root server's constant in `servers.rs` (`SANDBOX`), from its description, or `None` where
+/// no name could be claimed.
+pub fn server_constants(api: &Api) -> Vec<Option<names::Ident>> {
     let mut taken = names::Namespace::with_reserved(&["SERVERS"]);
-    let consts =
-        api.servers.iter().enumerate().map(|(i, s)| {
+    api.servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
             let wanted = s
                 .description
                 .as_deref()
@@ -359,25 +363,36 @@ pub fn servers(api: &Api) -> TokenStream {
             };
             // A description that is no identifier (`Ünternehmen`) names the server by its index instead,
             // which always is one.
-            let Ok(c) = taken
+            taken
                 .claim(&wanted)
                 .or_else(|_| taken.claim(&format!("SERVER_{i}")))
-            else {
-                return quote!();
-            };
-            let c = ident(&c);
-            let text =
-                doc(&format!(
+                .ok()
+        })
+        .collect()
+}
+
+pub fn servers(api: &Api) -> TokenStream {
+    let consts =
+        api.servers
+            .iter()
+            .zip(server_constants(api))
+            .enumerate()
+            .map(|(i, (s, c))| {
+                let Some(c) = c else {
+                    return quote!();
+                };
+                let c = ident(&c);
+                let text = doc(&format!(
             "`{}`{}: select it with [`ClientBuilder::server`](crate::ClientBuilder::server).",
             s.url,
             s.description.as_deref().map(|d| format!(" ({})", d.trim())).unwrap_or_default()
         ));
-            let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote! {
-                #text
-                pub const #c: usize = #i;
-            }
-        });
+                let i = proc_macro2::Literal::usize_unsuffixed(i);
+                quote! {
+                    #text
+                    pub const #c: usize = #i;
+                }
+            });
     let list = api.servers.iter().map(server);
     let envelopes_call = api
         .envelopes

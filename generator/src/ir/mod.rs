@@ -188,6 +188,8 @@ pub struct TypeDef {
     pub doc: String,
     /// What it is.
     pub kind: TypeKind,
+    /// The JSON pointer of the schema it was made from.
+    pub pointer: String,
 }
 
 /// The shape of a generated type.
@@ -252,6 +254,8 @@ pub struct Field {
     /// The chained setter of a member `new` does not take (`None` for the members it takes); unique among
     /// the type's methods.
     pub setter: Option<Ident>,
+    /// The JSON pointer of the member's schema (of the schema holding the flattened members).
+    pub pointer: String,
 }
 
 impl Field {
@@ -342,6 +346,8 @@ pub struct Operation {
     pub encrypted: Vec<String>,
     /// How a listing operation is read page by page (`x-fincode-pagination`).
     pub pagination: Option<Pagination>,
+    /// The JSON pointer of the operation object.
+    pub pointer: String,
 }
 
 /// A listing operation's pages: which parameters number and size them, where the items are.
@@ -394,6 +400,8 @@ pub struct Param {
     pub doc: String,
     /// Whether the value is a secret that `Debug` must not print (`format: password`, `x-fincode-sensitive`).
     pub sensitive: bool,
+    /// The JSON pointer of the parameter (path- or operation-level).
+    pub pointer: String,
 }
 
 /// How a request body is encoded.

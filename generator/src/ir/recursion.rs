@@ -244,6 +244,7 @@ mod tests {
             encrypted: false,
             flatten: false,
             setter: None,
+            pointer: String::new(),
         }
     }
 
@@ -252,6 +253,7 @@ mod tests {
             name: name.into(),
             doc: String::new(),
             kind,
+            pointer: String::new(),
         };
         (name.into(), d)
     }

@@ -154,6 +154,7 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
                 idempotency_key: None,
                 encrypted: Vec::new(),
                 pagination: None,
+                pointer: op_ptr.clone(),
             };
             operation.params = b.params(&item, op, path, (&item_ptr, &op_ptr), &builder);
             operation.body = op

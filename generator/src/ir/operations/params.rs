@@ -113,6 +113,7 @@ impl Builder<'_, '_> {
                 default: if data.required { default } else { None },
                 doc,
                 sensitive,
+                pointer: at.clone(),
             });
         }
         // Required parameters first: path parameters in template order, then the others in spec order.

@@ -57,6 +57,7 @@ impl Types<'_> {
                 encrypted,
                 flatten: false,
                 setter: None,
+                pointer: at.clone(),
             });
         }
         for (i, (part, at)) in unions.iter().enumerate() {
@@ -77,6 +78,7 @@ impl Types<'_> {
                 encrypted: false,
                 flatten: true,
                 setter: None,
+                pointer: at.clone(),
             });
         }
         let additional_name = self
@@ -101,6 +103,7 @@ impl Types<'_> {
             encrypted: false,
             flatten: true,
             setter: None,
+            pointer: ptr.to_owned(),
         });
         let mut additional = additional;
         let mut methods = Namespace::with_taken(reserved::model_methods());

@@ -86,7 +86,7 @@ impl<'a> Types<'a> {
                     let doc = format!(
                         "The `{key}` schema, another name for the schema at `{reference}`."
                     );
-                    types.insert(&name, doc, TypeKind::Alias(ty));
+                    types.insert(&name, doc, TypeKind::Alias(ty), &ptr);
                 }
             }
         }
@@ -320,11 +320,12 @@ impl<'a> Types<'a> {
         Ty::Map(Box::new(inner.element()))
     }
 
-    fn insert(&mut self, name: &Ident, doc: String, kind: TypeKind) {
+    fn insert(&mut self, name: &Ident, doc: String, kind: TypeKind, ptr: &str) {
         self.table.insert(TypeDef {
             name: name.clone(),
             doc,
             kind,
+            pointer: ptr.to_owned(),
         });
     }
 
@@ -402,7 +403,7 @@ impl<'a> Types<'a> {
             _ => TypeKind::Alias(self.plain(schema, ptr, name)),
         };
         // A placeholder first would let recursion find the name; the real definition replaces it.
-        self.insert(name, doc, kind);
+        self.insert(name, doc, kind, ptr);
     }
 }
 
