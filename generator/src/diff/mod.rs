@@ -306,3 +306,6 @@ struct Found {
     side: Side,
     pointer: String,
 }
+
+#[cfg(test)]
+mod tests;
