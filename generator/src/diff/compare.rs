@@ -589,6 +589,8 @@ impl Cx<'_> {
         let at = (Side::New, at_ptr.as_str());
         self.retyped(&o.response.ty, &n.response.ty, "response-retyped", item, at);
         if o.response.shape != n.response.shape {
+            // An old client that reads no body is not disturbed by one.
+            let ignored = o.response.shape == crate::ir::Shape::Empty;
             self.add(
                 Impact::Patch,
                 "response-shape-changed",
@@ -599,10 +601,8 @@ impl Cx<'_> {
                 ),
                 at,
             )
-            .runtime = Some(format!(
-                "old clients read the response as {:?}",
-                o.response.shape
-            ));
+            .runtime = (!ignored)
+                .then(|| format!("old clients read the response as {:?}", o.response.shape));
         }
     }
 
@@ -1007,8 +1007,9 @@ impl Cx<'_> {
                     other: no,
                 },
             ) => {
-                for (i, v) in ov.iter().enumerate() {
-                    match nv.get(i) {
+                // Users name variants, so a variant is the same by name wherever it moved.
+                for v in ov {
+                    match nv.iter().find(|w| w.name == v.name) {
                         None => {
                             self.add(
                                 Impact::Major,
@@ -1019,30 +1020,42 @@ impl Cx<'_> {
                             );
                         }
                         Some(w) => {
-                            if w.name != v.name {
-                                self.add(
-                                    Impact::Major,
-                                    "variant-renamed",
-                                    format!("{item}::{}", v.name.as_str()),
-                                    format!("the variant {} is `{}` now", i + 1, w.name.as_str()),
-                                    at,
-                                );
-                            }
                             let vitem = format!("{item}::{}", w.name.as_str());
                             self.retyped(&v.ty, &w.ty, "variant-retyped", &vitem, at);
                         }
                     }
                 }
-                for w in nv.iter().skip(ov.len()) {
+                for w in nv {
+                    if !ov.iter().any(|v| v.name == w.name) {
+                        self.add(
+                            Impact::Minor,
+                            "variant-added",
+                            format!("{item}::{}", w.name.as_str()),
+                            format!(
+                                "a new variant `{}`: the enum is `#[non_exhaustive]`",
+                                w.name.as_str()
+                            ),
+                            at,
+                        );
+                    }
+                }
+                let kept = |list: &[crate::ir::UntaggedVariant],
+                            other: &[crate::ir::UntaggedVariant]| {
+                    list.iter()
+                        .filter(|v| other.iter().any(|w| w.name == v.name))
+                        .map(|v| v.name.as_str().to_owned())
+                        .collect::<Vec<_>>()
+                };
+                if kept(ov, nv) != kept(nv, ov) {
                     self.add(
-                        Impact::Minor,
-                        "variant-added",
-                        format!("{item}::{}", w.name.as_str()),
-                        format!(
-                            "a new variant `{}`, tried after the others: the enum is `#[non_exhaustive]`",
-                            w.name.as_str()
-                        ),
+                        Impact::Patch,
+                        "variants-reordered",
+                        &item,
+                        "deserialization tries the variants in another order",
                         at,
+                    )
+                    .runtime = Some(
+                        "old clients may read a value as another variant than new ones".to_owned(),
                     );
                 }
                 if oo != no {

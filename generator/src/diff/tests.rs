@@ -237,3 +237,27 @@ fn a_spec_that_does_not_generate_is_refused_with_its_findings() {
     assert_eq!(report.file, "new.yaml");
     assert!(!report.diagnostics.is_empty());
 }
+
+#[test]
+fn untagged_variants_are_the_same_by_name_wherever_they_move() {
+    let union = |parts: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /u:\n    get:\n      operationId: get_u\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/U'}}\ncomponents:\n  schemas:\n    U:\n      oneOf: [{parts}]\n    A: {{type: object, properties: {{a: {{type: string}}}}}}\n    B: {{type: object, properties: {{b: {{type: integer}}}}}}\n    C: {{type: object, properties: {{c: {{type: boolean}}}}}}\n"
+        )
+    };
+    let a_b = union("$ref: '#/components/schemas/A', $ref: '#/components/schemas/B'");
+    let c_b_a = union(
+        "$ref: '#/components/schemas/C', $ref: '#/components/schemas/B', $ref: '#/components/schemas/A'",
+    );
+    let report = run(&a_b, &c_b_a);
+    assert_eq!(
+        rules(&report),
+        [
+            ("variant-added", Impact::Minor),
+            ("variants-reordered", Impact::Patch)
+        ],
+        "{report}"
+    );
+    assert_eq!(report.changes[0].item, "types::U::C");
+    assert!(report.changes[1].runtime.is_some());
+}
