@@ -1,6 +1,7 @@
 //! `cargo xtask diff OLD NEW` (or `--since REV`): what changed in the generated client's public API between
 //! two specs, each change classified major, minor or patch, with the spec location that caused it.
 //!
+//! The JSON report also goes to `target/diff/report.json`, whatever `--format` prints.
 //! Exits 0 when no change is major, 1 when one is, 2 when a spec cannot be read or generated from.
 
 use std::path::PathBuf;
@@ -34,6 +35,13 @@ enum Format {
 pub fn run(args: &Args) -> anyhow::Result<()> {
     match report(args) {
         Ok(report) => {
+            let json = xtask::root().join("target/diff/report.json");
+            if let Some(dir) = json.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            std::fs::write(&json, format!("{}\n", report.to_json()))
+                .with_context(|| format!("writing {}", json.display()))?;
             let text = match args.format {
                 Format::Text => report.to_string(),
                 Format::Json => format!("{}\n", report.to_json()),

@@ -835,6 +835,7 @@ impl Cx<'_> {
             ) => {
                 let (old_json, new_json) = (self.old_json, self.new_json);
                 let sent = self.new_use.sent(n.name.as_str()) || self.old_use.sent(o.name.as_str());
+                let read = self.new_use.read(n.name.as_str()) || self.old_use.read(o.name.as_str());
                 let rule = |enum_rule: &'static str, code_rule: &'static str| {
                     if error_code {
                         code_rule
@@ -885,14 +886,23 @@ impl Cx<'_> {
                             Impact::Minor,
                             rule("enum-value-added", "error-code-added"),
                             format!("{item}::{}", w.name.as_str()),
-                            format!(
-                                "a new value `{}`: `{}` is open and `#[non_exhaustive]`, so matches already have a \
-                                 wildcard arm, and old clients read the value as `{}::{}`",
-                                w.wire,
-                                n.name.as_str(),
-                                n.name.as_str(),
-                                ou.as_str()
-                            ),
+                            if read {
+                                format!(
+                                    "a new value `{}`: `{}` is open and `#[non_exhaustive]`, so matches already have \
+                                     a wildcard arm, and old clients read the value as `{}::{}`",
+                                    w.wire,
+                                    n.name.as_str(),
+                                    n.name.as_str(),
+                                    ou.as_str()
+                                )
+                            } else {
+                                format!(
+                                    "a new value `{}` to send: `{}` is `#[non_exhaustive]`, so matches already have a \
+                                     wildcard arm",
+                                    w.wire,
+                                    n.name.as_str()
+                                )
+                            },
                             (Side::New, &enum_value(new_json, &n.pointer, &w.wire)),
                         );
                     }
