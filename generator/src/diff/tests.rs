@@ -261,3 +261,28 @@ fn untagged_variants_are_the_same_by_name_wherever_they_move() {
     assert_eq!(report.changes[0].item, "types::U::C");
     assert!(report.changes[1].runtime.is_some());
 }
+
+const ENVELOPES: &str = include_str!("../../../tests/fixtures/codegen/envelopes/spec.yaml");
+
+#[test]
+fn error_codes_are_open_values_of_the_error_code_type() {
+    let more = ENVELOPES.replace(
+        "        - VALIDATION_ERROR\n",
+        "        - VALIDATION_ERROR\n        - RATE_LIMIT_EXCEEDED\n",
+    );
+    assert_ne!(more, ENVELOPES);
+    let added = run(ENVELOPES, &more);
+    assert_eq!(
+        rules(&added),
+        [("error-code-added", Impact::Minor)],
+        "{added}"
+    );
+    assert_eq!(added.changes[0].item, "types::ErrorCode::RateLimitExceeded");
+    let removed = run(&more, ENVELOPES);
+    assert_eq!(
+        rules(&removed),
+        [("error-code-removed", Impact::Major)],
+        "{removed}"
+    );
+    assert_eq!(removed.changes[0].place.side, super::Side::Old);
+}
