@@ -111,6 +111,7 @@ impl Cx<'_> {
     }
 
     fn operations(&mut self) {
+        let start = self.out.len();
         let old_ids: BTreeSet<&str> = self.old.operations.iter().map(|o| o.id.as_str()).collect();
         let mut matched: BTreeSet<&str> = BTreeSet::new();
         let (old_api, new_api) = (self.old, self.new);
@@ -177,6 +178,31 @@ impl Cx<'_> {
                 );
             }
         }
+        self.merge_security(start, matched.len());
+    }
+
+    /// The same security change on every operation both specs have is one change of the spec's root
+    /// `security`, reported once.
+    fn merge_security(&mut self, start: usize, operations: usize) {
+        let found: Vec<usize> = (start..self.out.len())
+            .filter(|&i| self.out[i].rule == "security-changed")
+            .collect();
+        let Some(&first) = found.first() else {
+            return;
+        };
+        let same = |i: &usize| {
+            self.out[*i].message == self.out[first].message
+                && self.out[*i].runtime == self.out[first].runtime
+        };
+        if operations < 2 || found.len() != operations || !found.iter().all(same) {
+            return;
+        }
+        let mut merged = self.out.remove(first);
+        self.out
+            .retain(|c| c.rule != "security-changed" || c.message != merged.message);
+        merged.item = format!("every operation ({operations})");
+        merged.pointer = "/security".to_owned();
+        self.out.push(merged);
     }
 
     fn operation(&mut self, o: &Operation, n: &Operation) {
