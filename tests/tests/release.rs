@@ -143,3 +143,31 @@ fn an_optional_member_added_bumps_the_additive_component() {
         "{name}: {changelog}"
     );
 }
+
+#[test]
+fn recording_a_release_makes_the_next_generation_unchanged() {
+    let mut spec = released_spec();
+    let (path, method, id) = unreferenced_operation(&spec);
+    spec["paths"][&path][&method]["operationId"] = json!(format!("{id}_renamed"));
+    let dir = workspace("record", &spec);
+    let recorded = xtask::release::record(&dir).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(recorded, "0.2.0");
+    let release = fs::read_to_string(dir.join("spec/release.toml")).expect("the record");
+    assert!(release.contains("\nversion = \"0.2.0\"\n"), "{release}");
+    let sections =
+        fs::read_to_string(dir.join("spec/release/CHANGELOG.md")).expect("the changelog");
+    assert!(
+        sections.starts_with("## 0.2.0\n\nBreaking changes since 0.1.0.\n"),
+        "{sections}"
+    );
+    assert!(sections.contains("\n## 0.1.0\n"), "{sections}");
+    // Nothing left to record: the spec is the release's, and the changelog has no unreleased section.
+    let again = fincode_generation(&dir).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.version, "0.2.0");
+    assert!(again.diff.is_empty(), "{}", again.diff);
+    let changelog = file(&again, "CHANGELOG.md");
+    assert!(!changelog.contains("(unreleased)"), "{changelog}");
+    assert!(changelog.contains("\n## 0.2.0\n"), "{changelog}");
+    assert!(xtask::release::record(&dir).is_err());
+    let _ = fs::remove_dir_all(&dir);
+}

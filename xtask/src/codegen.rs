@@ -18,7 +18,7 @@ use xtask::{OUT, OUT_OF_DATE, SPEC};
 /// How many changes the summary lists before it points at `cargo xtask diff` for the rest.
 const SHOWN: usize = 12;
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Default)]
 pub struct Args {
     /// Write nothing; list every stale, missing or extra file and fail if generated/ is out of date.
     #[arg(long)]

@@ -7,6 +7,7 @@ mod diff;
 mod mock;
 mod output;
 mod quickstart;
+mod record;
 mod test;
 mod tools;
 mod validate;
@@ -26,6 +27,8 @@ enum Task {
     Codegen(codegen::Args),
     /// Compare two specs (or spec/fincode.yaml with its version at `--since REV`) by the clients generated from them: every change of the public API, major, minor or patch; exit 1 on a major one.
     Diff(diff::Args),
+    /// Record the crate generated/ holds as published: its spec and changelog under spec/release/, its version in spec/release.toml; then regenerate.
+    Release,
     /// Check spec/fincode.yaml (or another spec) against the project's rules; exit 1 on any finding.
     Validate(validate::Args),
     /// Install the pinned external tools (Spectral, Redocly, Prism, openapi-spec-validator) under tools/, and fetch the OpenAPI corpus into target/corpus.
@@ -42,6 +45,7 @@ fn main() -> anyhow::Result<()> {
     match Cli::parse().task {
         Task::Codegen(args) => codegen::run(&args),
         Task::Diff(args) => diff::run(&args),
+        Task::Release => record::run(),
         Task::Validate(args) => validate::run(&args),
         Task::Tools => tools::install(),
         Task::Test(args) => test::run(&args),

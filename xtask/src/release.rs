@@ -203,3 +203,65 @@ pub fn spec_at(rev: &str) -> anyhow::Result<String> {
     String::from_utf8(output.stdout)
         .with_context(|| format!("{} at {rev} is not UTF-8", crate::SPEC))
 }
+
+/// Records the crate as [`fincode_generation`] makes it from the spec under `root` as the new release: the
+/// spec copied to the record's `spec`, the changelog's sections (the new one without ` (unreleased)`) to the
+/// record's `changelog`, the version into [`RELEASE`]. Returns the version recorded.
+///
+/// Run it once the crate is published; a regeneration then shows no change until the spec changes again.
+pub fn record(root: &Path) -> Result<String, Failure> {
+    let fincode = fincode_generation(root)?;
+    let release = &fincode.release;
+    if fincode.version == release.version {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "{} is the spec of release {}: nothing to record",
+            crate::SPEC,
+            release.version
+        )));
+    }
+    let changelog = fincode
+        .generation
+        .files
+        .iter()
+        .find(|f| f.path == "CHANGELOG.md")
+        .map(|f| f.contents.as_str())
+        .unwrap_or_default();
+    // The sections start at the first second-level heading, after the generated header.
+    let sections = changelog
+        .find("\n## ")
+        .map_or("", |at| &changelog[at + 1..])
+        .replacen(
+            &format!("## {} (unreleased)\n", fincode.version),
+            &format!("## {}\n", fincode.version),
+            1,
+        );
+    let record_path = root.join(RELEASE);
+    let text = std::fs::read_to_string(&record_path)
+        .with_context(|| format!("reading {}", record_path.display()))?;
+    let mut replaced = false;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            if !replaced && line.starts_with("version") && line.contains('=') {
+                replaced = true;
+                format!("version = \"{}\"", fincode.version)
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    if !replaced {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "{RELEASE} has no `version` line"
+        )));
+    }
+    let spec = std::fs::read(root.join(crate::SPEC))
+        .with_context(|| format!("reading {}", crate::SPEC))?;
+    let write = |path: &str, contents: &[u8]| -> anyhow::Result<()> {
+        std::fs::write(root.join(path), contents).with_context(|| format!("writing {path}"))
+    };
+    write(&release.spec, &spec)?;
+    write(&release.changelog, sections.as_bytes())?;
+    write(RELEASE, format!("{}\n", lines.join("\n")).as_bytes())?;
+    Ok(fincode.version)
+}
