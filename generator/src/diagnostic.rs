@@ -42,8 +42,9 @@ macro_rules! rules {
 
 rules! {
     YamlSyntax => "yaml-syntax": "The text is valid YAML (or JSON) with unique keys.",
-    OpenapiVersion => "openapi-version": "The document declares an OpenAPI 3.0.x version.",
-    OpenapiStructure => "openapi-structure": "The document has the structure of an OpenAPI 3.0 description.",
+    OpenapiVersion => "openapi-version": "The document declares OpenAPI 3.0.x or 3.1.x, or Swagger 2.0.",
+    OpenapiConversion => "openapi-conversion": "Every construct of an OpenAPI 3.1 or Swagger 2.0 document has an OpenAPI 3.0 equivalent.",
+    OpenapiStructure => "openapi-structure": "The document has the structure of an OpenAPI description.",
     UnresolvedRef => "unresolved-ref": "Every `$ref` is local and points at something that exists.",
     OperationIdMissing => "operation-id-missing": "Every operation has an `operationId`.",
     OperationIdDuplicate => "operation-id-duplicate": "No two operations share an `operationId`.",

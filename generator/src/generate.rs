@@ -30,7 +30,7 @@ pub struct Generation {
     pub stats: Stats,
 }
 
-/// Generates a client crate from the text of an OpenAPI 3.0 description.
+/// Generates a client crate from the text of an OpenAPI 3.0 or 3.1, or Swagger 2.0, description.
 ///
 /// `file` is the name diagnostics print (`spec/fincode.yaml`). Fails with every problem found,
 /// sorted by position, when the text is not a description the generator can turn into Rust.

@@ -1,4 +1,5 @@
-//! Reads an OpenAPI 3.0 description, checks it, and generates a typed async Rust client crate from it.
+//! Reads an OpenAPI 3.0 or 3.1, or Swagger 2.0, description, checks it, and generates a typed async Rust
+//! client crate from it.
 //!
 //! The pipeline is `load -> validate -> IR -> emit -> format -> files`:
 //!
@@ -77,6 +78,7 @@
 
 mod check;
 mod config;
+mod convert;
 pub mod diagnostic;
 pub mod diff;
 mod emit;

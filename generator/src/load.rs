@@ -36,8 +36,10 @@ impl Spec {
 
 /// Loads a YAML or JSON text.
 ///
-/// Fails, with the findings that stop it, where the text is not YAML, is not an OpenAPI 3.0.x document at all,
-/// or has values JSON cannot hold. A document whose structure `openapiv3` rejects still loads, with
+/// Fails, with the findings that stop it, where the text is not YAML, is not an OpenAPI 3.0.x or 3.1.x or
+/// Swagger 2.0 document at all, or has values JSON cannot hold. An OpenAPI 3.1 or Swagger 2.0 document is
+/// rewritten into the OpenAPI 3.0 document it means, its nodes still located where they were written, and
+/// what has no 3.0 equivalent is an [`Rule::OpenapiConversion`] finding. A document whose structure `openapiv3` rejects still loads, with
 /// `openapi: None` and an [`Rule::OpenapiStructure`] finding, so that the other rules can still run.
 /// A leading byte order mark is skipped. The text is parsed once, JSON as YAML, for both the tree and the
 /// positions.
@@ -92,22 +94,45 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
     })
 }
 
-/// Checks the version and reads the typed document.
+/// Checks the version, converts an OpenAPI 3.1 or Swagger 2.0 document into OpenAPI 3.0, and reads the typed
+/// document.
 fn finish(mut spec: Spec) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
-    check_version(&spec).map_err(|d| vec![d])?;
+    let version = check_version(&spec).map_err(|d| vec![d])?;
 
     let mut findings = Vec::new();
+    let conversion = match (version, &mut spec.value) {
+        (Version::V30, _) => None,
+        (Version::V31, Value::Object(doc)) => Some(crate::convert::openapi31::convert(doc)),
+        (Version::Swagger2, Value::Object(doc)) => Some(crate::convert::swagger2::convert(doc)),
+        (_, _) => None,
+    };
+    if let Some(conversion) = conversion {
+        for (to, from) in conversion.moves {
+            spec.source.moved(to, from);
+        }
+        for (at, message) in conversion.refusals {
+            findings.push(spec.diagnostic(Rule::OpenapiConversion, at, message));
+        }
+    }
     match crate::structure::read(&spec.value) {
         Ok(openapi) => spec.openapi = Some(openapi),
         Err((at, detail)) => {
-            let message = format!("not valid OpenAPI 3.0 here: {detail}");
+            let message = format!("not valid OpenAPI here: {detail}");
             findings.push(spec.diagnostic(Rule::OpenapiStructure, at, message));
         }
     }
     Ok((spec, findings))
 }
 
-fn check_version(spec: &Spec) -> Result<(), Diagnostic> {
+/// The versions of the OpenAPI Specification that can be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V30,
+    V31,
+    Swagger2,
+}
+
+fn check_version(spec: &Spec) -> Result<Version, Diagnostic> {
     let Some(doc) = spec.value.as_object() else {
         return Err(spec.diagnostic(
             Rule::OpenapiStructure,
@@ -115,27 +140,25 @@ fn check_version(spec: &Spec) -> Result<(), Diagnostic> {
             "the document is not a mapping, so it cannot be an OpenAPI description",
         ));
     };
-    match doc.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0.") => Ok(()),
-        Some(Value::String(v)) if v.starts_with("3.1") => Err(spec.diagnostic(
+    const READ: &str = "OpenAPI 3.0.x and 3.1.x and Swagger 2.0 documents can be read";
+    match (doc.get("openapi"), doc.get("swagger")) {
+        (Some(Value::String(v)), _) if v.starts_with("3.0.") => Ok(Version::V30),
+        (Some(Value::String(v)), _) if v.starts_with("3.1.") => Ok(Version::V31),
+        (Some(v), _) => Err(spec.diagnostic(
             Rule::OpenapiVersion,
             "/openapi",
-            format!("OpenAPI {v} is not supported yet: only OpenAPI 3.0.x documents can be read"),
+            format!("unsupported `openapi` version {v}: {READ}"),
         )),
-        Some(v) => Err(spec.diagnostic(
-            Rule::OpenapiVersion,
-            "/openapi",
-            format!("unsupported `openapi` version {v}: only OpenAPI 3.0.x documents can be read"),
-        )),
-        None if doc.contains_key("swagger") => Err(spec.diagnostic(
+        (None, Some(Value::String(v))) if v == "2.0" => Ok(Version::Swagger2),
+        (None, Some(v)) => Err(spec.diagnostic(
             Rule::OpenapiVersion,
             "/swagger",
-            "Swagger 2.0 documents are not supported: convert the document to OpenAPI 3.0 first",
+            format!("unsupported `swagger` version {v}: {READ}"),
         )),
-        None => Err(spec.diagnostic(
+        (None, None) => Err(spec.diagnostic(
             Rule::OpenapiVersion,
             "",
-            "no `openapi` member: this is not an OpenAPI 3.0 document",
+            format!("no `openapi` member: this is not an OpenAPI description ({READ})"),
         )),
     }
 }
@@ -189,24 +212,76 @@ mod tests {
     #[test]
     fn other_versions_are_refused_with_the_reason() {
         assert_eq!(
-            rules("openapi: 3.1.0\n"),
+            rules("openapi: 4.0.0\n"),
             vec![(Rule::OpenapiVersion, "/openapi".into(), 1)]
         );
         assert_eq!(
-            rules("swagger: '2.0'\n"),
+            rules("swagger: '1.2'\n"),
             vec![(Rule::OpenapiVersion, "/swagger".into(), 1)]
         );
         assert_eq!(rules("- 1\n")[0].0, Rule::OpenapiStructure);
     }
 
     #[test]
+    fn openapi_31_is_read_as_the_30_document_it_means_with_its_positions() {
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    S:\n      type: object\n      properties:\n        a:\n          type: [string, 'null']\n        b:\n          $ref: '#/components/schemas/S'\n          nullable: true\n          maxLength: true\n";
+        let (spec, findings) = load(text).unwrap();
+        assert_eq!(
+            findings
+                .iter()
+                .map(|d| (
+                    d.rule,
+                    d.pointer.as_str(),
+                    d.location.line,
+                    d.location.column
+                ))
+                .collect::<Vec<_>>(),
+            [(
+                Rule::OpenapiStructure,
+                "/components/schemas/S/properties/b",
+                10,
+                9
+            )]
+        );
+        assert_eq!(spec.value["openapi"], "3.0.3");
+        assert_eq!(
+            spec.value.pointer("/components/schemas/S/properties/a"),
+            Some(&serde_json::json!({"type": "string", "nullable": true}))
+        );
+        // The reference now inside an `allOf` is located where it was written.
+        let at = spec
+            .source
+            .locate("/components/schemas/S/properties/b/allOf/0/$ref");
+        assert_eq!((at.line, at.column), (11, 11));
+    }
+
+    #[test]
+    fn swagger_2_is_read_as_openapi_30_with_its_positions() {
+        let text = "swagger: '2.0'\ninfo: {title: t, version: '1'}\nhost: api.example.com\nbasePath: /v1\npaths:\n  /pets:\n    post:\n      parameters:\n        - {name: pet, in: body, schema: {$ref: '#/definitions/Pet'}}\n      responses:\n        200: {description: ok, schema: {$ref: '#/definitions/Pet'}}\ndefinitions:\n  Pet:\n    type: object\n    properties:\n      name: {type: string}\n";
+        let (spec, findings) = load(text).unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
+        let openapi = spec.openapi.as_ref().unwrap();
+        assert_eq!(openapi.servers[0].url, "https://api.example.com/v1");
+        assert_eq!(
+            spec.value
+                .pointer("/paths/~1pets/post/requestBody/content/application~1json/schema/$ref"),
+            Some(&serde_json::json!("#/components/schemas/Pet"))
+        );
+        let at = spec
+            .source
+            .locate("/components/schemas/Pet/properties/name");
+        assert_eq!((at.line, at.column), (16, 7));
+        let at = spec
+            .source
+            .locate("/paths/~1pets/post/requestBody/content/application~1json/schema");
+        assert_eq!((at.line, at.column), (9, 33));
+    }
+
+    #[test]
     fn integers_beyond_64_bits_are_read_as_floats_in_yaml_too() {
         let text =
             "openapi: '3.1.0'\ninfo: {title: t, version: '1'}\nx-big: -92233720368547760000\n";
-        assert_eq!(
-            rules(text),
-            vec![(Rule::OpenapiVersion, "/openapi".into(), 1)]
-        );
+        assert_eq!(rules(text), vec![]);
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-big: -92233720368547760000\nx-huge: 1000000000000000000000000000000000000000000\n";
         let (spec, findings) = load(text).unwrap();
         assert!(findings.is_empty(), "{findings:?}");

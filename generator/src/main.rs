@@ -24,10 +24,10 @@ use generator::{Config, Report, Runtime};
 #[command(
     name = "fincode-generator",
     version,
-    about = "Generates a Rust client crate from an OpenAPI 3.0 description"
+    about = "Generates a Rust client crate from an OpenAPI 3.0 or 3.1, or Swagger 2.0, description"
 )]
 struct Args {
-    /// The OpenAPI 3.0 description, YAML or JSON.
+    /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, YAML or JSON.
     #[arg(long, value_name = "PATH")]
     spec: PathBuf,
     /// The directory of the generated crate: every file in it belongs to the generator.

@@ -9,14 +9,28 @@ use crate::pointer;
 ///
 /// A mapping member's position is its key's, so a finding about `get` points at the `get:` line.
 /// Nodes copied by an alias have no position of their own: they are located at the alias.
+/// Nodes a conversion moved (a Swagger 2.0 `definitions` entry now under `components/schemas`) are located
+/// where they were written.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
     positions: HashMap<String, Location>,
+    /// Where each moved node was written, by its pointer after the move.
+    moved: HashMap<String, String>,
 }
 
 impl SourceMap {
     pub(crate) fn new(positions: HashMap<String, Location>) -> Self {
-        SourceMap { positions }
+        SourceMap {
+            positions,
+            moved: HashMap::new(),
+        }
+    }
+
+    /// Records that the node now at `to` (and everything under it) was written at `from`.
+    pub(crate) fn moved(&mut self, to: String, from: String) {
+        if to != from {
+            self.moved.insert(to, from);
+        }
     }
 
     /// Reads the positions of a YAML (or JSON) text; fails with the findings that stop the parse.
@@ -26,12 +40,21 @@ impl SourceMap {
 
     /// Where the node at `pointer` starts, or where its nearest existing ancestor starts.
     pub fn locate(&self, pointer: &str) -> Location {
-        let mut at = Some(pointer);
-        while let Some(p) = at {
-            if let Some(loc) = self.positions.get(p) {
-                return *loc;
+        let mut pointer = pointer.to_owned();
+        // Each move followed shortens nothing, so a bound keeps a cycle of moves from looping.
+        'moves: for _ in 0..=self.moved.len() {
+            let mut at = Some(pointer.as_str());
+            while let Some(p) = at {
+                if let Some(from) = self.moved.get(p) {
+                    pointer = format!("{from}{}", &pointer[p.len()..]);
+                    continue 'moves;
+                }
+                if let Some(loc) = self.positions.get(p) {
+                    return *loc;
+                }
+                at = pointer::parent(p);
             }
-            at = pointer::parent(p);
+            break;
         }
         Location { line: 1, column: 1 }
     }
@@ -72,6 +95,20 @@ mod tests {
         let map = SourceMap::parse("a: &x\n  b: 1\nc: *x\n").unwrap();
         assert_eq!(at(&map, "/a/b"), (2, 3));
         assert_eq!(at(&map, "/c/b"), (3, 1));
+    }
+
+    #[test]
+    fn moved_nodes_are_located_where_they_were_written() {
+        let mut map = SourceMap::parse("a:\n  b:\n    c: 1\nd: 2\n").unwrap();
+        map.moved("/x/y".into(), "/a/b".into());
+        map.moved("/z".into(), "/x/y/c".into());
+        assert_eq!(at(&map, "/x/y/c"), (3, 5));
+        assert_eq!(at(&map, "/z"), (3, 5));
+        assert_eq!(at(&map, "/x"), (1, 1));
+        assert_eq!(at(&map, "/d"), (4, 1));
+        map.moved("/d".into(), "/q".into());
+        map.moved("/q".into(), "/d".into());
+        assert_eq!(at(&map, "/d"), (1, 1));
     }
 
     #[test]

@@ -171,7 +171,7 @@ fn a_bad_spec_exits_1_with_positions_and_writes_nothing() {
     let tmp = TempDir::new("bad");
     fs::write(
         tmp.0.join("bad.yaml"),
-        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
     )
     .unwrap();
     for extra in [&[][..], &["--check"][..]] {

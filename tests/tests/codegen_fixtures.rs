@@ -194,7 +194,7 @@ fn corpus() -> Result<Vec<(String, PathBuf)>, String> {
         ));
     }
     let mut specs = Vec::new();
-    for version in ["3.0", "3.1"] {
+    for version in ["2.0", "3.0", "3.1"] {
         let entries = fs::read_dir(dir.join(version)).map_err(|e| e.to_string())?;
         for entry in entries.flatten() {
             let path = entry.path();
