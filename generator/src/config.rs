@@ -36,6 +36,46 @@ pub enum Runtime {
     Vendored,
 }
 
+/// Checks a crate name as cargo and crates.io do: not empty, at most 64 characters, ASCII letters, digits, `-`
+/// and `_` only, not starting with a digit or `-`, and not a Rust keyword (the library's name is the crate's
+/// with `-` made `_`, and generated docs `use` it).
+///
+/// ```
+/// assert!(generator::check_crate_name("pet-store").is_ok());
+/// assert_eq!(
+///     generator::check_crate_name("1abc").unwrap_err(),
+///     "invalid crate name `1abc`: it must not start with a digit"
+/// );
+/// ```
+pub fn check_crate_name(name: &str) -> Result<(), String> {
+    let invalid = |why: String| Err(format!("invalid crate name `{name}`: {why}"));
+    let Some(first) = name.chars().next() else {
+        return Err("invalid crate name: it is empty".to_owned());
+    };
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return invalid(format!(
+            "{c:?} is not allowed: use only ASCII letters, digits, `-` and `_`"
+        ));
+    }
+    if first.is_ascii_digit() {
+        return invalid("it must not start with a digit".to_owned());
+    }
+    if first == '-' {
+        return invalid("it must not start with `-`".to_owned());
+    }
+    if name.len() > 64 {
+        return invalid("it is longer than 64 characters".to_owned());
+    }
+    let library = name.replace('-', "_");
+    if crate::ir::names::is_keyword(&library) || library == "_" {
+        return invalid(format!("`{library}` is a Rust keyword"));
+    }
+    Ok(())
+}
+
 impl Config {
     /// Settings for a crate called `crate_name`, version `0.1.0`.
     pub fn new(crate_name: impl Into<String>) -> Self {

@@ -97,7 +97,7 @@ pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-pub use config::{Config, Runtime};
+pub use config::{check_crate_name, Config, Runtime};
 pub use diagnostic::{Diagnostic, Location, Report, Rule};
 pub use generate::{generate, GeneratedFile, Generation, Stats};
 pub use load::{decode, load, Spec};

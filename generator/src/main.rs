@@ -34,7 +34,7 @@ struct Args {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// The generated crate's name.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = parse_crate_name)]
     crate_name: String,
     /// The generated crate's version [default: 0.1.0].
     #[arg(long, value_name = "VERSION")]
@@ -47,6 +47,10 @@ struct Args {
     /// Write nothing; list the stale, missing and extra files and exit 1 if DIR is out of date.
     #[arg(long)]
     check: bool,
+}
+
+fn parse_crate_name(text: &str) -> Result<String, String> {
+    generator::check_crate_name(text).map(|()| text.to_owned())
 }
 
 fn parse_runtime(text: &str) -> Result<Runtime, String> {

@@ -293,3 +293,43 @@ fn the_version_is_recorded_in_the_command() {
         "{lib}"
     );
 }
+
+#[test]
+fn a_crate_name_cargo_would_refuse_is_refused_before_anything_is_written() {
+    let tmp = TempDir::new("names");
+    fs::write(
+        tmp.0.join("pets.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+    )
+    .unwrap();
+    for (name, why) in [
+        ("", "invalid crate name: it is empty"),
+        ("1abc", "invalid crate name `1abc`: it must not start with a digit"),
+        (
+            "my crate",
+            "invalid crate name `my crate`: ' ' is not allowed: use only ASCII letters, digits, `-` and `_`",
+        ),
+        ("fn", "invalid crate name `fn`: `fn` is a Rust keyword"),
+    ] {
+        let output = run(
+            &tmp.0,
+            &["--spec", "pets.yaml", "--out", "out", "--crate-name", name],
+        );
+        assert_eq!(output.status.code(), Some(2), "{name:?}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains(why), "{name:?}: {stderr}");
+        assert!(!tmp.0.join("out").exists(), "{name:?}");
+    }
+    let output = run(
+        &tmp.0,
+        &[
+            "--spec",
+            "pets.yaml",
+            "--out",
+            "out",
+            "--crate-name",
+            "pet-store_2",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+}

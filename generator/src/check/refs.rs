@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Rule};
+use crate::ir::extensions;
 use crate::load::Spec;
 use crate::pointer::{self, push};
 
@@ -45,16 +46,19 @@ pub(crate) fn report_unresolved(
 }
 
 /// Collects `(pointer of the $ref member, its target)` everywhere but in data: `example`, `default` and `enum`
-/// values and the `value` of an Example object may hold anything, a `$ref` key included.
+/// values and the `value` of an Example object may hold anything, a `$ref` key included, and so may the
+/// contents of a vendor extension the generator does not read as structure.
 pub(crate) fn collect(v: &Value, at: &str, out: &mut Vec<(String, Option<String>)>) {
     match v {
         Value::Object(map) => {
             for (k, child) in map {
                 let child_at = push(at, k);
-                // Under `properties`, `$ref` names a property (Kubernetes' JSONSchemaProps has one).
+                // Under `properties` (and other maps of names), a key is a name, not a keyword: `$ref` names
+                // a property (Kubernetes' JSONSchemaProps has one), `x-...` a member.
+                let named = at.rsplit('/').next().is_some_and(crate::convert::names_map);
                 if k == "$ref" && !at.ends_with("/properties") {
                     out.push((child_at, child.as_str().map(str::to_owned)));
-                } else if !is_data(at, k) {
+                } else if !is_data(at, k) && (named || extensions::is_structure(k)) {
                     collect(child, &child_at, out);
                 }
             }
@@ -75,5 +79,39 @@ fn is_data(at: &str, key: &str) -> bool {
         "example" | "default" | "enum" => !in_properties,
         "value" => pointer::parent(at).is_some_and(|p| p.ends_with("/examples")),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets(doc: &Value) -> Vec<String> {
+        let mut refs = Vec::new();
+        collect(doc, "", &mut refs);
+        refs.into_iter().map(|(at, _)| at).collect()
+    }
+
+    #[test]
+    fn references_inside_vendor_extensions_are_opaque_unless_the_extension_is_structure() {
+        let doc = serde_json::json!({
+            "paths": {"/a": {"get": {
+                "x-ms-examples": {"one": {"$ref": "./examples/one.json"}},
+                "responses": {"200": {
+                    "description": "ok",
+                    "headers": {"x-request-id": {"$ref": "#/components/headers/Id"}}
+                }}
+            }}},
+            "x-webhooks": {"e": {"post": {"requestBody": {"$ref": "#/components/requestBodies/E"}}}},
+            "components": {"schemas": {"S": {"properties": {"x-kind": {"$ref": "#/components/schemas/K"}}}}}
+        });
+        assert_eq!(
+            targets(&doc),
+            [
+                "/paths/~1a/get/responses/200/headers/x-request-id/$ref",
+                "/x-webhooks/e/post/requestBody/$ref",
+                "/components/schemas/S/properties/x-kind/$ref"
+            ]
+        );
     }
 }

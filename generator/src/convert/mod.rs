@@ -54,7 +54,7 @@ const NAME_MAPS: [&str; 20] = [
 ];
 
 /// Whether the members of `key`'s value are names rather than fixed fields.
-fn names_map(key: &str) -> bool {
+pub(crate) fn names_map(key: &str) -> bool {
     NAME_MAPS.contains(&key)
 }
 

@@ -19,6 +19,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{at, names_map, Conversion};
+use crate::ir::extensions;
 use crate::pointer;
 use crate::METHODS;
 
@@ -154,7 +155,7 @@ pub(crate) fn convert(doc: &mut Map<String, Value>) -> Conversion {
     }
     doc.insert("paths".into(), paths);
     for (key, value) in doc.iter_mut() {
-        if !key.starts_with("x-") {
+        if extensions::is_structure(key) {
             references(value, names_map(key));
         }
     }
@@ -623,7 +624,7 @@ fn references(value: &mut Value, names: bool) {
                             }
                         }
                     }
-                    k if k.starts_with("x-") => {}
+                    k if !extensions::is_structure(k) => {}
                     "example" | "examples" | "default" | "enum" => {}
                     k => references(child, names_map(k)),
                 }

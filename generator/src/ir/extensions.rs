@@ -33,6 +33,15 @@ pub const SENSITIVE: &str = "x-fincode-sensitive";
 /// A member sent encrypted with the tenant's public key.
 pub const ENCRYPTED: &str = "x-fincode-encrypted";
 
+/// The extensions whose contents are OpenAPI structure, with references in them: every other extension's
+/// contents are opaque, so a `$ref` there (an `x-ms-examples` pointing at a file) is not a reference.
+pub const STRUCTURAL: [&str; 2] = [WEBHOOKS, ENVELOPES];
+
+/// Whether the member `key` holds OpenAPI structure rather than an extension's opaque contents.
+pub fn is_structure(key: &str) -> bool {
+    !key.starts_with("x-") || STRUCTURAL.contains(&key)
+}
+
 /// A map of extensions, as `openapiv3` keeps them on each element.
 pub type Extensions = IndexMap<String, Value>;
 
