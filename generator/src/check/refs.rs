@@ -3,14 +3,14 @@
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::ir::extensions;
+use crate::ir;
 use crate::load::Spec;
 use crate::pointer::{self, push};
 
 /// Reports every `$ref` that is not local or points at nothing; returns whether all resolved.
 pub(crate) fn unresolved(spec: &Spec, out: &mut Vec<Diagnostic>) -> bool {
     let mut refs = Vec::new();
-    collect(&spec.value, "", &mut refs);
+    collect(&spec.value, "", Extensions::Opaque, &mut refs);
     report_unresolved(spec, &refs, out)
 }
 
@@ -45,10 +45,25 @@ pub(crate) fn report_unresolved(
     out.len() == before
 }
 
+/// How the contents of vendor extensions the generator does not read as structure are searched.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Extensions {
+    /// Not at all: they are the extension's own data, and a `$ref` there need not resolve.
+    Opaque,
+    /// Like structure: what a tool reading the extension may follow.
+    Searched,
+}
+
 /// Collects `(pointer of the $ref member, its target)` everywhere but in data: `example`, `default` and `enum`
 /// values and the `value` of an Example object may hold anything, a `$ref` key included, and so may the
-/// contents of a vendor extension the generator does not read as structure.
-pub(crate) fn collect(v: &Value, at: &str, out: &mut Vec<(String, Option<String>)>) {
+/// contents of a vendor extension the generator does not read as structure (unless `extensions` says to
+/// search them).
+pub(crate) fn collect(
+    v: &Value,
+    at: &str,
+    extensions: Extensions,
+    out: &mut Vec<(String, Option<String>)>,
+) {
     match v {
         Value::Object(map) => {
             for (k, child) in map {
@@ -58,14 +73,18 @@ pub(crate) fn collect(v: &Value, at: &str, out: &mut Vec<(String, Option<String>
                 let named = at.rsplit('/').next().is_some_and(crate::convert::names_map);
                 if k == "$ref" && !at.ends_with("/properties") {
                     out.push((child_at, child.as_str().map(str::to_owned)));
-                } else if !is_data(at, k) && (named || extensions::is_structure(k)) {
-                    collect(child, &child_at, out);
+                } else if !is_data(at, k)
+                    && (named
+                        || extensions == Extensions::Searched
+                        || ir::extensions::is_structure(k))
+                {
+                    collect(child, &child_at, extensions, out);
                 }
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                collect(child, &pointer::push_index(at, i), out);
+                collect(child, &pointer::push_index(at, i), extensions, out);
             }
         }
         _ => {}
@@ -88,7 +107,7 @@ mod tests {
 
     fn targets(doc: &Value) -> Vec<String> {
         let mut refs = Vec::new();
-        collect(doc, "", &mut refs);
+        collect(doc, "", Extensions::Opaque, &mut refs);
         refs.into_iter().map(|(at, _)| at).collect()
     }
 

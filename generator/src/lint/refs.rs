@@ -1,7 +1,8 @@
 //! `unresolved-ref` and `component-unused`.
 //!
 //! A component is used when it can be reached by following `$ref`s (and, for security schemes, security
-//! requirements) from anywhere outside `components`, extensions such as `x-webhooks` included.
+//! requirements) from anywhere outside `components`, extensions included. A `$ref` inside an extension the
+//! generator does not read (`x-ms-examples`) need not resolve: its contents are the extension's own.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,6 +10,7 @@ use serde_json::Value;
 
 use super::walk::entries;
 use crate::check;
+use crate::check::refs::Extensions;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::Spec;
 use crate::pointer::{self, push};
@@ -30,9 +32,12 @@ const KINDS: [&str; 9] = [
 /// Reports unresolved references and unused components; returns whether every reference resolved.
 pub(super) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) -> bool {
     let mut refs = Vec::new();
-    check::refs::collect(&spec.value, "", &mut refs);
+    check::refs::collect(&spec.value, "", Extensions::Opaque, &mut refs);
     let resolved = check::refs::report_unresolved(spec, &refs, out);
-    unused_components(spec, &refs, out);
+    // A component an extension refers to is used, by whatever reads the extension.
+    let mut uses = Vec::new();
+    check::refs::collect(&spec.value, "", Extensions::Searched, &mut uses);
+    unused_components(spec, &uses, out);
     resolved
 }
 
