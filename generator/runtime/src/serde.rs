@@ -1,18 +1,119 @@
-//! Serde helpers for fields, used as `#[serde(with = "crate::runtime::serde::NAME")]`.
+//! How generated types read and write the values whose JSON form is not their Rust type's own: decimals written
+//! as JSON numbers, dates, date-times, custom date formats and base64 bytes.
 //!
-//! Fields of an `Option` type also need `#[serde(default)]`, so that an absent member reads as `None`.
+//! Each is a marker type implementing serde_with's [`SerializeAs`] and [`DeserializeAs`], so the markers compose
+//! with `Option`, `Vec`, maps and `Box` the way serde_with's adapters do: a field of type
+//! `Option<Vec<time::Date>>` is written `#[serde(with = "As::<Option<Vec<IsoDate>>>")]`, and a parameter is
+//! encoded through [`SerializeAsWrap`]. Fields of an `Option` type also need `#[serde(default)]`, so that an absent
+//! member reads as `None`.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use ::serde::de::{self, Deserializer, MapAccess, Visitor};
 use ::serde::ser::{self, Serializer};
 use ::serde::{Deserialize, Serialize};
 use rust_decimal::Decimal;
+pub use serde_with::ser::SerializeAsWrap;
+pub use serde_with::{As, DeserializeAs, Same, SerializeAs};
 
 /// Date-times as RFC 3339 strings.
 pub use time::serde::rfc3339 as date_time;
-/// Optional date-times as RFC 3339 strings.
-pub use time::serde::rfc3339::option as date_time_option;
+
+/// A `Decimal` written as a JSON number with exactly its digits; reads a number or a string.
+pub struct DecimalNumber;
+
+impl SerializeAs<Decimal> for DecimalNumber {
+    fn serialize_as<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        decimal_number::serialize(value, serializer)
+    }
+}
+
+impl<'de> DeserializeAs<'de, Decimal> for DecimalNumber {
+    fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        decimal_number::deserialize(deserializer)
+    }
+}
+
+/// A `time::Date` written as `YYYY-MM-DD`.
+pub struct IsoDate;
+
+impl SerializeAs<time::Date> for IsoDate {
+    fn serialize_as<S: Serializer>(value: &time::Date, serializer: S) -> Result<S::Ok, S::Error> {
+        date::serialize(value, serializer)
+    }
+}
+
+impl<'de> DeserializeAs<'de, time::Date> for IsoDate {
+    fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<time::Date, D::Error> {
+        date::deserialize(deserializer)
+    }
+}
+
+/// A `time::OffsetDateTime` written as an RFC 3339 string.
+pub struct Rfc3339;
+
+impl SerializeAs<time::OffsetDateTime> for Rfc3339 {
+    fn serialize_as<S: Serializer>(
+        value: &time::OffsetDateTime,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        date_time::serialize(value, serializer)
+    }
+}
+
+impl<'de> DeserializeAs<'de, time::OffsetDateTime> for Rfc3339 {
+    fn deserialize_as<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<time::OffsetDateTime, D::Error> {
+        date_time::deserialize(deserializer)
+    }
+}
+
+/// Bytes written as standard base64 (padding optional when reading).
+pub struct Base64;
+
+impl SerializeAs<Vec<u8>> for Base64 {
+    fn serialize_as<S: Serializer>(value: &Vec<u8>, serializer: S) -> Result<S::Ok, S::Error> {
+        base64_bytes::serialize(value, serializer)
+    }
+}
+
+impl<'de> DeserializeAs<'de, Vec<u8>> for Base64 {
+    fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        base64_bytes::deserialize(deserializer)
+    }
+}
+
+/// A custom date or date-time format: the `time` format description a [`Formatted`] marker reads and writes.
+pub trait Format {
+    /// The format, from `time::macros::format_description!`.
+    const ITEMS: &'static [time::format_description::BorrowedFormatItem<'static>];
+}
+
+/// A `time::Date` or `time::PrimitiveDateTime` written in the custom format `F`.
+pub struct Formatted<F>(PhantomData<F>);
+
+macro_rules! formatted {
+    ($($ty:ty),*) => {$(
+        impl<F: Format> SerializeAs<$ty> for Formatted<F> {
+            fn serialize_as<S: Serializer>(value: &$ty, serializer: S) -> Result<S::Ok, S::Error> {
+                let text = value.format(F::ITEMS).map_err(ser::Error::custom)?;
+                serializer.serialize_str(&text)
+            }
+        }
+
+        impl<'de, F: Format> DeserializeAs<'de, $ty> for Formatted<F> {
+            fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<$ty, D::Error> {
+                let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
+                <$ty>::parse(&text, F::ITEMS)
+                    .map_err(|e| de::Error::custom(format!("invalid date `{text}`: {e}")))
+            }
+        }
+    )*};
+}
+
+formatted!(time::Date, time::PrimitiveDateTime);
 
 /// `Decimal` as a JSON number with exactly its digits; reads a number or a string.
 pub mod decimal_number {
@@ -34,140 +135,6 @@ pub mod decimal_number {
     }
 }
 
-/// `Option<Decimal>` as a JSON number or `null`; reads a number, a string or `null`.
-pub mod decimal_number_option {
-    use super::*;
-
-    /// Writes the decimal as a JSON number, or `null`.
-    pub fn serialize<S: Serializer>(
-        value: &Option<Decimal>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(value) => decimal_number::serialize(value, serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    /// Reads a decimal from a JSON number or a string, or `None` from `null`.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Decimal>, D::Error> {
-        #[derive(Deserialize)]
-        struct Number(#[serde(with = "decimal_number")] Decimal);
-        Ok(Option::<Number>::deserialize(deserializer)?.map(|n| n.0))
-    }
-}
-
-/// A decimal read and written by [`decimal_number`], for the elements of lists and maps.
-#[derive(Deserialize)]
-#[serde(transparent)]
-struct Exact(#[serde(with = "decimal_number")] Decimal);
-
-/// A borrowed decimal written by [`decimal_number`].
-struct ExactRef<'a>(&'a Decimal);
-
-impl Serialize for ExactRef<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        decimal_number::serialize(self.0, serializer)
-    }
-}
-
-/// `Vec<Decimal>` as JSON numbers with exactly their digits; reads numbers or strings.
-pub mod decimal_number_list {
-    use super::*;
-
-    /// Writes each decimal as a JSON number.
-    pub fn serialize<S: Serializer>(value: &[Decimal], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(value.iter().map(ExactRef))
-    }
-
-    /// Reads a list of decimals, each a JSON number or a string.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Vec<Decimal>, D::Error> {
-        Ok(Vec::<Exact>::deserialize(deserializer)?
-            .into_iter()
-            .map(|e| e.0)
-            .collect())
-    }
-}
-
-/// `Option<Vec<Decimal>>` as JSON numbers or `null`.
-pub mod decimal_number_list_option {
-    use super::*;
-
-    /// Writes each decimal as a JSON number, or `null`.
-    pub fn serialize<S: Serializer>(
-        value: &Option<Vec<Decimal>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(list) => decimal_number_list::serialize(list, serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    /// Reads a list of decimals, or `None` from `null`.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Vec<Decimal>>, D::Error> {
-        Ok(Option::<Vec<Exact>>::deserialize(deserializer)?
-            .map(|list| list.into_iter().map(|e| e.0).collect()))
-    }
-}
-
-/// `BTreeMap<String, Decimal>` with JSON numbers as values.
-pub mod decimal_number_map {
-    use super::*;
-    use std::collections::BTreeMap;
-
-    /// Writes each value as a JSON number.
-    pub fn serialize<S: Serializer>(
-        value: &BTreeMap<String, Decimal>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(value.iter().map(|(k, v)| (k, ExactRef(v))))
-    }
-
-    /// Reads a map whose values are JSON numbers or strings.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<BTreeMap<String, Decimal>, D::Error> {
-        Ok(BTreeMap::<String, Exact>::deserialize(deserializer)?
-            .into_iter()
-            .map(|(k, e)| (k, e.0))
-            .collect())
-    }
-}
-
-/// `Option<BTreeMap<String, Decimal>>` with JSON numbers as values, or `null`.
-pub mod decimal_number_map_option {
-    use super::*;
-    use std::collections::BTreeMap;
-
-    /// Writes each value as a JSON number, or `null`.
-    pub fn serialize<S: Serializer>(
-        value: &Option<BTreeMap<String, Decimal>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(map) => decimal_number_map::serialize(map, serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    /// Reads a map of decimals, or `None` from `null`.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<BTreeMap<String, Decimal>>, D::Error> {
-        Ok(
-            Option::<BTreeMap<String, Exact>>::deserialize(deserializer)?
-                .map(|map| map.into_iter().map(|(k, e)| (k, e.0)).collect()),
-        )
-    }
-}
-
 /// `Vec<u8>` as a standard base64 string (padding optional when reading).
 pub mod base64_bytes {
     use super::*;
@@ -182,31 +149,6 @@ pub mod base64_bytes {
         let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
         base64::Engine::decode(&BASE64, text.as_bytes())
             .map_err(|e| de::Error::custom(format!("invalid base64: {e}")))
-    }
-}
-
-/// `Option<Vec<u8>>` as a standard base64 string or `null`.
-pub mod base64_bytes_option {
-    use super::*;
-
-    /// Writes the bytes as standard base64, or `null`.
-    pub fn serialize<S: Serializer>(
-        value: &Option<Vec<u8>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(value) => base64_bytes::serialize(value, serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    /// Reads bytes from a standard base64 string, or `None` from `null`.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Vec<u8>>, D::Error> {
-        #[derive(Deserialize)]
-        struct Bytes(#[serde(with = "base64_bytes")] Vec<u8>);
-        Ok(Option::<Bytes>::deserialize(deserializer)?.map(|b| b.0))
     }
 }
 
@@ -225,31 +167,6 @@ pub mod date {
         let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
         time::Date::parse(&text, DATE_FORMAT)
             .map_err(|e| de::Error::custom(format!("invalid date `{text}`: {e}")))
-    }
-}
-
-/// `Option<time::Date>` as `YYYY-MM-DD` or `null`.
-pub mod date_option {
-    use super::*;
-
-    /// Writes the date as `YYYY-MM-DD`, or `null`.
-    pub fn serialize<S: Serializer>(
-        value: &Option<time::Date>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(value) => date::serialize(value, serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    /// Reads a date from `YYYY-MM-DD`, or `None` from `null`.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<time::Date>, D::Error> {
-        #[derive(Deserialize)]
-        struct Date(#[serde(with = "date")] time::Date);
-        Ok(Option::<Date>::deserialize(deserializer)?.map(|d| d.0))
     }
 }
 
@@ -332,7 +249,7 @@ mod tests {
     struct Amounts {
         #[serde(with = "decimal_number")]
         amount: Decimal,
-        #[serde(default, with = "decimal_number_option")]
+        #[serde(default, with = "As::<Option<DecimalNumber>>")]
         fee: Option<Decimal>,
         #[serde(default)]
         as_string: Option<Decimal>,
@@ -416,7 +333,7 @@ mod tests {
     struct Blob {
         #[serde(with = "base64_bytes")]
         bytes: Vec<u8>,
-        #[serde(default, with = "base64_bytes_option")]
+        #[serde(default, with = "As::<Option<Base64>>")]
         thumb: Option<Vec<u8>>,
     }
 
@@ -440,7 +357,7 @@ mod tests {
     struct Dates {
         #[serde(with = "date")]
         day: time::Date,
-        #[serde(default, with = "date_option")]
+        #[serde(default, with = "As::<Option<IsoDate>>")]
         due: Option<time::Date>,
         #[serde(with = "date_time")]
         at: time::OffsetDateTime,
@@ -467,11 +384,11 @@ mod tests {
     fn decimal_lists_and_maps_are_json_numbers_with_their_digits() {
         #[derive(Debug, PartialEq, Serialize, Deserialize)]
         struct Rates {
-            #[serde(with = "super::decimal_number_list")]
+            #[serde(with = "As::<Vec<DecimalNumber>>")]
             list: Vec<Decimal>,
-            #[serde(with = "super::decimal_number_map")]
+            #[serde(with = "As::<std::collections::BTreeMap<Same, DecimalNumber>>")]
             map: std::collections::BTreeMap<String, Decimal>,
-            #[serde(default, with = "super::decimal_number_list_option")]
+            #[serde(default, with = "As::<Option<Vec<DecimalNumber>>>")]
             maybe: Option<Vec<Decimal>>,
         }
         let text = r#"{"list":[1.10,"2.000"],"map":{"GBP":100.50},"maybe":null}"#;
@@ -482,5 +399,70 @@ mod tests {
             serde_json::to_string(&rates).expect("json"),
             r#"{"list":[1.10,2.000],"map":{"GBP":100.50},"maybe":null}"#
         );
+    }
+
+    struct DayMonthYear;
+
+    impl Format for DayMonthYear {
+        const ITEMS: &'static [time::format_description::BorrowedFormatItem<'static>] =
+            time::macros::format_description!("[day]/[month]/[year]");
+    }
+
+    #[test]
+    fn markers_compose_with_options_lists_and_maps() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Shapes {
+            #[serde(default, with = "As::<Option<Vec<Rfc3339>>>")]
+            times: Option<Vec<time::OffsetDateTime>>,
+            #[serde(with = "As::<std::collections::BTreeMap<Same, IsoDate>>")]
+            days: std::collections::BTreeMap<String, time::Date>,
+            #[serde(with = "As::<Vec<Vec<Base64>>>")]
+            blobs: Vec<Vec<Vec<u8>>>,
+            #[serde(with = "As::<Vec<Formatted<DayMonthYear>>>")]
+            local: Vec<time::Date>,
+            #[serde(default, with = "As::<Option<Box<DecimalNumber>>>")]
+            boxed: Option<Box<Decimal>>,
+        }
+        let text = r#"{"times":["2024-01-15T10:30:00Z"],"days":{"due":"2024-02-29"},"blobs":[["aGk=",""]],"local":["01/12/2026"],"boxed":0.10}"#;
+        let shapes: Shapes = serde_json::from_str(text).expect("deserializes");
+        assert_eq!(
+            shapes.times,
+            Some(vec![time::macros::datetime!(2024-01-15 10:30:00 UTC)])
+        );
+        assert_eq!(shapes.days["due"], time::macros::date!(2024 - 02 - 29));
+        assert_eq!(shapes.blobs, vec![vec![b"hi".to_vec(), Vec::new()]]);
+        assert_eq!(shapes.local, vec![time::macros::date!(2026 - 12 - 01)]);
+        assert_eq!(
+            shapes.boxed.as_deref().map(ToString::to_string).as_deref(),
+            Some("0.10")
+        );
+        assert_eq!(serde_json::to_string(&shapes).expect("serializes"), text);
+
+        let absent: Shapes =
+            serde_json::from_str(r#"{"days":{},"blobs":[],"local":[]}"#).expect("deserializes");
+        assert_eq!(absent.times, None);
+        let bad =
+            serde_json::from_str::<Shapes>(r#"{"days":{"x":"2023-02-29"},"blobs":[],"local":[]}"#);
+        assert!(bad.is_err_and(|e| e.to_string().starts_with("invalid date `2023-02-29`")));
+        let bad =
+            serde_json::from_str::<Shapes>(r#"{"days":{},"blobs":[],"local":["2026-12-01"]}"#);
+        assert!(bad.is_err_and(|e| e.to_string().starts_with("invalid date `2026-12-01`")));
+    }
+
+    #[test]
+    fn parameters_encode_through_the_same_markers() {
+        let at = time::macros::datetime!(2024-01-15 10:30:00 UTC);
+        let value = serde_json::to_value(SerializeAsWrap::<_, Rfc3339>::new(&at)).expect("encodes");
+        assert_eq!(value, json!("2024-01-15T10:30:00Z"));
+        let days = vec![time::macros::date!(2024 - 01 - 15)];
+        let value =
+            serde_json::to_value(SerializeAsWrap::<_, Vec<IsoDate>>::new(&days)).expect("encodes");
+        assert_eq!(value, json!(["2024-01-15"]));
+        let none: Option<time::Date> = None;
+        let value = serde_json::to_value(
+            SerializeAsWrap::<_, Option<Formatted<DayMonthYear>>>::new(&none),
+        )
+        .expect("encodes");
+        assert_eq!(value, json!(null));
     }
 }

@@ -8,6 +8,7 @@
 
 pub(crate) mod crate_files;
 mod docs;
+mod examples;
 mod operations;
 mod runtime;
 mod session;

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::tokens::{doc, doc_verbatim, ident, redacting_debug, ty, DebugField, Site};
+use super::tokens::{doc, doc_verbatim, encoded, ident, redacting_debug, ty, DebugField, Site};
 use crate::ir::{Api, Body, BodyKind, Operation, Pagination, Param, ParamIn, Shape, Ty};
 
 /// `src/operations/mod.rs`: the group modules and the client's accessors.
@@ -57,7 +57,7 @@ pub fn group(api: &Api, index: usize, krate: Option<&str>) -> TokenStream {
     let strukt = ident(&g.struct_name);
     let text = doc(&g.doc);
     let ops: Vec<&Operation> = api.operations.iter().filter(|o| o.group == index).collect();
-    let methods = ops.iter().map(|op| entry_method(op));
+    let methods = ops.iter().map(|op| entry_method(api, op, krate));
     let module = crate::ir::names::bare(&g.module).to_owned();
     let builders = ops
         .iter()
@@ -124,7 +124,7 @@ fn body_required(op: &Operation) -> Option<&Body> {
 }
 
 /// The method on the group struct that starts a request.
-fn entry_method(op: &Operation) -> TokenStream {
+fn entry_method(api: &Api, op: &Operation, krate: Option<&str>) -> TokenStream {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder);
     let mut text = op.doc.clone();
@@ -138,11 +138,20 @@ fn entry_method(op: &Operation) -> TokenStream {
         })
         .chain(body_required(op).map(|b| format!("- `body`: {}", first_line(&b.doc))))
         .collect();
+    let free_form = matches!(&op.response.ty, Ty::Json)
+        || matches!(&op.response.ty, Ty::Map(inner) if **inner == Ty::Json);
+    if free_form && !text.contains("free-form") {
+        text.push_str("\n\nThe result is free-form JSON: the spec does not describe its members.");
+    }
     if !args_doc.is_empty() {
         text.push_str("\n\n# Arguments\n\n");
         text.push_str(&args_doc.join("\n"));
     }
-    let docs = doc(&text);
+    let mut docs = doc(&text);
+    if let Some(krate) = krate {
+        let example = super::examples::operation(api, op, krate);
+        docs.extend(doc_verbatim(&format!("\n{example}")));
+    }
     let deprecated = if op.deprecated {
         quote!(#[deprecated(note = "the API marks this operation deprecated")])
     } else {
@@ -524,18 +533,27 @@ fn param_stmt(p: &Param) -> TokenStream {
         ParamIn::Cookie => quote!(cookie),
     };
     match (p.required, &p.default) {
-        (true, _) => quote!(request.#call(#wire, &self.#name);),
-        (false, Some(default)) => quote! {
-            match &self.#name {
-                Some(value) => request.#call(#wire, value),
-                None => request.#call(#wire, &#default),
-            };
-        },
-        (false, None) => quote! {
-            if let Some(value) = &self.#name {
-                request.#call(#wire, value);
+        (true, _) => {
+            let value = encoded(&p.ty, quote!(&self.#name));
+            quote!(request.#call(#wire, #value);)
+        }
+        (false, Some(default)) => {
+            let value = encoded(&p.ty, quote!(value));
+            quote! {
+                match &self.#name {
+                    Some(value) => request.#call(#wire, #value),
+                    None => request.#call(#wire, &#default),
+                };
             }
-        },
+        }
+        (false, None) => {
+            let value = encoded(&p.ty, quote!(value));
+            quote! {
+                if let Some(value) = &self.#name {
+                    request.#call(#wire, #value);
+                }
+            }
+        }
     }
 }
 

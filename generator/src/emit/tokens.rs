@@ -127,29 +127,92 @@ pub fn ty(t: &Ty, site: Site) -> TokenStream {
     }
 }
 
-/// The serde helper module a field of this type needs (`with = "..."`), if any.
+/// The serde_with adapter of a value of this type whose JSON form is not its Rust type's own (a decimal written
+/// as a number, a date, a date-time, a custom date format, base64 bytes), composed through `Option`, `Vec`, maps
+/// and `Box`; `None` when serde's own form is the spec's.
+enum Adapter {
+    /// A marker type: `crate::runtime::serde::IsoDate`, `crate::runtime::serde::Formatted<...>`.
+    Marker(&'static str, Option<String>),
+    /// A container of adapted values: `Option<...>`, `Vec<...>`, `Box<...>`.
+    Wrap(&'static str, Box<Adapter>),
+    /// A map of adapted values.
+    Map(Box<Adapter>),
+}
+
+impl Adapter {
+    fn of(t: &Ty) -> Option<Adapter> {
+        Some(match t {
+            Ty::Decimal { number: true } => Adapter::Marker("DecimalNumber", None),
+            Ty::DateTime => Adapter::Marker("Rfc3339", None),
+            Ty::Date => Adapter::Marker("IsoDate", None),
+            Ty::Bytes => Adapter::Marker("Base64", None),
+            Ty::Formatted(f) => Adapter::Marker("Formatted", Some(format_marker(f))),
+            Ty::Option(inner) => Adapter::Wrap("Option", Box::new(Adapter::of(inner)?)),
+            Ty::Vec(inner) => Adapter::Wrap("Vec", Box::new(Adapter::of(inner)?)),
+            Ty::Boxed(inner) => Adapter::Wrap("Box", Box::new(Adapter::of(inner)?)),
+            Ty::Map(inner) => Adapter::Map(Box::new(Adapter::of(inner)?)),
+            _ => return None,
+        })
+    }
+
+    /// As written in a `with = "..."` attribute.
+    fn text(&self) -> String {
+        match self {
+            Adapter::Marker(name, None) => format!("crate::runtime::serde::{name}"),
+            Adapter::Marker(name, Some(format)) => {
+                format!("crate::runtime::serde::{name}<crate::types::formats::{format}>")
+            }
+            Adapter::Wrap(outer, inner) => format!("{outer}<{}>", inner.text()),
+            Adapter::Map(inner) => format!(
+                "std::collections::BTreeMap<crate::runtime::serde::Same, {}>",
+                inner.text()
+            ),
+        }
+    }
+
+    /// As a type in code.
+    fn tokens(&self) -> TokenStream {
+        match self {
+            Adapter::Marker(name, format) => {
+                let name = syn::Ident::new(name, Span::call_site());
+                match format {
+                    None => quote!(crate::runtime::serde::#name),
+                    Some(format) => {
+                        let format = syn::Ident::new(format, Span::call_site());
+                        quote!(crate::runtime::serde::#name<crate::types::formats::#format>)
+                    }
+                }
+            }
+            Adapter::Wrap(outer, inner) => {
+                let outer = syn::Ident::new(outer, Span::call_site());
+                let inner = inner.tokens();
+                quote!(#outer<#inner>)
+            }
+            Adapter::Map(inner) => {
+                let inner = inner.tokens();
+                quote!(std::collections::BTreeMap<crate::runtime::serde::Same, #inner>)
+            }
+        }
+    }
+}
+
+/// `with = "..."` for a field or variant of this type, if it needs an adapter.
 pub fn serde_with(t: &Ty) -> Option<String> {
-    let (inner, optional) = match t {
-        Ty::Option(inner) => (&**inner, true),
-        other => (other, false),
-    };
-    let base = match inner {
-        Ty::Decimal { number: true } => "crate::runtime::serde::decimal_number".to_owned(),
-        Ty::Vec(element) if **element == (Ty::Decimal { number: true }) => {
-            "crate::runtime::serde::decimal_number_list".to_owned()
+    Adapter::of(t).map(|adapter| format!("crate::runtime::serde::As::<{}>", adapter.text()))
+}
+
+/// The value of a parameter as it is encoded: through its adapter where it has one.
+pub fn encoded(t: &Ty, value: TokenStream) -> TokenStream {
+    match Adapter::of(t) {
+        Some(adapter) => {
+            let adapter = adapter.tokens();
+            quote!(&crate::runtime::serde::SerializeAsWrap::<_, #adapter>::new(#value))
         }
-        Ty::Map(element) if **element == (Ty::Decimal { number: true }) => {
-            "crate::runtime::serde::decimal_number_map".to_owned()
-        }
-        Ty::DateTime => "time::serde::rfc3339".to_owned(),
-        Ty::Date => "crate::runtime::serde::date".to_owned(),
-        Ty::Bytes => "crate::runtime::serde::base64_bytes".to_owned(),
-        Ty::Formatted(f) => format!("formats::{}", f.module),
-        _ => return None,
-    };
-    Some(match (optional, inner) {
-        (false, _) => base,
-        (true, Ty::DateTime | Ty::Formatted(_)) => format!("{base}::option"),
-        (true, _) => format!("{base}_option"),
-    })
+        None => value,
+    }
+}
+
+/// The marker type of a custom date format, in `types::formats`.
+pub fn format_marker(f: &crate::ir::DateFormat) -> String {
+    heck::ToUpperCamelCase::to_upper_camel_case(f.module.bare())
 }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{doc, ident, redacting_debug, serde_with, ty, DebugField, Site};
+use super::tokens::{doc, format_marker, ident, redacting_debug, serde_with, ty, DebugField, Site};
 use crate::ir::{Api, DateKind, Field, Ty, TypeDef, TypeKind};
 
 /// The whole `types` module.
@@ -13,27 +13,29 @@ pub fn types(api: &Api) -> TokenStream {
         quote!()
     } else {
         let decls = api.formats.iter().map(|f| {
-            let module = ident(&f.module);
-            let kind = match f.kind {
-                DateKind::Date => quote!(Date),
-                DateKind::DateTime => quote!(PrimitiveDateTime),
-            };
+            let marker = syn::Ident::new(&format_marker(f), proc_macro2::Span::call_site());
             let description = &f.description;
             let text = doc(&format!(
-                "Reads and writes the spec's `{}` format.",
-                f.pattern
+                "Reads and writes the spec's `{}` format (as `{}`).",
+                f.pattern,
+                match f.kind {
+                    DateKind::Date => "time::Date",
+                    DateKind::DateTime => "time::PrimitiveDateTime",
+                }
             ));
             quote! {
                 #text
-                pub mod #module {
-                    time::serde::format_description!(pub(crate) format, #kind, #description);
-                    pub(crate) use format::*;
+                pub(crate) struct #marker;
+
+                impl crate::runtime::serde::Format for #marker {
+                    const ITEMS: &'static [time::format_description::BorrowedFormatItem<'static>] =
+                        time::macros::format_description!(#description);
                 }
             }
         });
         quote! {
-            /// Serde helpers for the spec's custom date formats (`x-fincode-date-format`).
-            mod formats {
+            /// The spec's custom date formats, as serde adapters.
+            pub(crate) mod formats {
                 #(#decls)*
             }
         }
@@ -198,7 +200,16 @@ fn type_def(def: &TypeDef) -> TokenStream {
         TypeKind::Untagged { variants, other } => {
             let other = ident(other);
             let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
-            let tys: Vec<_> = variants.iter().map(|v| ty(&v.ty, Site::Types)).collect();
+            let tys: Vec<_> = variants
+                .iter()
+                .map(|v| {
+                    let t = ty(&v.ty, Site::Types);
+                    match serde_with(&v.ty) {
+                        Some(with) => quote!(#[serde(with = #with)] #t),
+                        None => t,
+                    }
+                })
+                .collect();
             let variant_docs = variants.iter().enumerate().map(|(i, _)| {
                 doc(&format!(
                     "The schema's variant {} (tried in the spec's order).",
@@ -229,8 +240,12 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 pub type #name = #t;
             }
         }
-        TypeKind::Newtype(t) => {
-            let t = ty(t, Site::Types);
+        TypeKind::Newtype(inner) => {
+            let t = ty(inner, Site::Types);
+            let t = match serde_with(inner) {
+                Some(with) => quote!(#[serde(with = #with)] #t),
+                None => t,
+            };
             quote! {
                 #docs
                 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -195,7 +195,7 @@ fn scheme(hooks: &Webhooks) -> TokenStream {
     let tolerance = proc_macro2::Literal::u64_unsuffixed(s.tolerance_seconds);
     let (event_member, dedupe_member) = (&hooks.event_member, &s.dedupe_member);
     let mut text = format!(
-        "How the API signs webhook deliveries, from the spec's `x-fincode-webhook-signature`: an HMAC-SHA256 of \
+        "How the API signs webhook deliveries: an HMAC-SHA256 of \
          `{}` in `{signature_header}` as `{label}=<hex>` entries, the signing time in `{timestamp_header}` \
          (Unix seconds), a tolerance of {} s.",
         template(&s.signed_payload),

@@ -4,6 +4,7 @@
 //! schemas that need a name), every operation a method with typed parameters, a body and a response shape,
 //! plus security schemes, servers and webhooks. Every Rust name is decided here; the emitters only print.
 
+mod aliases;
 mod envelopes;
 pub mod extensions;
 mod findings;
@@ -153,28 +154,6 @@ impl Ty {
         match self {
             Ty::Option(inner) => *inner,
             other => other,
-        }
-    }
-
-    /// The type as an element of a `Vec`, map or enum variant, where no field-level serde helper applies:
-    /// dates and bytes stay in their wire form, a number-written decimal reads and writes as a string.
-    pub fn in_container(self) -> Ty {
-        match self {
-            Ty::DateTime | Ty::Date | Ty::Formatted(_) | Ty::Bytes => Ty::String,
-            Ty::Decimal { .. } => Ty::Decimal { number: false },
-            Ty::Option(inner) => Ty::Option(Box::new(inner.in_container())),
-            Ty::Vec(inner) => Ty::Vec(Box::new(inner.in_container())),
-            Ty::Map(inner) => Ty::Map(Box::new(inner.in_container())),
-            other => other,
-        }
-    }
-
-    /// The type as the element of a `Vec` or map field: like [`Ty::in_container`], except that a
-    /// number-written decimal stays one (the field's serde helper writes the elements as numbers).
-    pub fn element(self) -> Ty {
-        match self {
-            Ty::Decimal { number: true } => self,
-            other => other.in_container(),
         }
     }
 }
@@ -402,6 +381,8 @@ pub struct Param {
     pub sensitive: bool,
     /// The JSON pointer of the parameter (path- or operation-level).
     pub pointer: String,
+    /// The spec's example value, for the docs' examples.
+    pub example: Option<serde_json::Value>,
 }
 
 /// How a request body is encoded.
@@ -440,6 +421,8 @@ pub struct Body {
     pub part_types: std::collections::BTreeMap<String, String>,
     /// Whether the body is a secret that `Debug` must not print (`format: password`, `x-fincode-sensitive`).
     pub sensitive: bool,
+    /// The spec's example of the body (the media type's, else its schema's), for the docs' examples.
+    pub example: Option<serde_json::Value>,
 }
 
 /// How a success response is read.
@@ -528,7 +511,9 @@ pub fn build(spec: &Spec) -> Result<Api, Vec<Diagnostic>> {
     let formats = ctx.formats();
     let (types, mut found) = ctx.finish();
     diagnostics.append(&mut found);
-    let (groups, operations, schemes) = ops;
+    let (groups, mut operations, schemes) = ops;
+    let mut types = types;
+    aliases::expand(&mut types, &mut operations);
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }

@@ -61,7 +61,7 @@ impl Builder<'_, '_> {
             .as_deref()
             .map(str::trim)
             .filter(|d| !d.is_empty())
-            .map_or_else(|| "The request body.".to_owned(), str::to_owned);
+            .map_or_else(|| self.body_doc(&ty, &kind), str::to_owned);
         let part_types = media
             .encoding
             .iter()
@@ -83,8 +83,50 @@ impl Builder<'_, '_> {
             parts,
             part_types,
             sensitive,
+            example: media
+                .example
+                .clone()
+                .or_else(|| media.examples.values().find_map(|e| self.example_value(e)))
+                .or_else(|| media.schema.as_ref().and_then(|s| self.schema_example(s))),
         })
     }
+}
+
+impl Builder<'_, '_> {
+    /// What a body without a description of its own is: its type's first sentence, and how it is sent.
+    fn body_doc(&self, ty: &Ty, kind: &BodyKind) -> String {
+        let form = match kind {
+            BodyKind::Json | BodyKind::JsonEnvelope => "sent as JSON",
+            BodyKind::Form => "sent as a URL-encoded form",
+            BodyKind::Multipart => "sent as a multipart form",
+            BodyKind::Text => "sent as text",
+            BodyKind::Raw => "sent as bytes",
+        };
+        let Ty::Named(name) = ty else {
+            return format!("The body, {form}.");
+        };
+        let summary = self
+            .types
+            .table
+            .def(name.as_str())
+            .and_then(|def| first_sentence(&def.doc));
+        match summary {
+            Some(summary) => format!(
+                "{summary} (a [`{0}`](crate::types::{0}), {form}).",
+                name.bare()
+            ),
+            None => format!("A [`{0}`](crate::types::{0}), {form}.", name.bare()),
+        }
+    }
+}
+
+/// The first sentence of a documentation text, without its full stop, if it is short enough to stand for it.
+fn first_sentence(doc: &str) -> Option<String> {
+    let first = doc.trim().lines().next()?.trim();
+    let end = first.find(". ").map_or(first.len(), |i| i + 1);
+    let sentence = first[..end].trim_end_matches(['.', ':', ';']);
+    (!sentence.is_empty() && sentence.len() <= 160 && !sentence.contains('`'))
+        .then(|| sentence.to_owned())
 }
 
 /// The JSON pointers (under `prefix`) of the members of `ty` marked as encrypted, following

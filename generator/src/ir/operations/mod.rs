@@ -253,6 +253,42 @@ impl Builder<'_, '_> {
         self.types.findings.unsupported(ptr, message);
     }
 
+    /// An example's value, following one reference to `#/components/examples/`.
+    pub(super) fn example_value(
+        &self,
+        example: &ReferenceOr<openapiv3::Example>,
+    ) -> Option<serde_json::Value> {
+        let example = match example {
+            ReferenceOr::Item(e) => e,
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/examples/")?;
+                match self.openapi.components.as_ref()?.examples.get(name)? {
+                    ReferenceOr::Item(e) => e,
+                    ReferenceOr::Reference { .. } => return None,
+                }
+            }
+        };
+        example.value.clone()
+    }
+
+    /// A schema's own example, following references to `#/components/schemas/` a few levels deep.
+    pub(super) fn schema_example(
+        &self,
+        schema: &ReferenceOr<openapiv3::Schema>,
+    ) -> Option<serde_json::Value> {
+        let mut schema = schema;
+        for _ in 0..8 {
+            match schema {
+                ReferenceOr::Item(s) => return s.schema_data.example.clone(),
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/schemas/")?;
+                    schema = self.openapi.components.as_ref()?.schemas.get(name)?;
+                }
+            }
+        }
+        None
+    }
+
     /// Reads what a local reference points at as a `T`.
     pub(super) fn deref<T: DeserializeOwned>(&mut self, reference: &str, at: &str) -> Option<T> {
         let what = "does not point at the right kind of object";

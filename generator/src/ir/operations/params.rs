@@ -69,7 +69,7 @@ impl Builder<'_, '_> {
                 }
                 ParameterSchemaOrContent::Content(_) => (Ty::Json, None),
             };
-            // Parameters are text on the wire: dates and bytes stay in their wire form, which the docs give.
+            // Parameters are text on the wire: typed here, encoded by the type's adapter, in the form the docs give.
             let ty = ty.required();
             let wire_form = match &ty {
                 Ty::DateTime => Some("an RFC 3339 date-time (`2024-05-01T12:00:00Z`)".to_owned()),
@@ -78,7 +78,6 @@ impl Builder<'_, '_> {
                 Ty::Bytes => Some("base64".to_owned()),
                 _ => None,
             };
-            let ty = ty.in_container();
             let mut doc = data
                 .description
                 .as_deref()
@@ -114,6 +113,14 @@ impl Builder<'_, '_> {
                 doc,
                 sensitive,
                 pointer: at.clone(),
+                example: data
+                    .example
+                    .clone()
+                    .or_else(|| data.examples.values().find_map(|e| self.example_value(e)))
+                    .or_else(|| match &data.format {
+                        ParameterSchemaOrContent::Schema(schema) => self.schema_example(schema),
+                        ParameterSchemaOrContent::Content(_) => None,
+                    }),
             });
         }
         // Required parameters first: path parameters in template order, then the others in spec order.

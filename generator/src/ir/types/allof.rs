@@ -88,7 +88,7 @@ impl Types<'_> {
             Some((AdditionalProperties::Any(true), _)) => Some(Ty::Json),
             Some((AdditionalProperties::Schema(s), at)) => {
                 let at = pointer::push(&at, "additionalProperties");
-                Some(self.ty(&s, &at, &format!("{name}Value")).in_container())
+                Some(self.ty(&s, &at, &format!("{name}Value")))
             }
             _ => None,
         }

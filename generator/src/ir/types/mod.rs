@@ -305,7 +305,7 @@ impl<'a> Types<'a> {
             }
             None => Ty::Json,
         };
-        Ty::Vec(Box::new(inner.element()))
+        Ty::Vec(Box::new(inner))
     }
 
     fn map(&mut self, additional: Option<&AdditionalProperties>, ptr: &str, hint: &str) -> Ty {
@@ -317,7 +317,7 @@ impl<'a> Types<'a> {
             ),
             _ => Ty::Json,
         };
-        Ty::Map(Box::new(inner.element()))
+        Ty::Map(Box::new(inner))
     }
 
     fn insert(&mut self, name: &Ident, doc: String, kind: TypeKind, ptr: &str) {

@@ -31,8 +31,7 @@ impl Types<'_> {
             let at = pointer::push_index(ptr, i);
             let ty = self
                 .ty(part, &at, &format!("{name}Variant{}", i + 1))
-                .required()
-                .in_container();
+                .required();
             if variants.iter().any(|v| v.ty == ty) {
                 continue;
             }
