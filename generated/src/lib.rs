@@ -4,12 +4,6 @@
 //!
 //! FinCode is a multitenant fintech platform: remittance, wallets and payments, KYC and compliance, lending and investment.
 //!
-//! This document is maintained by hand from the public FinCode documentation.
-//! Where the documentation contradicts itself, the element concerned carries an `x-fincode-note` saying what the
-//! pages say and what this document chose.
-//! Endpoints known only from third-party integration notes, or from a docs index entry or link whose page could not be
-//! read, are marked `x-fincode-unverified: true`; their note says what was guessed.
-//!
 //! Conventions:
 //! - every call sends the `platform` and `uuid` headers (`fincode` and `200`);
 //! - authenticated calls send a JWT access token (from login or refresh) or a dashboard API token in `X-Auth-Token`;

@@ -6,30 +6,28 @@
 //! required members, then a chained setter per optional member, each taking `impl Into`
 //! (`Quote::new(amount).currency("GBP")`). Enums are open: a value this version does not know deserializes
 //! into their `Unknown` variant instead of failing.
-/// Serde helpers for the spec's custom date formats (`x-fincode-date-format`).
-mod formats {
-    /// Reads and writes the spec's `dd-MM-yyyy'T'HH:mm:ss.SSS` format.
-    pub mod format_dd_mm_yyyy_thh_mm_ss_sss {
-        time::serde::format_description!(
-            pub (crate) format, PrimitiveDateTime,
+/// The spec's custom date formats, as serde adapters.
+pub(crate) mod formats {
+    /// Reads and writes the spec's `dd-MM-yyyy'T'HH:mm:ss.SSS` format (as `time::PrimitiveDateTime`).
+    pub(crate) struct FormatDdMmYyyyThhMmSsSss;
+    impl crate::runtime::serde::Format for FormatDdMmYyyyThhMmSsSss {
+        const ITEMS: &'static [time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
             "[day]-[month]-[year]T[hour]:[minute]:[second].[subsecond digits:3]"
         );
-        pub(crate) use format::*;
     }
-    /// Reads and writes the spec's `dd/MM/yyyy` format.
-    pub mod format_dd_mm_yyyy {
-        time::serde::format_description!(
-            pub (crate) format, Date, "[day]/[month]/[year]"
+    /// Reads and writes the spec's `dd/MM/yyyy` format (as `time::Date`).
+    pub(crate) struct FormatDdMmYyyy;
+    impl crate::runtime::serde::Format for FormatDdMmYyyy {
+        const ITEMS: &'static [time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+            "[day]/[month]/[year]"
         );
-        pub(crate) use format::*;
     }
-    /// Reads and writes the spec's `yyyy-MM-dd'T'HH:mm:ss` format.
-    pub mod format_yyyy_mm_dd_thh_mm_ss {
-        time::serde::format_description!(
-            pub (crate) format, PrimitiveDateTime,
+    /// Reads and writes the spec's `yyyy-MM-dd'T'HH:mm:ss` format (as `time::PrimitiveDateTime`).
+    pub(crate) struct FormatYyyyMmDdThhMmSs;
+    impl crate::runtime::serde::Format for FormatYyyyMmDdThhMmSs {
+        const ITEMS: &'static [time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
             "[year]-[month]-[day]T[hour]:[minute]:[second]"
         );
-        pub(crate) use format::*;
     }
 }
 /// A value of an open enum that this version of the client does not know, kept as sent.
@@ -174,7 +172,7 @@ pub struct AttachedDocument {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::base64_bytes_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::Base64>>"
     )]
     pub file_base64: Option<Vec<u8>>,
 }
@@ -248,7 +246,7 @@ pub struct AwaitingPayment {
         rename = "creationDate",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "formats::format_yyyy_mm_dd_thh_mm_ss::option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::Formatted<crate::types::formats::FormatYyyyMmDdThhMmSs>>>"
     )]
     pub creation_date: Option<time::PrimitiveDateTime>,
     /// The currency (ISO 4217).
@@ -337,7 +335,7 @@ pub struct AwaitingPaymentActionRequest {
         rename = "fromDate",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "formats::format_dd_mm_yyyy::option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::Formatted<crate::types::formats::FormatDdMmYyyy>>>"
     )]
     pub from_date: Option<time::Date>,
     /// The last day of the refreshed list's range.
@@ -347,7 +345,7 @@ pub struct AwaitingPaymentActionRequest {
         rename = "toDate",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "formats::format_dd_mm_yyyy::option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::Formatted<crate::types::formats::FormatDdMmYyyy>>>"
     )]
     pub to_date: Option<time::Date>,
 }
@@ -458,7 +456,7 @@ pub struct AwaitingPaymentsFilter {
         rename = "fromDate",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "formats::format_dd_mm_yyyy::option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::Formatted<crate::types::formats::FormatDdMmYyyy>>>"
     )]
     pub from_date: Option<time::Date>,
     /// The last day of the range.
@@ -468,7 +466,7 @@ pub struct AwaitingPaymentsFilter {
         rename = "toDate",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "formats::format_dd_mm_yyyy::option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::Formatted<crate::types::formats::FormatDdMmYyyy>>>"
     )]
     pub to_date: Option<time::Date>,
     /// A payment reference to search for (fuzzy match).
@@ -1277,7 +1275,7 @@ impl<'de> serde::Deserialize<'de> for DeferBankPaymentPayableType {
         Ok(Self::from(value.as_ref()))
     }
 }
-/// The machine-readable error code of the error envelope. Each code goes with one HTTP status, given in `x-fincode-http-status`. Clients must accept codes not listed here.
+/// The machine-readable error code of the error envelope. Each code goes with one HTTP status: `AUTH_REQUIRED` 401, `FORBIDDEN` 403, `NOT_FOUND` 404, `VALIDATION_ERROR` 422, `RATE_LIMIT_EXCEEDED` 429, `SERVER_ERROR` 500 and `SERVICE_UNAVAILABLE` 503. Clients must accept codes not listed here.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -1440,7 +1438,7 @@ pub struct IdDocument {
         rename = "issueDate",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "formats::format_dd_mm_yyyy_thh_mm_ss_sss::option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::Formatted<crate::types::formats::FormatDdMmYyyyThhMmSsSss>>>"
     )]
     pub issue_date: Option<time::PrimitiveDateTime>,
     /// When the document expires.
@@ -1450,7 +1448,7 @@ pub struct IdDocument {
         rename = "expiryDate",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "formats::format_dd_mm_yyyy_thh_mm_ss_sss::option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::Formatted<crate::types::formats::FormatDdMmYyyyThhMmSsSss>>>"
     )]
     pub expiry_date: Option<time::PrimitiveDateTime>,
     /// The holder's date of birth as written on the document.
@@ -1460,7 +1458,7 @@ pub struct IdDocument {
         rename = "dateOfBirth",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "formats::format_dd_mm_yyyy_thh_mm_ss_sss::option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::Formatted<crate::types::formats::FormatDdMmYyyyThhMmSsSss>>>"
     )]
     pub date_of_birth: Option<time::PrimitiveDateTime>,
     /// The issuing authority.
@@ -2051,7 +2049,7 @@ pub struct LoanApplicationDetails {
         rename = "requestedLoanAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub requested_loan_amount: Option<rust_decimal::Decimal>,
     /// The duration of the loan.
@@ -2083,7 +2081,7 @@ pub struct LoanApplicationDetails {
         rename = "monthlyIncome",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub monthly_income: Option<rust_decimal::Decimal>,
     /// The ISO 4217 currency code of the loan.
@@ -2117,7 +2115,7 @@ pub struct LoanApplicationDetails {
         rename = "dateOfBirth",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::date_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::IsoDate>>"
     )]
     pub date_of_birth: Option<time::Date>,
 }
@@ -2412,7 +2410,7 @@ pub struct LoanApplicationUpdateResult {
         rename = "requestedLoanAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub requested_loan_amount: Option<rust_decimal::Decimal>,
     /// The `loanStatus` member.
@@ -2423,7 +2421,7 @@ pub struct LoanApplicationUpdateResult {
         rename = "monthlyIncome",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub monthly_income: Option<rust_decimal::Decimal>,
     /// The applicant's date of birth.
@@ -2431,7 +2429,7 @@ pub struct LoanApplicationUpdateResult {
         rename = "dateOfBirth",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::date_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::IsoDate>>"
     )]
     pub date_of_birth: Option<time::Date>,
     /// The duration of the loan.
@@ -2717,7 +2715,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "loanAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub loan_amount: Option<rust_decimal::Decimal>,
     /// The interest rate; the page does not say per what period or in what unit.
@@ -2725,7 +2723,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "interestRate",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub interest_rate: Option<rust_decimal::Decimal>,
     /// The total to repay: principal, interest and fees.
@@ -2733,7 +2731,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "totalRepaymentAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub total_repayment_amount: Option<rust_decimal::Decimal>,
     /// The total still owed.
@@ -2741,7 +2739,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "totalBalance",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub total_balance: Option<rust_decimal::Decimal>,
     /// The principal still owed.
@@ -2749,7 +2747,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "principalBalance",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub principal_balance: Option<rust_decimal::Decimal>,
     /// The interest still owed.
@@ -2757,7 +2755,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "interestBalance",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub interest_balance: Option<rust_decimal::Decimal>,
     /// The fees still owed.
@@ -2765,7 +2763,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "feesBalance",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub fees_balance: Option<rust_decimal::Decimal>,
     /// The penalties still owed.
@@ -2773,7 +2771,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "penaltyBalance",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub penalty_balance: Option<rust_decimal::Decimal>,
     /// The total paid so far.
@@ -2781,7 +2779,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "totalAmountPaid",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub total_amount_paid: Option<rust_decimal::Decimal>,
     /// The principal paid so far.
@@ -2789,7 +2787,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "principalPaid",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub principal_paid: Option<rust_decimal::Decimal>,
     /// The interest paid so far.
@@ -2797,7 +2795,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "interestPaid",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub interest_paid: Option<rust_decimal::Decimal>,
     /// The fees paid so far.
@@ -2805,7 +2803,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "feesPaid",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub fees_paid: Option<rust_decimal::Decimal>,
     /// The penalties paid so far.
@@ -2813,7 +2811,7 @@ pub struct LoanDetailsWithPaymentHistory {
         rename = "penaltyPaid",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub penalty_paid: Option<rust_decimal::Decimal>,
     /// When the loan was applied for; the page does not give the format.
@@ -3272,7 +3270,7 @@ pub struct LoanPaymentHistoryEntry {
         rename = "installmentAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub installment_amount: Option<rust_decimal::Decimal>,
     /// The principal part of the instalment.
@@ -3280,7 +3278,7 @@ pub struct LoanPaymentHistoryEntry {
         rename = "principalAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub principal_amount: Option<rust_decimal::Decimal>,
     /// The interest part of the instalment.
@@ -3288,7 +3286,7 @@ pub struct LoanPaymentHistoryEntry {
         rename = "interestAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub interest_amount: Option<rust_decimal::Decimal>,
     /// The fees part of the instalment.
@@ -3296,7 +3294,7 @@ pub struct LoanPaymentHistoryEntry {
         rename = "feesAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub fees_amount: Option<rust_decimal::Decimal>,
     /// The penalty charged on the instalment.
@@ -3304,7 +3302,7 @@ pub struct LoanPaymentHistoryEntry {
         rename = "penaltyAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub penalty_amount: Option<rust_decimal::Decimal>,
     /// How much of the instalment has been paid.
@@ -3312,7 +3310,7 @@ pub struct LoanPaymentHistoryEntry {
         rename = "amountPaid",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub amount_paid: Option<rust_decimal::Decimal>,
     /// How much of the instalment is still owed.
@@ -3320,7 +3318,7 @@ pub struct LoanPaymentHistoryEntry {
         rename = "outstandingAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub outstanding_amount: Option<rust_decimal::Decimal>,
     /// The payment status of the instalment. The page does not list the values.
@@ -3430,7 +3428,7 @@ pub struct LoanRepayment {
         rename = "repaymentAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub repayment_amount: Option<rust_decimal::Decimal>,
     /// The customer's name.
@@ -3720,7 +3718,7 @@ pub struct LoanRequest {
         rename = "dateOfBirth",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::date_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::IsoDate>>"
     )]
     pub date_of_birth: Option<time::Date>,
     /// The loan duration counter (a number on this page).
@@ -3749,7 +3747,7 @@ pub struct LoanRequest {
         rename = "loanAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub loan_amount: Option<rust_decimal::Decimal>,
     /// The applicant's Bank Verification Number (BVN), a personal identifier. A secret; never log it.
@@ -3788,7 +3786,7 @@ pub struct LoanRequest {
         rename = "monthlyIncome",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub monthly_income: Option<rust_decimal::Decimal>,
     /// The answers to the product's eligibility questions.
@@ -4052,7 +4050,7 @@ pub struct LoanTransferFundsRequest {
     #[serde(rename = "customerId")]
     pub customer_id: uuid::Uuid,
     /// The amount to transfer.
-    #[serde(with = "crate::runtime::serde::decimal_number")]
+    #[serde(with = "crate::runtime::serde::As::<crate::runtime::serde::DecimalNumber>")]
     pub amount: rust_decimal::Decimal,
     /// The id (a UUID) of the customer's registered bank account to transfer the funds to.
     #[serde(rename = "bankAccountId")]
@@ -4146,7 +4144,7 @@ pub struct LoanTransferResult {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub amount: Option<rust_decimal::Decimal>,
     /// The `status` member.
@@ -4393,7 +4391,7 @@ pub struct MakePaymentFromWalletRequest {
     /// The total to pay, fees and taxes included.
     #[serde(
         rename = "totalCheckOutAmount",
-        with = "crate::runtime::serde::decimal_number"
+        with = "crate::runtime::serde::As::<crate::runtime::serde::DecimalNumber>"
     )]
     pub total_check_out_amount: rust_decimal::Decimal,
     /// A payment reference; it may be generated automatically.
@@ -4958,7 +4956,7 @@ pub struct PaymentMethodMetadata {
         rename = "principalAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub principal_amount: Option<rust_decimal::Decimal>,
     /// The total amount to pay, charges included.
@@ -4966,7 +4964,7 @@ pub struct PaymentMethodMetadata {
         rename = "total-amount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub total_amount: Option<rust_decimal::Decimal>,
 }
@@ -5160,7 +5158,7 @@ pub struct PendingRepayment {
         rename = "amountDue",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub amount_due: Option<rust_decimal::Decimal>,
     /// The principal part of the repayment.
@@ -5168,7 +5166,7 @@ pub struct PendingRepayment {
         rename = "principalAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub principal_amount: Option<rust_decimal::Decimal>,
     /// The interest part of the repayment.
@@ -5176,7 +5174,7 @@ pub struct PendingRepayment {
         rename = "interestAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub interest_amount: Option<rust_decimal::Decimal>,
     /// The status of the repayment, for example `PENDING` or `OVERDUE`.
@@ -5327,7 +5325,7 @@ pub struct ProcessPaymentWithTokenRequest {
     /// The total to pay.
     #[serde(
         rename = "totalCheckOutAmount",
-        with = "crate::runtime::serde::decimal_number"
+        with = "crate::runtime::serde::As::<crate::runtime::serde::DecimalNumber>"
     )]
     pub total_check_out_amount: rust_decimal::Decimal,
     /// The beneficiary's phone number, to look the beneficiary up.
@@ -5551,7 +5549,7 @@ pub struct RegisterCustomerRequest {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::date_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::IsoDate>>"
     )]
     pub dob: Option<time::Date>,
     /// The password: at least 8 characters with an upper-case letter, a lower-case letter, a digit and one of `!@#$%^&*`. RSA-encrypted when `payloadEncrypted` is `true`.
@@ -5796,7 +5794,7 @@ pub struct RequestMetadata {
     /// A unique id for the request; a retried request reuses it.
     pub request_id: uuid::Uuid,
     /// When the request was made.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::serde::As::<crate::runtime::serde::Rfc3339>")]
     pub timestamp: time::OffsetDateTime,
 }
 impl RequestMetadata {
@@ -5823,7 +5821,7 @@ pub struct ResponseMetadata {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "time::serde::rfc3339::option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::Rfc3339>>"
     )]
     pub timestamp: Option<time::OffsetDateTime>,
     /// How long the server took, in milliseconds.
@@ -6297,7 +6295,7 @@ pub struct SonghaiQuoteResult {
         rename = "walletAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub wallet_amount: Option<rust_decimal::Decimal>,
     /// The currency of the receiving wallet, ISO 4217.
@@ -6308,7 +6306,7 @@ pub struct SonghaiQuoteResult {
         rename = "transactionAmount",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub transaction_amount: Option<rust_decimal::Decimal>,
     /// The exchange rate applied.
@@ -6316,21 +6314,21 @@ pub struct SonghaiQuoteResult {
         rename = "fxRate",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub fx_rate: Option<rust_decimal::Decimal>,
     /// The fee charged.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub fee: Option<rust_decimal::Decimal>,
     /// The total the sender pays.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub total_amount: Option<rust_decimal::Decimal>,
 }
@@ -6671,7 +6669,7 @@ pub struct SonghaiTransactionRequest {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub receiving_amount: Option<rust_decimal::Decimal>,
     /// The partner's unique reference for the transaction (the PCN), one per request.
@@ -6681,7 +6679,7 @@ pub struct SonghaiTransactionRequest {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub send_amount: Option<rust_decimal::Decimal>,
     /// The first line of the sender's address.
@@ -7303,7 +7301,7 @@ pub struct SubmitKycDocumentsRequest {
     #[serde(rename = "documentType")]
     pub document_type: KycDocumentType,
     /// The document file (PDF, JPG or PNG).
-    #[serde(with = "crate::runtime::serde::base64_bytes")]
+    #[serde(with = "crate::runtime::serde::As::<crate::runtime::serde::Base64>")]
     pub document: Vec<u8>,
     /// The KYC rule the document answers, from the awaiting-compliance-requirements response.
     #[serde(rename = "kycRuleId", default, skip_serializing_if = "Option::is_none")]
@@ -7500,7 +7498,7 @@ pub struct TransactionKyc {
         rename = "dateOfBirth",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::date_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::IsoDate>>"
     )]
     pub date_of_birth: Option<time::Date>,
     /// The occupation.
@@ -7728,7 +7726,7 @@ pub struct WebhookEnvelope {
     /// A unique id of the event; a redelivered event keeps it, so receivers de-duplicate on it.
     pub event_id: String,
     /// When the event happened (RFC 3339).
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::serde::As::<crate::runtime::serde::Rfc3339>")]
     pub timestamp: time::OffsetDateTime,
     /// The event's data; each event family narrows its type.
     pub data: serde_json::Value,
@@ -7886,7 +7884,7 @@ pub struct WebhookKycVerificationEvent {
     /// A unique id of the event; a redelivered event keeps it, so receivers de-duplicate on it.
     pub event_id: String,
     /// When the event happened (RFC 3339).
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::serde::As::<crate::runtime::serde::Rfc3339>")]
     pub timestamp: time::OffsetDateTime,
     /// The `data` member.
     pub data: WebhookKycVerificationData,
@@ -8024,7 +8022,7 @@ pub struct WebhookLoanEvent {
     /// A unique id of the event; a redelivered event keeps it, so receivers de-duplicate on it.
     pub event_id: String,
     /// When the event happened (RFC 3339).
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::serde::As::<crate::runtime::serde::Rfc3339>")]
     pub timestamp: time::OffsetDateTime,
     /// The `data` member.
     pub data: WebhookLoanData,
@@ -8189,7 +8187,7 @@ pub struct WebhookPaymentEvent {
     /// A unique id of the event; a redelivered event keeps it, so receivers de-duplicate on it.
     pub event_id: String,
     /// When the event happened (RFC 3339).
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::serde::As::<crate::runtime::serde::Rfc3339>")]
     pub timestamp: time::OffsetDateTime,
     /// The `data` member.
     pub data: WebhookPaymentData,
@@ -8286,7 +8284,7 @@ pub struct WebhookTransactionData {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde::decimal_number_option"
+        with = "crate::runtime::serde::As::<Option<crate::runtime::serde::DecimalNumber>>"
     )]
     pub amount: Option<rust_decimal::Decimal>,
     /// The ISO 4217 currency of `amount`.
@@ -8363,7 +8361,7 @@ pub struct WebhookTransactionEvent {
     /// A unique id of the event; a redelivered event keeps it, so receivers de-duplicate on it.
     pub event_id: String,
     /// When the event happened (RFC 3339).
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::serde::As::<crate::runtime::serde::Rfc3339>")]
     pub timestamp: time::OffsetDateTime,
     /// The `data` member.
     pub data: WebhookTransactionData,

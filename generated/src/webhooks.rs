@@ -11,7 +11,7 @@
 //! [`parse_unverified`] reads a body without any check: use it only for deliveries verified otherwise.
 //! The crate documentation shows a whole receiver.
 pub use crate::runtime::webhooks::{Error, FromDelivery, Headers, UnknownEvent};
-/// How the API signs webhook deliveries, from the spec's `x-fincode-webhook-signature`: an HMAC-SHA256 of `{timestamp}.{body}` in `X-Fincode-Signature` as `v1=<hex>` entries, the signing time in `X-Fincode-Timestamp` (Unix seconds), a tolerance of 300 s.
+/// How the API signs webhook deliveries: an HMAC-SHA256 of `{timestamp}.{body}` in `X-Fincode-Signature` as `v1=<hex>` entries, the signing time in `X-Fincode-Timestamp` (Unix seconds), a tolerance of 300 s.
 ///
 /// How a receiver verifies a webhook delivery. FinCode computes an HMAC-SHA256, keyed with the endpoint's signing secret, over the signed payload: the value of the `X-Fincode-Timestamp` header, a dot, then the exact raw body bytes as received (before any JSON parsing or re-encoding). The timestamp header carries the signing time in Unix seconds, as decimal digits. The MAC is written as lowercase hex and sent in `X-Fincode-Signature` as `v1=<hex>`; during a secret rotation the header carries several comma-separated `v1=` entries, and the delivery is valid if any of them matches a current secret. Compare in constant time, reject deliveries whose timestamp is more than `tolerance-seconds` away from the receiver's clock (replay protection), and de-duplicate on the body's `event_id`, since a delivery can be repeated. The body's `signature` member is not used for verification.
 pub static SCHEME: crate::runtime::webhooks::Scheme = crate::runtime::webhooks::Scheme {
@@ -36,31 +36,31 @@ pub type Envelope = crate::types::WebhookEnvelope;
 pub enum Event {
     /// `transaction.created`: A remittance transaction was created
     ///
-    /// FinCode POSTs this event to the endpoint configured in the dashboard when a remittance transaction is created (state `WAITING_TO_PAY`). Verify the `X-Fincode-Signature` header as `x-fincode-webhook-signature` describes, de-duplicate on `event_id`, and answer 200 quickly.
+    /// FinCode POSTs this event to the endpoint configured in the dashboard when a remittance transaction is created (state `WAITING_TO_PAY`). Verify the `X-Fincode-Signature` header, de-duplicate on `event_id`, and answer 200 quickly.
     TransactionCreated(crate::types::WebhookTransactionEvent),
     /// `transaction.completed`: A remittance transaction completed
     ///
-    /// FinCode POSTs this event to the endpoint configured in the dashboard when a remittance transaction completes (state `PAID`). Verify the `X-Fincode-Signature` header as `x-fincode-webhook-signature` describes, de-duplicate on `event_id`, and answer 200 quickly.
+    /// FinCode POSTs this event to the endpoint configured in the dashboard when a remittance transaction completes (state `PAID`). Verify the `X-Fincode-Signature` header, de-duplicate on `event_id`, and answer 200 quickly.
     TransactionCompleted(crate::types::WebhookTransactionEvent),
     /// `transaction.failed`: A remittance transaction failed
     ///
-    /// FinCode POSTs this event to the endpoint configured in the dashboard when a remittance transaction fails. Verify the `X-Fincode-Signature` header as `x-fincode-webhook-signature` describes, de-duplicate on `event_id`, and answer 200 quickly.
+    /// FinCode POSTs this event to the endpoint configured in the dashboard when a remittance transaction fails. Verify the `X-Fincode-Signature` header, de-duplicate on `event_id`, and answer 200 quickly.
     TransactionFailed(crate::types::WebhookTransactionEvent),
     /// `kyc.verification.completed`: A KYC verification completed
     ///
-    /// FinCode POSTs this event to the endpoint configured in the dashboard when a customer's KYC verification completes. Verify the `X-Fincode-Signature` header as `x-fincode-webhook-signature` describes, de-duplicate on `event_id`, and answer 200 quickly.
+    /// FinCode POSTs this event to the endpoint configured in the dashboard when a customer's KYC verification completes. Verify the `X-Fincode-Signature` header, de-duplicate on `event_id`, and answer 200 quickly.
     KycVerificationCompleted(crate::types::WebhookKycVerificationEvent),
     /// `loan.approved`: A loan application was approved
     ///
-    /// FinCode POSTs this event to the endpoint configured in the dashboard when a loan application is approved (state `APPROVED`). Verify the `X-Fincode-Signature` header as `x-fincode-webhook-signature` describes, de-duplicate on `event_id`, and answer 200 quickly.
+    /// FinCode POSTs this event to the endpoint configured in the dashboard when a loan application is approved (state `APPROVED`). Verify the `X-Fincode-Signature` header, de-duplicate on `event_id`, and answer 200 quickly.
     LoanApproved(crate::types::WebhookLoanEvent),
     /// `loan.disbursed`: A loan was disbursed
     ///
-    /// FinCode POSTs this event to the endpoint configured in the dashboard when an accepted loan is disbursed to the customer's wallet (state `DISBURSED`). Verify the `X-Fincode-Signature` header as `x-fincode-webhook-signature` describes, de-duplicate on `event_id`, and answer 200 quickly.
+    /// FinCode POSTs this event to the endpoint configured in the dashboard when an accepted loan is disbursed to the customer's wallet (state `DISBURSED`). Verify the `X-Fincode-Signature` header, de-duplicate on `event_id`, and answer 200 quickly.
     LoanDisbursed(crate::types::WebhookLoanEvent),
     /// `payment.received`: A payment was received
     ///
-    /// FinCode POSTs this event to the endpoint configured in the dashboard when a payment is received. Verify the `X-Fincode-Signature` header as `x-fincode-webhook-signature` describes, de-duplicate on `event_id`, and answer 200 quickly.
+    /// FinCode POSTs this event to the endpoint configured in the dashboard when a payment is received. Verify the `X-Fincode-Signature` header, de-duplicate on `event_id`, and answer 200 quickly.
     PaymentReceived(crate::types::WebhookPaymentEvent),
     /// An event this version of the crate does not know, with its name, key and body.
     Unknown(UnknownEvent),

@@ -834,7 +834,7 @@ async fn a_keyed_put_is_retried_with_the_same_key() {
 
     let call = client.lending().respond_to_loan_offer(
         "LA-1",
-        "Mon, 15 Jan 2024 10:30:00 GMT",
+        time::macros::datetime!(2024-01-15 10:30:00 UTC),
         "203.0.113.7",
         "interaction-1",
         true,

@@ -644,7 +644,7 @@ async fn ledger_get_account_balance_percent_encodes_the_path_and_sends_the_fapi_
     let client = client(&server);
     let balance = client.ledger().get_account_balance(
         "ACC 1001/x",
-        "2024-01-15T10:30:00Z",
+        time::macros::datetime!(2024-01-15 10:30:00 UTC),
         "192.168.1.1",
         "interaction-12345",
     );
@@ -695,7 +695,7 @@ async fn lending_request_loan_goes_to_the_base_url_and_sends_the_example() {
     let request = client
         .lending()
         .request_loan(
-            "2024-01-15T10:30:00Z",
+            time::macros::datetime!(2024-01-15 10:30:00 UTC),
             "192.168.1.1",
             "interaction-12345",
             loan,
@@ -744,7 +744,7 @@ async fn investment_get_investment_quote_goes_to_the_base_url_with_both_path_par
         .get_investment_quote(
             "123e4567-e89b-12d3-a456-426614174000",
             10.0,
-            "2024-01-15T10:30:00Z",
+            time::macros::datetime!(2024-01-15 10:30:00 UTC),
             "192.168.1.1",
             "interaction-12345",
         )
@@ -1114,7 +1114,7 @@ async fn decimal_numbers_of_a_response_are_read_from_their_text() {
         let response = client(&server)
             .lending()
             .transfer_funds_to_bank(
-                "2024-01-15T10:30:00Z",
+                time::macros::datetime!(2024-01-15 10:30:00 UTC),
                 "192.168.1.1",
                 "interaction-12345",
                 request,

@@ -77,7 +77,7 @@ fn repayments(client: &Client) -> fincode::operations::lending::ListPendingRepay
         .lending()
         .list_pending_repayments(
             USER,
-            "Mon, 15 Jan 2024 10:30:00 GMT",
+            time::macros::datetime!(2024-01-15 10:30:00 UTC),
             "203.0.113.7",
             "interaction-1",
         )
@@ -242,7 +242,7 @@ async fn path_pages_start_at_the_page_given_and_read_the_items_member() {
             "acc-1",
             0,
             2,
-            "Mon, 15 Jan 2024 10:30:00 GMT",
+            time::macros::datetime!(2024-01-15 10:30:00 UTC),
             "203.0.113.7",
             "i-1",
         )

@@ -541,9 +541,13 @@ async fn call_payments(spec: &Spec, client: &Client, calls: &mut Calls) {
 
 /// The three FAPI headers the ledger, lending and investment operations require: auth date, customer IP address
 /// and interaction id.
-fn fapi(op: &Operation<'_>) -> (String, String, String) {
+fn fapi(op: &Operation<'_>) -> (time::OffsetDateTime, String, String) {
+    let date = op.text("x-fapi-auth-date");
     (
-        op.text("x-fapi-auth-date"),
+        time::OffsetDateTime::parse(&date, &time::format_description::well_known::Rfc3339)
+            .unwrap_or_else(|e| {
+                panic!("the x-fapi-auth-date example `{date}` is not RFC 3339: {e}")
+            }),
         op.text("x-fapi-customer-ip-address"),
         op.text("x-fapi-interaction-id"),
     )

@@ -15,6 +15,16 @@ impl<'a> Admin<'a> {
     /// Returns the tenant's preferences (business rules, feature toggles and system defaults), keyed by UPPER_SNAKE setting names such as `MAX_TRANSACTION_LIMIT`. The tenant is resolved from the domain.
     ///
     /// `GET /admin/organisation-preference-management/fetch-organisaction-preference`
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.admin().fetch_organisation_preference().await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn fetch_organisation_preference(&self) -> FetchOrganisationPreference<'a> {
         FetchOrganisationPreference {
             client: self.client,
@@ -34,6 +44,19 @@ impl<'a> Admin<'a> {
     /// # Arguments
     ///
     /// - `id`: The id of the user account to activate (its format is not documented).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .admin()
+    ///     .activate_user_account("8f14e45f-ceea-467a-9575-3f0c2e1b7d21")
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn activate_user_account(
         &self,
         id: impl Into<String>,
@@ -56,7 +79,25 @@ impl<'a> Admin<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The body, sent as JSON.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = serde_json::from_value::<
+    ///     std::collections::BTreeMap<String, serde_json::Value>,
+    /// >(
+    ///     serde_json::json!(
+    ///         { "chargeCategory" : "MONEYTRANSFER", "currencyCode" : "GBP", "amount" :
+    ///         "2.50" }
+    ///     ),
+    /// )?;
+    /// let response = client.admin().add_default_charge(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_default_charge(
         &self,
         body: std::collections::BTreeMap<String, serde_json::Value>,

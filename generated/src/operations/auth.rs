@@ -18,7 +18,21 @@ impl<'a> Auth<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The credentials of a login (a [`LoginRequest`](crate::types::LoginRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::LoginRequest::new(
+    ///     "manager@yourcompany.com",
+    ///     "Password@1",
+    /// );
+    /// let response = client.auth().login(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn login(&self, body: crate::types::LoginRequest) -> Login<'a> {
         Login {
             client: self.client,
@@ -36,7 +50,20 @@ impl<'a> Auth<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The refresh token to exchange (a [`RefreshTokenRequest`](crate::types::RefreshTokenRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::RefreshTokenRequest::new(
+    ///     "9b2f7c1e-5a4d-4e8b-8f3a-1c2d3e4f5a6b",
+    /// );
+    /// let response = client.auth().refresh_token(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn refresh_token(
         &self,
         body: crate::types::RefreshTokenRequest,
@@ -57,7 +84,19 @@ impl<'a> Auth<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The refresh token to revoke with the access token (a [`LogoutRequest`](crate::types::LogoutRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::LogoutRequest::new()
+    ///     .refresh_token("9b2f7c1e-5a4d-4e8b-8f3a-1c2d3e4f5a6b");
+    /// let response = client.auth().logout(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn logout(&self, body: crate::types::LogoutRequest) -> Logout<'a> {
         Logout {
             client: self.client,
@@ -75,7 +114,20 @@ impl<'a> Auth<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The current and the new password (a [`ChangePasswordRequest`](crate::types::ChangePasswordRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::ChangePasswordRequest::new()
+    ///     .current_password("Password@1")
+    ///     .new_password("NewPassword@2");
+    /// let response = client.auth().change_password(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_password(
         &self,
         body: crate::types::ChangePasswordRequest,
@@ -98,7 +150,20 @@ impl<'a> Auth<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The login PIN to create (a [`CreateUserPinRequest`](crate::types::CreateUserPinRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = serde_json::from_value::<
+    ///     fincode::types::CreateUserPinRequest,
+    /// >(serde_json::json!({}))?;
+    /// let response = client.auth().create_user_pin(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_user_pin(
         &self,
         body: crate::types::CreateUserPinRequest,
@@ -122,6 +187,16 @@ impl<'a> Auth<'a> {
     /// # Arguments
     ///
     /// - `email`: The e-mail address to send the one-time password to.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.auth().send_email_otp("manager@yourcompany.com").await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_email_otp(&self, email: impl Into<String>) -> SendEmailOtp<'a> {
         SendEmailOtp {
             client: self.client,
@@ -141,7 +216,20 @@ impl<'a> Auth<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The one-time password to verify (a [`VerifyLoginOtpRequest`](crate::types::VerifyLoginOtpRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = serde_json::from_value::<
+    ///     fincode::types::VerifyLoginOtpRequest,
+    /// >(serde_json::json!({}))?;
+    /// let response = client.auth().verify_login_otp(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn verify_login_otp(
         &self,
         body: crate::types::VerifyLoginOtpRequest,
@@ -165,6 +253,16 @@ impl<'a> Auth<'a> {
     /// # Arguments
     ///
     /// - `email`: The e-mail address of the user whose password is reset.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.auth().reset_password("manager@yourcompany.com").await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reset_password(&self, email: impl Into<String>) -> ResetPassword<'a> {
         ResetPassword {
             client: self.client,

@@ -18,7 +18,26 @@ impl<'a> Compliance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: Documents to attach to a customer (a [`AttachDocumentsRequest`](crate::types::AttachDocumentsRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::AttachDocumentsRequest::new()
+    ///     .customer_code("CUST123456")
+    ///     .attached_document(
+    ///         vec![
+    ///             fincode::types::AttachedDocument::new().name("proof_of_address.jpg")
+    ///             .id_type("PROOF_OF_ADDRESS").file_base64(serde_json::from_value::< Vec <
+    ///             u8 >> (serde_json::json!("/9j/4AAQSkZJRgABAQAAAQABAAA=")) ?)
+    ///         ],
+    ///     );
+    /// let response = client.compliance().attach_documents(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn attach_documents(
         &self,
         body: crate::types::AttachDocumentsRequest,
@@ -39,7 +58,22 @@ impl<'a> Compliance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The multipart form of a KYC document upload (a [`SubmitKycDocumentsRequest`](crate::types::SubmitKycDocumentsRequest), sent as a multipart form).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::SubmitKycDocumentsRequest::new(
+    ///     "CUST123456",
+    ///     fincode::types::KycDocumentType::ProofOfAddress,
+    ///     serde_json::from_value::<Vec<u8>>(serde_json::json!("JVBERi0xLjQK"))?,
+    /// );
+    /// let response = client.compliance().submit_kyc_documents(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn submit_kyc_documents(
         &self,
         body: crate::types::SubmitKycDocumentsRequest,
@@ -60,7 +94,29 @@ impl<'a> Compliance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: A customer's answers to a CRA form (a [`SubmitCraRequest`](crate::types::SubmitCraRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::SubmitCraRequest::new(
+    ///         "31564b03-f183-44e3-ae4a-fa343c6f7e3a",
+    ///         "6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c".parse::<uuid::Uuid>()?,
+    ///         serde_json::from_value::<
+    ///             std::collections::BTreeMap<String, serde_json::Value>,
+    ///         >(
+    ///             serde_json::json!(
+    ///                 { "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d" : "EMPLOYED" }
+    ///             ),
+    ///         )?,
+    ///     )
+    ///     .kyc_rule_id("9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b");
+    /// let response = client.compliance().submit_cra(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn submit_cra(&self, body: crate::types::SubmitCraRequest) -> SubmitCra<'a> {
         SubmitCra {
             client: self.client,
@@ -77,6 +133,16 @@ impl<'a> Compliance<'a> {
     /// `GET /compliance/awaiting-compliance-requirements`
     ///
     /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.compliance().list_awaiting_compliance_requirements().await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_awaiting_compliance_requirements(
         &self,
     ) -> ListAwaitingComplianceRequirements<'a> {
@@ -99,6 +165,19 @@ impl<'a> Compliance<'a> {
     ///
     /// - `country_iso`: The country's ISO 3166-1 alpha-3 code.
     /// - `trigger_point`: The point in a process at which KYC is checked; the values are not documented.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .compliance()
+    ///     .get_kyc_requirements("GBR", "REGISTRATION")
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_kyc_requirements(
         &self,
         country_iso: impl Into<String>,
@@ -120,6 +199,16 @@ impl<'a> Compliance<'a> {
     /// `GET /admin/compliance/continue-enrolment`
     ///
     /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.compliance().continue_enrolment().await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn continue_enrolment(&self) -> ContinueEnrolment<'a> {
         ContinueEnrolment {
             client: self.client,
@@ -139,6 +228,19 @@ impl<'a> Compliance<'a> {
     /// # Arguments
     ///
     /// - `process_group_code`: The process group whose fields are wanted.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .compliance()
+    ///     .get_dynamic_fields("REGISTERED_CUSTOMER_CREATE_BENE")
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dynamic_fields(
         &self,
         process_group_code: impl Into<String>,
@@ -161,7 +263,25 @@ impl<'a> Compliance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The body, sent as JSON.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = serde_json::from_value::<
+    ///     std::collections::BTreeMap<String, serde_json::Value>,
+    /// >(
+    ///     serde_json::json!(
+    ///         { "countryIso3" : "NGA", "triggerPoint" : "TRANSACTION", "documentType" :
+    ///         "PROOF_OF_ADDRESS" }
+    ///     ),
+    /// )?;
+    /// let response = client.compliance().add_kyc_rule(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_kyc_rule(
         &self,
         body: std::collections::BTreeMap<String, serde_json::Value>,
@@ -185,6 +305,19 @@ impl<'a> Compliance<'a> {
     /// # Arguments
     ///
     /// - `rule_id`: The id of the AML rule to activate.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .compliance()
+    ///     .activate_aml_rule("123e4567-e89b-12d3-a456-426614174000")
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn activate_aml_rule(&self, rule_id: impl Into<String>) -> ActivateAmlRule<'a> {
         ActivateAmlRule {
             client: self.client,
@@ -201,6 +334,18 @@ impl<'a> Compliance<'a> {
     /// `GET /admin/compliance/cra-forms`
     ///
     /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// The result is free-form JSON: the spec does not describe its members.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.compliance().list_cra_forms().await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_cra_forms(&self) -> ListCraForms<'a> {
         ListCraForms {
             client: self.client,

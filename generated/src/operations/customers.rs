@@ -18,7 +18,24 @@ impl<'a> Customers<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: A customer's self-registration (a [`RegisterCustomerRequest`](crate::types::RegisterCustomerRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::RegisterCustomerRequest::new()
+    ///     .device_platform("IOS")
+    ///     .app_version("1")
+    ///     .app_id("com.fincode.remitjunction")
+    ///     .customer_type(fincode::types::CustomerType::Individual)
+    ///     .payload_encrypted(true)
+    ///     .first_name("Excel");
+    /// let response = client.customers().register_customer(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn register_customer(
         &self,
         body: crate::types::RegisterCustomerRequest,
@@ -38,6 +55,16 @@ impl<'a> Customers<'a> {
     /// `GET /usermanagement/profile`
     ///
     /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customers().get_profile().await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_profile(&self) -> GetProfile<'a> {
         GetProfile {
             client: self.client,
@@ -56,7 +83,20 @@ impl<'a> Customers<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The profile changes (a [`UpdateProfileRequest`](crate::types::UpdateProfileRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = serde_json::from_value::<
+    ///     fincode::types::UpdateProfileRequest,
+    /// >(serde_json::json!({}))?;
+    /// let response = client.customers().update_profile(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_profile(
         &self,
         body: crate::types::UpdateProfileRequest,
@@ -79,7 +119,20 @@ impl<'a> Customers<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The transaction PIN to create (a [`CreateTransactionPinRequest`](crate::types::CreateTransactionPinRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = serde_json::from_value::<
+    ///     fincode::types::CreateTransactionPinRequest,
+    /// >(serde_json::json!({}))?;
+    /// let response = client.customers().create_transaction_pin(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_transaction_pin(
         &self,
         body: crate::types::CreateTransactionPinRequest,

@@ -23,11 +23,33 @@ impl<'a> Investment<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .investment()
+    ///     .get_investment_quote(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         10.0,
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_investment_quote(
         &self,
         product_id: impl Into<String>,
         number_of_units_to_purchase: f64,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> GetInvestmentQuote<'a> {
@@ -35,7 +57,7 @@ impl<'a> Investment<'a> {
             client: self.client,
             product_id: product_id.into(),
             number_of_units_to_purchase,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -55,17 +77,45 @@ impl<'a> Investment<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
-    /// - `body`: The request body.
+    /// - `body`: A [`InvestmentApplicationRequest`](crate::types::InvestmentApplicationRequest), sent as JSON.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::InvestmentApplicationRequest::new(
+    ///     "123e4567-e89b-12d3-a456-426614174000".parse::<uuid::Uuid>()?,
+    ///     100.0,
+    ///     "123e4567-e89b-12d3-a456-426614174001".parse::<uuid::Uuid>()?,
+    ///     "123e4567-e89b-12d3-a456-426614174002".parse::<uuid::Uuid>()?,
+    ///     "John Doe",
+    /// );
+    /// let response = client
+    ///     .investment()
+    ///     .create_investment_application(
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///         body,
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_investment_application(
         &self,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
         body: crate::types::InvestmentApplicationRequest,
     ) -> CreateInvestmentApplication<'a> {
         CreateInvestmentApplication {
             client: self.client,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -87,17 +137,38 @@ impl<'a> Investment<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .investment()
+    ///     .list_portfolios(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_portfolios(
         &self,
         customer_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> ListPortfolios<'a> {
         ListPortfolios {
             client: self.client,
             customer_id: customer_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -120,17 +191,38 @@ impl<'a> Investment<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .investment()
+    ///     .get_total_investments(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_total_investments(
         &self,
         user_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> GetTotalInvestments<'a> {
         GetTotalInvestments {
             client: self.client,
             user_id: user_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -152,11 +244,33 @@ impl<'a> Investment<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .investment()
+    ///     .fund_investment_wallet(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         "1000.00".parse::<rust_decimal::Decimal>()?,
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn fund_investment_wallet(
         &self,
         wallet_id: impl Into<String>,
         amount: rust_decimal::Decimal,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> FundInvestmentWallet<'a> {
@@ -164,7 +278,7 @@ impl<'a> Investment<'a> {
             client: self.client,
             wallet_id: wallet_id.into(),
             amount,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -181,7 +295,7 @@ pub struct GetInvestmentQuote<'a> {
     client: &'a crate::Client,
     product_id: String,
     number_of_units_to_purchase: f64,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -229,7 +343,14 @@ impl<'a> GetInvestmentQuote<'a> {
                 "number-of-units-to-purchase",
                 &self.number_of_units_to_purchase,
             );
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -282,7 +403,7 @@ static GET_INVESTMENT_QUOTE: crate::runtime::codegen::Operation = crate::runtime
 #[derive(Debug)]
 pub struct CreateInvestmentApplication<'a> {
     client: &'a crate::Client,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -327,7 +448,14 @@ impl<'a> CreateInvestmentApplication<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &CREATE_INVESTMENT_APPLICATION,
         );
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -383,7 +511,7 @@ static CREATE_INVESTMENT_APPLICATION: crate::runtime::codegen::Operation = crate
 pub struct ListPortfolios<'a> {
     client: &'a crate::Client,
     customer_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -440,7 +568,14 @@ impl<'a> ListPortfolios<'a> {
     ) -> crate::Result<crate::Response<crate::types::ListPortfoliosResponse>> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_PORTFOLIOS);
         request.path_param("customer-id", &self.customer_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -560,7 +695,7 @@ static LIST_PORTFOLIOS: crate::runtime::codegen::Operation = crate::runtime::cod
 pub struct GetTotalInvestments<'a> {
     client: &'a crate::Client,
     user_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -603,7 +738,14 @@ impl<'a> GetTotalInvestments<'a> {
     > {
         let mut request = crate::runtime::codegen::Request::new(&GET_TOTAL_INVESTMENTS);
         request.path_param("user-id", &self.user_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -658,7 +800,7 @@ pub struct FundInvestmentWallet<'a> {
     client: &'a crate::Client,
     wallet_id: String,
     amount: rust_decimal::Decimal,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -702,7 +844,14 @@ impl<'a> FundInvestmentWallet<'a> {
         let mut request = crate::runtime::codegen::Request::new(&FUND_INVESTMENT_WALLET);
         request.path_param("wallet-id", &self.wallet_id);
         request.path_param("amount", &self.amount);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {

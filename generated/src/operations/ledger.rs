@@ -22,17 +22,38 @@ impl<'a> Ledger<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .ledger()
+    ///     .get_account_balance(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_balance(
         &self,
         account_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> GetAccountBalance<'a> {
         GetAccountBalance {
             client: self.client,
             account_id: account_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -53,11 +74,33 @@ impl<'a> Ledger<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .ledger()
+    ///     .change_account_permission(
+    ///         "123e4567-e89b-12d3-a456-426614174000".parse::<uuid::Uuid>()?,
+    ///         "READ_ONLY",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_account_permission(
         &self,
         id: uuid::Uuid,
         permission: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> ChangeAccountPermission<'a> {
@@ -65,7 +108,7 @@ impl<'a> Ledger<'a> {
             client: self.client,
             id,
             permission: permission.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -88,12 +131,35 @@ impl<'a> Ledger<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .ledger()
+    ///     .list_ledger_history(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         0,
+    ///         10,
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ledger_history(
         &self,
         account_id: impl Into<String>,
         page: i32,
         size: i32,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> ListLedgerHistory<'a> {
@@ -102,7 +168,7 @@ impl<'a> Ledger<'a> {
             account_id: account_id.into(),
             page,
             size,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -121,15 +187,35 @@ impl<'a> Ledger<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .ledger()
+    ///     .list_ledger_history_by_interaction_id(
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ledger_history_by_interaction_id(
         &self,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> ListLedgerHistoryByInteractionId<'a> {
         ListLedgerHistoryByInteractionId {
             client: self.client,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -148,17 +234,48 @@ impl<'a> Ledger<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
-    /// - `body`: The request body.
+    /// - `body`: A [`LedgerPostAccountRequest`](crate::types::LedgerPostAccountRequest), sent as JSON.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = serde_json::from_value::<
+    ///     fincode::types::LedgerPostAccountRequest,
+    /// >(
+    ///     serde_json::json!(
+    ///         [{ "primaryAccountNumber" : "1234567890", "currencyCode" : "NGN",
+    ///         "creditDebitInstructionDirection" :
+    ///         "DEBIT_PRIMARY_ACCOUNT_CREDIT_COUNTERPARTY_ACCOUNT",
+    ///         "instructionIdempotencykey" : "instr-key-0001", "counterParties" : [] }]
+    ///     ),
+    /// )?;
+    /// let response = client
+    ///     .ledger()
+    ///     .post_to_account(
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///         body,
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_to_account(
         &self,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
         body: crate::types::LedgerPostAccountRequest,
     ) -> PostToAccount<'a> {
         PostToAccount {
             client: self.client,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -181,15 +298,35 @@ impl<'a> Ledger<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .ledger()
+    ///     .list_ledger_history_by_idempotency_key(
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ledger_history_by_idempotency_key(
         &self,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> ListLedgerHistoryByIdempotencyKey<'a> {
         ListLedgerHistoryByIdempotencyKey {
             client: self.client,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -205,7 +342,7 @@ impl<'a> Ledger<'a> {
 pub struct GetAccountBalance<'a> {
     client: &'a crate::Client,
     account_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -240,7 +377,14 @@ impl<'a> GetAccountBalance<'a> {
     > {
         let mut request = crate::runtime::codegen::Request::new(&GET_ACCOUNT_BALANCE);
         request.path_param("accountId", &self.account_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -285,7 +429,7 @@ pub struct ChangeAccountPermission<'a> {
     client: &'a crate::Client,
     id: uuid::Uuid,
     permission: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -331,7 +475,14 @@ impl<'a> ChangeAccountPermission<'a> {
         );
         request.path_param("id", &self.id);
         request.path_param("permission", &self.permission);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -380,7 +531,7 @@ pub struct ListLedgerHistory<'a> {
     account_id: String,
     page: i32,
     size: i32,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -415,7 +566,14 @@ impl<'a> ListLedgerHistory<'a> {
         request.path_param("account_id", &self.account_id);
         request.path_param("page", &self.page);
         request.path_param("size", &self.size);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -516,7 +674,7 @@ static LIST_LEDGER_HISTORY: crate::runtime::codegen::Operation = crate::runtime:
 #[derive(Debug)]
 pub struct ListLedgerHistoryByInteractionId<'a> {
     client: &'a crate::Client,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -552,7 +710,14 @@ impl<'a> ListLedgerHistoryByInteractionId<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &LIST_LEDGER_HISTORY_BY_INTERACTION_ID,
         );
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -595,7 +760,7 @@ static LIST_LEDGER_HISTORY_BY_INTERACTION_ID: crate::runtime::codegen::Operation
 #[derive(Debug)]
 pub struct PostToAccount<'a> {
     client: &'a crate::Client,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -638,7 +803,14 @@ impl<'a> PostToAccount<'a> {
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
         let mut request = crate::runtime::codegen::Request::new(&POST_TO_ACCOUNT);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -686,7 +858,7 @@ static POST_TO_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime::cod
 #[derive(Debug)]
 pub struct ListLedgerHistoryByIdempotencyKey<'a> {
     client: &'a crate::Client,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -730,7 +902,14 @@ impl<'a> ListLedgerHistoryByIdempotencyKey<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &LIST_LEDGER_HISTORY_BY_IDEMPOTENCY_KEY,
         );
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {

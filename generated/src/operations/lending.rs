@@ -21,17 +21,50 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
-    /// - `body`: The request body.
+    /// - `body`: A [`LoanRequest`](crate::types::LoanRequest), sent as JSON.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::LoanRequest::new()
+    ///     .currency_code("NGN")
+    ///     .date_of_birth(
+    ///         time::Date::parse(
+    ///             "1990-05-14",
+    ///             time::macros::format_description!("[year]-[month]-[day]"),
+    ///         )?,
+    ///     )
+    ///     .duration_counter(6.0)
+    ///     .loan_application_status_enum(fincode::types::LoanApplicationStatus::Requested)
+    ///     .employment_status(fincode::types::LoanEmploymentStatus::Employed)
+    ///     .loan_amount("150000.0".parse::<rust_decimal::Decimal>()?);
+    /// let response = client
+    ///     .lending()
+    ///     .request_loan(
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///         body,
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn request_loan(
         &self,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
         body: crate::types::LoanRequest,
     ) -> RequestLoan<'a> {
         RequestLoan {
             client: self.client,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -52,15 +85,35 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .get_loan_offer(
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_loan_offer(
         &self,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> GetLoanOffer<'a> {
         GetLoanOffer {
             client: self.client,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -82,10 +135,32 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
     /// - `status`: `true` accepts the offer; `false` withdraws it.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .respond_to_loan_offer(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///         true,
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn respond_to_loan_offer(
         &self,
         loan_application_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
         status: bool,
@@ -93,7 +168,7 @@ impl<'a> Lending<'a> {
         RespondToLoanOffer {
             client: self.client,
             loan_application_id: loan_application_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             status,
@@ -115,17 +190,38 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .get_loan_application_details(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_loan_application_details(
         &self,
         loan_application_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> GetLoanApplicationDetails<'a> {
         GetLoanApplicationDetails {
             client: self.client,
             loan_application_id: loan_application_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -146,17 +242,38 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .list_loan_eligibility_questions(
+    ///         "LP-1001",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_loan_eligibility_questions(
         &self,
         product_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> ListLoanEligibilityQuestions<'a> {
         ListLoanEligibilityQuestions {
             client: self.client,
             product_id: product_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -177,17 +294,38 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .manage_loans(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn manage_loans(
         &self,
         customer_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> ManageLoans<'a> {
         ManageLoans {
             client: self.client,
             customer_id: customer_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -208,17 +346,38 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .get_loan_terms(
+    ///         "ORG-1001",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_loan_terms(
         &self,
         organisation_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> GetLoanTerms<'a> {
         GetLoanTerms {
             client: self.client,
             organisation_id: organisation_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -239,17 +398,38 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .list_loan_history(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_loan_history(
         &self,
         customer_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> ListLoanHistory<'a> {
         ListLoanHistory {
             client: self.client,
             customer_id: customer_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -272,17 +452,38 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .get_loan_payment_history(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_loan_payment_history(
         &self,
         loan_application_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> GetLoanPaymentHistory<'a> {
         GetLoanPaymentHistory {
             client: self.client,
             loan_application_id: loan_application_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -303,17 +504,38 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .list_pending_repayments(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pending_repayments(
         &self,
         user_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> ListPendingRepayments<'a> {
         ListPendingRepayments {
             client: self.client,
             user_id: user_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -336,17 +558,38 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .get_repayment_instructions(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_repayment_instructions(
         &self,
         loan_application_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> GetRepaymentInstructions<'a> {
         GetRepaymentInstructions {
             client: self.client,
             loan_application_id: loan_application_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -365,17 +608,48 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
-    /// - `body`: The request body.
+    /// - `body`: A [`LoanTransferFundsRequest`](crate::types::LoanTransferFundsRequest), sent as JSON.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::LoanTransferFundsRequest::new(
+    ///         "123e4567-e89b-12d3-a456-426614174000".parse::<uuid::Uuid>()?,
+    ///         "50000.0".parse::<rust_decimal::Decimal>()?,
+    ///         "123e4567-e89b-12d3-a456-426614174001".parse::<uuid::Uuid>()?,
+    ///         "3012345678",
+    ///         "044",
+    ///         "ADA OBI",
+    ///     )
+    ///     .transaction_pin("1234")
+    ///     .description("Loan withdrawal");
+    /// let response = client
+    ///     .lending()
+    ///     .transfer_funds_to_bank(
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///         body,
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn transfer_funds_to_bank(
         &self,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
         body: crate::types::LoanTransferFundsRequest,
     ) -> TransferFundsToBank<'a> {
         TransferFundsToBank {
             client: self.client,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -396,17 +670,47 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
-    /// - `body`: The request body.
+    /// - `body`: A [`LoanAddBankAccountRequest`](crate::types::LoanAddBankAccountRequest), sent as JSON.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::LoanAddBankAccountRequest::new(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         "1234567890",
+    ///         "John Doe",
+    ///         "058",
+    ///         "Guaranty Trust Bank",
+    ///     )
+    ///     .account_type(fincode::types::LoanBankAccountType::Savings)
+    ///     .is_default(true);
+    /// let response = client
+    ///     .lending()
+    ///     .add_bank_account(
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///         body,
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_bank_account(
         &self,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
         body: crate::types::LoanAddBankAccountRequest,
     ) -> AddBankAccount<'a> {
         AddBankAccount {
             client: self.client,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -429,11 +733,33 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .verify_bank_account(
+    ///         "044",
+    ///         "3012345678",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn verify_bank_account(
         &self,
         bank_code: impl Into<String>,
         account_number: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> VerifyBankAccount<'a> {
@@ -441,7 +767,7 @@ impl<'a> Lending<'a> {
             client: self.client,
             bank_code: bank_code.into(),
             account_number: account_number.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -463,15 +789,35 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .list_loan_products(
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_loan_products(
         &self,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> ListLoanProducts<'a> {
         ListLoanProducts {
             client: self.client,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -492,17 +838,38 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .get_total_loan(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_total_loan(
         &self,
         customer_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> GetTotalLoan<'a> {
         GetTotalLoan {
             client: self.client,
             customer_id: customer_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -524,15 +891,35 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .lending()
+    ///     .list_available_banks(
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_available_banks(
         &self,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
     ) -> ListAvailableBanks<'a> {
         ListAvailableBanks {
             client: self.client,
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -553,11 +940,41 @@ impl<'a> Lending<'a> {
     /// - `x_fapi_auth_date`: The date and time at which the request was initiated, in ISO 8601 (an RFC 3339 timestamp).
     /// - `x_fapi_customer_ip_address`: The IP address of the customer on whose behalf the call is made.
     /// - `x_fapi_interaction_id`: An identifier for the customer interaction (session); the ledger stores it as the external correlation id.
-    /// - `body`: The request body.
+    /// - `body`: The body, sent as JSON.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = serde_json::from_value::<
+    ///     std::collections::BTreeMap<String, serde_json::Value>,
+    /// >(
+    ///     serde_json::json!(
+    ///         { "amount" : 27500.0, "customerId" : "123e4567-e89b-12d3-a456-426614174000",
+    ///         "paymentReference" : "LN-REPAY-0001", "paymentDate" : "2024-02-14" }
+    ///     ),
+    /// )?;
+    /// let response = client
+    ///     .lending()
+    ///     .repay_loan(
+    ///         "123e4567-e89b-12d3-a456-426614174000",
+    ///         time::OffsetDateTime::parse(
+    ///             "2024-01-15T10:30:00Z",
+    ///             &time::format_description::well_known::Rfc3339,
+    ///         )?,
+    ///         "192.168.1.1",
+    ///         "interaction-12345",
+    ///         body,
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn repay_loan(
         &self,
         user_id: impl Into<String>,
-        x_fapi_auth_date: impl Into<String>,
+        x_fapi_auth_date: time::OffsetDateTime,
         x_fapi_customer_ip_address: impl Into<String>,
         x_fapi_interaction_id: impl Into<String>,
         body: std::collections::BTreeMap<String, serde_json::Value>,
@@ -565,7 +982,7 @@ impl<'a> Lending<'a> {
         RepayLoan {
             client: self.client,
             user_id: user_id.into(),
-            x_fapi_auth_date: x_fapi_auth_date.into(),
+            x_fapi_auth_date,
             x_fapi_customer_ip_address: x_fapi_customer_ip_address.into(),
             x_fapi_interaction_id: x_fapi_interaction_id.into(),
             platform: None,
@@ -581,7 +998,7 @@ impl<'a> Lending<'a> {
 #[derive(Debug)]
 pub struct RequestLoan<'a> {
     client: &'a crate::Client,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -624,7 +1041,14 @@ impl<'a> RequestLoan<'a> {
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
         let mut request = crate::runtime::codegen::Request::new(&REQUEST_LOAN);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -687,7 +1111,7 @@ static REQUEST_LOAN: crate::runtime::codegen::Operation = crate::runtime::codege
 #[derive(Debug)]
 pub struct GetLoanOffer<'a> {
     client: &'a crate::Client,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -729,7 +1153,14 @@ impl<'a> GetLoanOffer<'a> {
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
         let mut request = crate::runtime::codegen::Request::new(&GET_LOAN_OFFER);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -787,7 +1218,7 @@ static GET_LOAN_OFFER: crate::runtime::codegen::Operation = crate::runtime::code
 pub struct RespondToLoanOffer<'a> {
     client: &'a crate::Client,
     loan_application_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     status: bool,
@@ -829,7 +1260,14 @@ impl<'a> RespondToLoanOffer<'a> {
     ) -> crate::Result<crate::Response<crate::types::LoanApplicationUpdateResult>> {
         let mut request = crate::runtime::codegen::Request::new(&RESPOND_TO_LOAN_OFFER);
         request.path_param("loan-application-id", &self.loan_application_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         request.query("status", &self.status);
@@ -888,7 +1326,7 @@ static RESPOND_TO_LOAN_OFFER: crate::runtime::codegen::Operation = crate::runtim
 pub struct GetLoanApplicationDetails<'a> {
     client: &'a crate::Client,
     loan_application_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -931,7 +1369,14 @@ impl<'a> GetLoanApplicationDetails<'a> {
             &GET_LOAN_APPLICATION_DETAILS,
         );
         request.path_param("loan-application-id", &self.loan_application_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -989,7 +1434,7 @@ static GET_LOAN_APPLICATION_DETAILS: crate::runtime::codegen::Operation = crate:
 pub struct ListLoanEligibilityQuestions<'a> {
     client: &'a crate::Client,
     product_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -1034,7 +1479,14 @@ impl<'a> ListLoanEligibilityQuestions<'a> {
             &LIST_LOAN_ELIGIBILITY_QUESTIONS,
         );
         request.path_param("productId", &self.product_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -1092,7 +1544,7 @@ static LIST_LOAN_ELIGIBILITY_QUESTIONS: crate::runtime::codegen::Operation = cra
 pub struct ManageLoans<'a> {
     client: &'a crate::Client,
     customer_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -1135,7 +1587,14 @@ impl<'a> ManageLoans<'a> {
     > {
         let mut request = crate::runtime::codegen::Request::new(&MANAGE_LOANS);
         request.path_param("customerId", &self.customer_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -1193,7 +1652,7 @@ static MANAGE_LOANS: crate::runtime::codegen::Operation = crate::runtime::codege
 pub struct GetLoanTerms<'a> {
     client: &'a crate::Client,
     organisation_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -1232,7 +1691,14 @@ impl<'a> GetLoanTerms<'a> {
     pub async fn send(self) -> crate::Result<crate::Response<crate::types::LoanTerms>> {
         let mut request = crate::runtime::codegen::Request::new(&GET_LOAN_TERMS);
         request.path_param("organisationId", &self.organisation_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -1288,7 +1754,7 @@ static GET_LOAN_TERMS: crate::runtime::codegen::Operation = crate::runtime::code
 pub struct ListLoanHistory<'a> {
     client: &'a crate::Client,
     customer_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -1345,7 +1811,14 @@ impl<'a> ListLoanHistory<'a> {
     ) -> crate::Result<crate::Response<crate::types::ListLoanHistoryResponse>> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_LOAN_HISTORY);
         request.path_param("customer-id", &self.customer_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -1465,7 +1938,7 @@ static LIST_LOAN_HISTORY: crate::runtime::codegen::Operation = crate::runtime::c
 pub struct GetLoanPaymentHistory<'a> {
     client: &'a crate::Client,
     loan_application_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -1508,7 +1981,14 @@ impl<'a> GetLoanPaymentHistory<'a> {
             &GET_LOAN_PAYMENT_HISTORY,
         );
         request.path_param("loan-application-id", &self.loan_application_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -1566,7 +2046,7 @@ static GET_LOAN_PAYMENT_HISTORY: crate::runtime::codegen::Operation = crate::run
 pub struct ListPendingRepayments<'a> {
     client: &'a crate::Client,
     user_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -1625,7 +2105,14 @@ impl<'a> ListPendingRepayments<'a> {
             &LIST_PENDING_REPAYMENTS,
         );
         request.path_param("user-id", &self.user_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -1745,7 +2232,7 @@ static LIST_PENDING_REPAYMENTS: crate::runtime::codegen::Operation = crate::runt
 pub struct GetRepaymentInstructions<'a> {
     client: &'a crate::Client,
     loan_application_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -1780,7 +2267,14 @@ impl<'a> GetRepaymentInstructions<'a> {
             &GET_REPAYMENT_INSTRUCTIONS,
         );
         request.path_param("loan-application-id", &self.loan_application_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -1834,7 +2328,7 @@ static GET_REPAYMENT_INSTRUCTIONS: crate::runtime::codegen::Operation = crate::r
 #[derive(Debug)]
 pub struct TransferFundsToBank<'a> {
     client: &'a crate::Client,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -1875,7 +2369,14 @@ impl<'a> TransferFundsToBank<'a> {
         self,
     ) -> crate::Result<crate::Response<crate::types::LoanTransferResult>> {
         let mut request = crate::runtime::codegen::Request::new(&TRANSFER_FUNDS_TO_BANK);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -1932,7 +2433,7 @@ static TRANSFER_FUNDS_TO_BANK: crate::runtime::codegen::Operation = crate::runti
 #[derive(Debug)]
 pub struct AddBankAccount<'a> {
     client: &'a crate::Client,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -1973,7 +2474,14 @@ impl<'a> AddBankAccount<'a> {
         self,
     ) -> crate::Result<crate::Response<crate::types::LoanBankAccount>> {
         let mut request = crate::runtime::codegen::Request::new(&ADD_BANK_ACCOUNT);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -2032,7 +2540,7 @@ pub struct VerifyBankAccount<'a> {
     client: &'a crate::Client,
     bank_code: String,
     account_number: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -2076,7 +2584,14 @@ impl<'a> VerifyBankAccount<'a> {
         let mut request = crate::runtime::codegen::Request::new(&VERIFY_BANK_ACCOUNT);
         request.path_param("bankCode", &self.bank_code);
         request.path_param("accountNumber", &self.account_number);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -2133,7 +2648,7 @@ static VERIFY_BANK_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime:
 #[derive(Debug)]
 pub struct ListLoanProducts<'a> {
     client: &'a crate::Client,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -2175,7 +2690,14 @@ impl<'a> ListLoanProducts<'a> {
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
         let mut request = crate::runtime::codegen::Request::new(&LIST_LOAN_PRODUCTS);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -2233,7 +2755,7 @@ static LIST_LOAN_PRODUCTS: crate::runtime::codegen::Operation = crate::runtime::
 pub struct GetTotalLoan<'a> {
     client: &'a crate::Client,
     customer_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -2276,7 +2798,14 @@ impl<'a> GetTotalLoan<'a> {
     > {
         let mut request = crate::runtime::codegen::Request::new(&GET_TOTAL_LOAN);
         request.path_param("customerId", &self.customer_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -2333,7 +2862,7 @@ static GET_TOTAL_LOAN: crate::runtime::codegen::Operation = crate::runtime::code
 #[derive(Debug)]
 pub struct ListAvailableBanks<'a> {
     client: &'a crate::Client,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -2375,7 +2904,14 @@ impl<'a> ListAvailableBanks<'a> {
         crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
     > {
         let mut request = crate::runtime::codegen::Request::new(&LIST_AVAILABLE_BANKS);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
@@ -2433,7 +2969,7 @@ static LIST_AVAILABLE_BANKS: crate::runtime::codegen::Operation = crate::runtime
 pub struct RepayLoan<'a> {
     client: &'a crate::Client,
     user_id: String,
-    x_fapi_auth_date: String,
+    x_fapi_auth_date: time::OffsetDateTime,
     x_fapi_customer_ip_address: String,
     x_fapi_interaction_id: String,
     platform: Option<String>,
@@ -2475,7 +3011,14 @@ impl<'a> RepayLoan<'a> {
     ) -> crate::Result<crate::Response<crate::types::LoanRepayment>> {
         let mut request = crate::runtime::codegen::Request::new(&REPAY_LOAN);
         request.path_param("user-id", &self.user_id);
-        request.header("x-fapi-auth-date", &self.x_fapi_auth_date);
+        request
+            .header(
+                "x-fapi-auth-date",
+                &crate::runtime::serde::SerializeAsWrap::<
+                    _,
+                    crate::runtime::serde::Rfc3339,
+                >::new(&self.x_fapi_auth_date),
+            );
         request.header("x-fapi-customer-ip-address", &self.x_fapi_customer_ip_address);
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {

@@ -18,7 +18,26 @@ impl<'a> Payments<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: A card payment with the raw card details (a [`ProcessCardPaymentRequest`](crate::types::ProcessCardPaymentRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::ProcessCardPaymentRequest::new(
+    ///         "GBP",
+    ///         "4111111111111111",
+    ///         "12/2027",
+    ///         "123",
+    ///         "purchase",
+    ///         "150.00".parse::<rust_decimal::Decimal>()?,
+    ///     )
+    ///     .pcn("PCN12345");
+    /// let response = client.payments().process_card_payment(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn process_card_payment(
         &self,
         body: crate::types::ProcessCardPaymentRequest,
@@ -39,7 +58,25 @@ impl<'a> Payments<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: A payment through a gateway token, or from the wallet when no token is given (a [`ProcessPaymentWithTokenRequest`](crate::types::ProcessPaymentWithTokenRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::ProcessPaymentWithTokenRequest::new(
+    ///     fincode::types::PayableType::Transaction,
+    ///     "PAY12345",
+    ///     "TOKEN_98765",
+    ///     fincode::types::PaymentGatewayProvider::SecureTrading,
+    ///     fincode::types::ProcessPaymentWithTokenRequestPaymentMethod::OnlineCardPayment,
+    ///     "105.5".parse::<rust_decimal::Decimal>()?,
+    /// );
+    /// let response = client.payments().process_payment_with_token(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn process_payment_with_token(
         &self,
         body: crate::types::ProcessPaymentWithTokenRequest,
@@ -60,7 +97,24 @@ impl<'a> Payments<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: What the customer did about a bank-transfer payment (a [`NotifyBankTransferPaymentRequest`](crate::types::NotifyBankTransferPaymentRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::NotifyBankTransferPaymentRequest::new(
+    ///         "PCN12345",
+    ///         fincode::types::NotifyBankTransferPaymentRequestOption::BankPayLater,
+    ///     )
+    ///     .pay_able_type(
+    ///         fincode::types::NotifyBankTransferPaymentRequestPayAbleType::Transaction,
+    ///     );
+    /// let response = client.payments().notify_bank_transfer_payment(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn notify_bank_transfer_payment(
         &self,
         body: crate::types::NotifyBankTransferPaymentRequest,
@@ -81,7 +135,22 @@ impl<'a> Payments<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: What to calculate the charges of (a [`PaymentMethodChargesRequest`](crate::types::PaymentMethodChargesRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::PaymentMethodChargesRequest::new(
+    ///         fincode::types::PaymentMethodChargesRequestSubAction::Transaction,
+    ///         fincode::types::PaymentMethodType::OnlineCardPayment,
+    ///     )
+    ///     .pcn("PCN12345");
+    /// let response = client.payments().get_payment_method_charges(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_payment_method_charges(
         &self,
         body: crate::types::PaymentMethodChargesRequest,
@@ -104,6 +173,22 @@ impl<'a> Payments<'a> {
     ///
     /// - `pcn`: The transaction or payable reference (PCN), at least 3 characters.
     /// - `payable_type`: The kind of payable item.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .payments()
+    ///     .defer_bank_payment(
+    ///         "PCN12345",
+    ///         fincode::types::DeferBankPaymentPayableType::Transaction,
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn defer_bank_payment(
         &self,
         pcn: impl Into<String>,
@@ -126,7 +211,32 @@ impl<'a> Payments<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The filters of the awaiting-payments list (a [`AwaitingPaymentsFilter`](crate::types::AwaitingPaymentsFilter), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::AwaitingPaymentsFilter::new()
+    ///     .selected_currency("GBP")
+    ///     .from_date(
+    ///         time::Date::parse(
+    ///             "01/01/2024",
+    ///             time::macros::format_description!("[day]/[month]/[year]"),
+    ///         )?,
+    ///     )
+    ///     .to_date(
+    ///         time::Date::parse(
+    ///             "31/01/2024",
+    ///             time::macros::format_description!("[day]/[month]/[year]"),
+    ///         )?,
+    ///     )
+    ///     .searchable_payment_reference("PCN123");
+    /// let response = client.payments().list_awaiting_payments(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_awaiting_payments(
         &self,
         body: crate::types::AwaitingPaymentsFilter,
@@ -149,7 +259,34 @@ impl<'a> Payments<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: An action on an awaiting payment (a [`AwaitingPaymentActionRequest`](crate::types::AwaitingPaymentActionRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::AwaitingPaymentActionRequest::new(
+    ///         "AP12345",
+    ///         fincode::types::AwaitingPaymentActionRequestSubAction::Paid,
+    ///     )
+    ///     .selected_currency("GBP")
+    ///     .from_date(
+    ///         time::Date::parse(
+    ///             "01/01/2024",
+    ///             time::macros::format_description!("[day]/[month]/[year]"),
+    ///         )?,
+    ///     )
+    ///     .to_date(
+    ///         time::Date::parse(
+    ///             "31/01/2024",
+    ///             time::macros::format_description!("[day]/[month]/[year]"),
+    ///         )?,
+    ///     );
+    /// let response = client.payments().update_awaiting_payment(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_awaiting_payment(
         &self,
         body: crate::types::AwaitingPaymentActionRequest,
@@ -170,7 +307,27 @@ impl<'a> Payments<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: A payment from one of the customer's wallet accounts (a [`MakePaymentFromWalletRequest`](crate::types::MakePaymentFromWalletRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::MakePaymentFromWalletRequest::new(
+    ///         fincode::types::PayableType::Transaction,
+    ///         "txn_abc123",
+    ///         "Password@1",
+    ///         "wallet_456",
+    ///         "105.5".parse::<rust_decimal::Decimal>()?,
+    ///         "ref_789",
+    ///     )
+    ///     .payment_account_numbe_currency_code("GBP")
+    ///     .pin("1234");
+    /// let response = client.payments().pay_from_wallet(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pay_from_wallet(
         &self,
         body: crate::types::MakePaymentFromWalletRequest,
@@ -190,6 +347,16 @@ impl<'a> Payments<'a> {
     /// `GET /wallet/balance`
     ///
     /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.payments().get_wallet_balance().await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_wallet_balance(&self) -> GetWalletBalance<'a> {
         GetWalletBalance {
             client: self.client,

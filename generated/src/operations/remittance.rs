@@ -18,7 +18,24 @@ impl<'a> Remittance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: What to quote (a [`CallQuoteRequest`](crate::types::CallQuoteRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::CallQuoteRequest::new()
+    ///     .principal_amount("7.000".parse::<rust_decimal::Decimal>()?)
+    ///     .principal_amount_currency("GBP")
+    ///     .derive_amount_currency("NGN")
+    ///     .inverse_calculation(false)
+    ///     .payment_type(fincode::types::PaymentMethodType::OnlineCardPayment)
+    ///     .charge_category("MONEYTRANSFER");
+    /// let response = client.remittance().call_quote(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn call_quote(&self, body: crate::types::CallQuoteRequest) -> CallQuote<'a> {
         CallQuote {
             client: self.client,
@@ -38,7 +55,46 @@ impl<'a> Remittance<'a> {
     ///
     /// - `ip_address`: The IP address of the customer creating the transaction.
     /// - `password`: The customer's password, confirming the transaction. A secret; never log it.
-    /// - `body`: The request body.
+    /// - `body`: A remittance between an existing sender and an existing beneficiary (a [`CreateTransactionRequest`](crate::types::CreateTransactionRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::CreateTransactionRequest::new(
+    ///         "24.240".parse::<rust_decimal::Decimal>()?,
+    ///         "7.000".parse::<rust_decimal::Decimal>()?,
+    ///         true,
+    ///         "NGN",
+    ///         "GBP",
+    ///         fincode::types::RemittanceTransactionType::Accountpayment,
+    ///         "RZ0LNK",
+    ///         "BN7QX2",
+    ///         vec![
+    ///             fincode::types::KeyValuePair::new().key("bankname").value("FCMB"),
+    ///             fincode::types::KeyValuePair::new().key("bankaccountno")
+    ///             .value("8883968718"), fincode::types::KeyValuePair::new().key("bankcode")
+    ///             .value("214")
+    ///         ],
+    ///         fincode::types::InternationalTransferInformation::new()
+    ///             .origin_country("GBR")
+    ///             .receiving_country("NGA")
+    ///             .source_of_funds("SAVINGS")
+    ///             .remittance_purpose("GIFT")
+    ///             .relationship_sender("FRIEND")
+    ///             .delivery_method("directtoaccount"),
+    ///     )
+    ///     .transaction_processing_mode("NONE_AGGREGATION")
+    ///     .description_text("Gift")
+    ///     .transaction_module("REMITTANCE");
+    /// let response = client
+    ///     .remittance()
+    ///     .create_transaction("192.168.1.1", std::env::var("PASSWORD")?, body)
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_transaction(
         &self,
         ip_address: impl Into<String>,
@@ -66,7 +122,66 @@ impl<'a> Remittance<'a> {
     ///
     /// - `ip_address`: The IP address of the customer creating the transaction.
     /// - `password`: The customer's password, confirming the transaction. A secret; never log it.
-    /// - `body`: The request body.
+    /// - `body`: A remittance whose sender and recipient are given inline by their KYC details (a [`CreateTransactionDirectRequest`](crate::types::CreateTransactionDirectRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::CreateTransactionDirectRequest::new(
+    ///         "24.240".parse::<rust_decimal::Decimal>()?,
+    ///         "7.000".parse::<rust_decimal::Decimal>()?,
+    ///         true,
+    ///         "NGN",
+    ///         "GBP",
+    ///         fincode::types::RemittanceTransactionType::Accountpayment,
+    ///         vec![
+    ///             fincode::types::KeyValuePair::new().key("bankname").value("FCMB"),
+    ///             fincode::types::KeyValuePair::new().key("bankaccountno")
+    ///             .value("8883968718")
+    ///         ],
+    ///         fincode::types::InternationalTransferInformation::new()
+    ///             .origin_country("GBR")
+    ///             .receiving_country("NGA")
+    ///             .source_of_funds("SAVINGS")
+    ///             .remittance_purpose("GIFT")
+    ///             .relationship_sender("FRIEND")
+    ///             .delivery_method("directtoaccount"),
+    ///         fincode::types::TransactionKyc::new()
+    ///             .nationality("Nigeria")
+    ///             .date_of_birth(
+    ///                 time::Date::parse(
+    ///                     "1990-05-14",
+    ///                     time::macros::format_description!("[year]-[month]-[day]"),
+    ///                 )?,
+    ///             )
+    ///             .occupation("Engineer")
+    ///             .employer_name("Fincode Ltd")
+    ///             .contact_phone("+2348071234667")
+    ///             .gender("MALE"),
+    ///         fincode::types::TransactionKyc::new()
+    ///             .nationality("Nigeria")
+    ///             .date_of_birth(
+    ///                 time::Date::parse(
+    ///                     "2000-05-14",
+    ///                     time::macros::format_description!("[year]-[month]-[day]"),
+    ///                 )?,
+    ///             )
+    ///             .occupation("Trader")
+    ///             .contact_phone("+2348071234667")
+    ///             .gender("MALE")
+    ///             .customer_type(fincode::types::TransactionKycCustomerType::Individual),
+    ///     )
+    ///     .transaction_processing_mode("NONE_AGGREGATION")
+    ///     .transaction_module("REMITTANCE");
+    /// let response = client
+    ///     .remittance()
+    ///     .create_transaction_direct("192.168.1.1", std::env::var("PASSWORD")?, body)
+    ///     .await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_transaction_direct(
         &self,
         ip_address: impl Into<String>,
@@ -92,7 +207,24 @@ impl<'a> Remittance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The bank account to validate (a [`ValidateBankAccountRequest`](crate::types::ValidateBankAccountRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::ValidateBankAccountRequest::new(
+    ///     "044",
+    ///     fincode::types::RemittanceTransactionType::Accountpayment,
+    ///     "8883633074",
+    ///     "NGA",
+    ///     "NGN",
+    /// );
+    /// let response = client.remittance().validate_bank_account(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_bank_account(
         &self,
         body: crate::types::ValidateBankAccountRequest,
@@ -113,7 +245,24 @@ impl<'a> Remittance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: A new beneficiary (a [`CreateBeneficiaryRequest`](crate::types::CreateBeneficiaryRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::CreateBeneficiaryRequest::new()
+    ///     .sender_code("RZ0LNK")
+    ///     .first_name("VICTOR")
+    ///     .last_name("ADEBIYI")
+    ///     .beneficiary_name("VICTOR ADEBIYI ADEYINKA")
+    ///     .r#type("INDIVIDUAL")
+    ///     .phone("+2348071234667");
+    /// let response = client.remittance().create_beneficiary(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_beneficiary(
         &self,
         body: crate::types::CreateBeneficiaryRequest,
@@ -134,7 +283,32 @@ impl<'a> Remittance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: Bank details to attach to a beneficiary (a [`AddBankDetailsRequest`](crate::types::AddBankDetailsRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::AddBankDetailsRequest::new()
+    ///     .id("5c9e2a71-8d3b-4f6a-b1e0-7a2c4d6e8f90")
+    ///     .customer_id("6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c")
+    ///     .account_owner_customer_code("RZ0LNK")
+    ///     .currency_code("NGN")
+    ///     .country("NGA")
+    ///     .bank_account_meta_data(
+    ///         vec![
+    ///             fincode::types::KeyValuePair::new().key("bankname").value("FCMB"),
+    ///             fincode::types::KeyValuePair::new().key("bankaccountno")
+    ///             .value("8883968718"), fincode::types::KeyValuePair::new().key("country")
+    ///             .value("NGA"), fincode::types::KeyValuePair::new()
+    ///             .key("accountholdername").value("VICTOR ADEBIYI ADEYINKA")
+    ///         ],
+    ///     );
+    /// let response = client.remittance().add_bank_details(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_bank_details(
         &self,
         body: crate::types::AddBankDetailsRequest,
@@ -155,7 +329,24 @@ impl<'a> Remittance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The transaction to list payment methods for (a [`SupportedPaymentMethodsRequest`](crate::types::SupportedPaymentMethodsRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::SupportedPaymentMethodsRequest::new(
+    ///     "GBR",
+    ///     fincode::types::SupportedPaymentMethodsRequestTransactionType::PaymentMethod,
+    ///     "GBP",
+    ///     "PCN12345",
+    ///     "150.00".parse::<rust_decimal::Decimal>()?,
+    /// );
+    /// let response = client.remittance().list_supported_payment_methods(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_supported_payment_methods(
         &self,
         body: crate::types::SupportedPaymentMethodsRequest,
@@ -178,7 +369,20 @@ impl<'a> Remittance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The payout-point search (a [`ListPayoutPointsRequest`](crate::types::ListPayoutPointsRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = serde_json::from_value::<
+    ///     fincode::types::ListPayoutPointsRequest,
+    /// >(serde_json::json!({}))?;
+    /// let response = client.remittance().list_payout_points(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_payout_points(
         &self,
         body: crate::types::ListPayoutPointsRequest,
@@ -201,7 +405,20 @@ impl<'a> Remittance<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: The pay-centre search (a [`ListPayoutCentersRequest`](crate::types::ListPayoutCentersRequest), sent as JSON).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = serde_json::from_value::<
+    ///     fincode::types::ListPayoutCentersRequest,
+    /// >(serde_json::json!({}))?;
+    /// let response = client.remittance().list_payout_centers(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_payout_centers(
         &self,
         body: crate::types::ListPayoutCentersRequest,
@@ -225,6 +442,16 @@ impl<'a> Remittance<'a> {
     /// # Arguments
     ///
     /// - `country_iso3`: The destination country (ISO 3166-1 alpha-3).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.remittance().list_supported_banks("NGA").await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_supported_banks(
         &self,
         country_iso3: impl Into<String>,
@@ -248,6 +475,16 @@ impl<'a> Remittance<'a> {
     /// # Arguments
     ///
     /// - `country_iso3`: The destination country (ISO 3166-1 alpha-3).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.remittance().get_required_bank_fields("NGA").await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_required_bank_fields(
         &self,
         country_iso3: impl Into<String>,

@@ -17,6 +17,16 @@ impl<'a> Reporting<'a> {
     /// `GET /reporting/analytics`
     ///
     /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.reporting().get_analytics().await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_analytics(&self) -> GetAnalytics<'a> {
         GetAnalytics {
             client: self.client,

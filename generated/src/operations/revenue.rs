@@ -17,6 +17,16 @@ impl<'a> Revenue<'a> {
     /// `GET /revenue/settlements`
     ///
     /// **Unverified:** the public documentation does not confirm this operation.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.revenue().list_settlements().await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_settlements(&self) -> ListSettlements<'a> {
         ListSettlements {
             client: self.client,

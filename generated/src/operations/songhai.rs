@@ -18,7 +18,21 @@ impl<'a> Songhai<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: A [`SonghaiTokenRequest`](crate::types::SonghaiTokenRequest), sent as a URL-encoded form.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::SonghaiTokenRequest::new()
+    ///     .username("partner@example.com")
+    ///     .password("Password@1")
+    ///     .grant_type(fincode::types::SonghaiTokenRequestGrantType::Password);
+    /// let response = client.songhai().generate_songhai_token(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn generate_songhai_token(
         &self,
         body: crate::types::SonghaiTokenRequest,
@@ -37,7 +51,29 @@ impl<'a> Songhai<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: A [`SonghaiCreateTransactionRequest`](crate::types::SonghaiCreateTransactionRequest), sent as JSON.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::SonghaiCreateTransactionRequest::new()
+    ///     .payload_dto_list(
+    ///         vec![
+    ///             fincode::types::SonghaiTransactionPayload::new()
+    ///             .method_name("SENDTRANSGENERIC").plugin_name("SONGHAI_EXCHANGE_MONEY")
+    ///             .transaction_request(fincode::types::SonghaiTransactionRequest::new()
+    ///             .agent("AGENT001").receiver_address("12 Ring Road")
+    ///             .receiver_bank_account_name("KOFI MENSAH")
+    ///             .receiver_bank_account_no("1234567890").receiver_bank_code("300307")
+    ///             .receiver_city("Accra"))
+    ///         ],
+    ///     );
+    /// let response = client.songhai().create_songhai_transaction(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_songhai_transaction(
         &self,
         body: crate::types::SonghaiCreateTransactionRequest,
@@ -56,7 +92,23 @@ impl<'a> Songhai<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: A [`SonghaiQuoteRequest`](crate::types::SonghaiQuoteRequest), sent as JSON.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::SonghaiQuoteRequest::new()
+    ///     .destination_country("GHA")
+    ///     .from_currency("GBP")
+    ///     .mobile_operator("MTN")
+    ///     .transaction_amount_currency("GBP")
+    ///     .transaction_type(fincode::types::SonghaiTransactionType::MobileMoney);
+    /// let response = client.songhai().get_songhai_exchange_rate(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_songhai_exchange_rate(
         &self,
         body: crate::types::SonghaiQuoteRequest,
@@ -75,7 +127,23 @@ impl<'a> Songhai<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: A [`SonghaiBankAccountValidationRequest`](crate::types::SonghaiBankAccountValidationRequest), sent as JSON.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::SonghaiBankAccountValidationRequest::new()
+    ///     .account_number("1234567890")
+    ///     .account_number_country("GHA")
+    ///     .bank_code(300307)
+    ///     .expected_currency_code("GHS")
+    ///     .transaction_type(fincode::types::SonghaiTransactionType::Accountpayment);
+    /// let response = client.songhai().validate_songhai_bank_account(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_songhai_bank_account(
         &self,
         body: crate::types::SonghaiBankAccountValidationRequest,
@@ -94,7 +162,22 @@ impl<'a> Songhai<'a> {
     ///
     /// # Arguments
     ///
-    /// - `body`: The request body.
+    /// - `body`: A [`SonghaiMobileMoneyValidationRequest`](crate::types::SonghaiMobileMoneyValidationRequest), sent as JSON.
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// # async fn example(client: fincode::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = fincode::types::SonghaiMobileMoneyValidationRequest::new(
+    ///     "GHA",
+    ///     "233241234567",
+    ///     fincode::types::SonghaiMobileOperator::Mtn,
+    /// );
+    /// let response = client.songhai().validate_songhai_mobile_money_wallet(body).await?;
+    /// println!("{:?}", response.data());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_songhai_mobile_money_wallet(
         &self,
         body: crate::types::SonghaiMobileMoneyValidationRequest,
