@@ -87,13 +87,15 @@ fn formatted(signature: &str, body: &str) -> String {
             .collect(),
         Err(_) => source.lines().map(str::to_owned).collect(),
     };
+    // The signature may take several lines (a long crate name): it ends at the first line opening the body.
+    let signature_end = lines.iter().position(|l| l.ends_with('{')).unwrap_or(0);
     let last = lines.len().saturating_sub(1);
     lines
         .iter()
         .enumerate()
         .map(|(i, line)| {
             let line = line.strip_prefix("    ").unwrap_or(line);
-            if i == 0 || i == last || line.trim() == "Ok(())" {
+            if i <= signature_end || i == last || line.trim() == "Ok(())" {
                 format!("# {line}")
             } else {
                 line.to_owned()
