@@ -1,5 +1,7 @@
 //! The pure core: spec text and [`Config`] in, sorted files out.
 
+use std::time::{Duration, Instant};
+
 use crate::diagnostic::Report;
 use crate::{emit, ir, load, Config};
 
@@ -58,6 +60,31 @@ pub struct Generation {
 /// assert!(generation.files.iter().any(|f| f.path == "src/lib.rs"));
 /// ```
 pub fn generate(file: &str, text: &str, config: &Config) -> Result<Generation, Report> {
+    generate_timed(file, text, config).map(|(generation, _)| generation)
+}
+
+/// How long each stage of a generation took. Files are emitted in parallel, so `tokens` and `format`
+/// are sums over the files, whichever thread emitted them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Parsing the text into the spec's tree, with positions, and checking it.
+    pub load: Duration,
+    /// Building the IR: names, types, operations.
+    pub ir: Duration,
+    /// Building each file's tokens.
+    pub tokens: Duration,
+    /// Parsing the tokens back and printing them as formatted Rust.
+    pub format: Duration,
+}
+
+/// [`generate`], with the time each stage took.
+pub fn generate_timed(
+    file: &str,
+    text: &str,
+    config: &Config,
+) -> Result<(Generation, Timings), Report> {
+    let mut timings = Timings::default();
+    let started = Instant::now();
     let (spec, findings) = match load::load(text) {
         Ok(loaded) => loaded,
         Err(findings) => return Err(Report::new(file, findings)),
@@ -65,11 +92,19 @@ pub fn generate(file: &str, text: &str, config: &Config) -> Result<Generation, R
     if !findings.is_empty() {
         return Err(Report::new(file, findings));
     }
+    timings.load = started.elapsed();
+    let started = Instant::now();
     let api = ir::build(&spec).map_err(|findings| Report::new(file, findings))?;
+    drop(spec);
+    timings.ir = started.elapsed();
     let stats = Stats {
         operations: api.operations.len(),
         types: api.types.len(),
     };
-    let files = emit::emit(&api, file, config).map_err(|findings| Report::new(file, findings))?;
-    Ok(Generation { files, stats })
+    let mut emitted = emit::EmitTimings::default();
+    let files = emit::emit(&api, file, config, &mut emitted)
+        .map_err(|findings| Report::new(file, findings))?;
+    timings.tokens = emitted.tokens;
+    timings.format = emitted.format;
+    Ok((Generation { files, stats }, timings))
 }

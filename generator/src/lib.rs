@@ -99,6 +99,6 @@ pub(crate) const METHODS: [&str; 8] = [
 
 pub use config::{check_crate_name, Config, Runtime};
 pub use diagnostic::{Diagnostic, Location, Report, Rule};
-pub use generate::{generate, GeneratedFile, Generation, Stats};
+pub use generate::{generate, generate_timed, GeneratedFile, Generation, Stats, Timings};
 pub use load::{decode, load, Spec};
 pub use source_map::SourceMap;

@@ -47,6 +47,10 @@ struct Args {
     /// Write nothing; list the stale, missing and extra files and exit 1 if DIR is out of date.
     #[arg(long)]
     check: bool,
+    /// Print how long each stage took (load, IR, tokens, formatting, writing), in milliseconds, as one
+    /// JSON object on a line of stderr that starts with `timings: `.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn parse_crate_name(text: &str) -> Result<String, String> {
@@ -98,13 +102,15 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(version) = &args.crate_version {
         config.crate_version(version);
     }
-    let generation = match generator::generate(&shown, text, &config) {
-        Ok(generation) => generation,
+    let decoded = start.elapsed();
+    let (generation, timings) = match generator::generate_timed(&shown, text, &config) {
+        Ok(generated) => generated,
         Err(report) => {
             print(io::stderr(), &format!("{report}\n"))?;
             return Ok(ExitCode::FAILURE);
         }
     };
+    let written = Instant::now();
     let out = &args.out;
     let plan = sync::plan(out, &generation.files)
         .with_context(|| format!("comparing {} with the generation", out.display()))?;
@@ -135,6 +141,23 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     refuse_foreign(out, &plan)?;
     sync::apply(out, &generation.files, &plan)
         .with_context(|| format!("writing the generated crate to {}", out.display()))?;
+    if args.timings {
+        let stages = [
+            ("load", decoded + timings.load),
+            ("ir", timings.ir),
+            ("tokens", timings.tokens),
+            ("format", timings.format),
+            ("write", written.elapsed()),
+        ];
+        let fields: Vec<String> = stages
+            .iter()
+            .map(|(name, took)| format!("\"{name}_ms\": {:.3}", took.as_secs_f64() * 1e3))
+            .collect();
+        print(
+            io::stderr(),
+            &format!("timings: {{{}}}\n", fields.join(", ")),
+        )?;
+    }
     let elapsed = start.elapsed().as_secs_f64();
     let summary = format!("{counts}; {} in {elapsed:.2}s\n", plan.summary());
     print(io::stdout(), &summary)?;

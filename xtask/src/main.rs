@@ -2,6 +2,8 @@
 //!
 //! `main` only dispatches; each task lives in its own module.
 
+#[cfg(unix)]
+mod bench;
 mod codegen;
 mod diff;
 mod mock;
@@ -39,6 +41,10 @@ enum Task {
     Mock(mock::Args),
     /// Run the quickstart example (generated/examples/quickstart.rs) against the mock of the API.
     Quickstart,
+    /// Measure the client against plain reqwest, the generator on large descriptions and (with
+    /// `--check-crates`) `cargo check` of generated crates; results in target/bench/.
+    #[cfg(unix)]
+    Bench(bench::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -51,5 +57,7 @@ fn main() -> anyhow::Result<()> {
         Task::Test(args) => test::run(&args),
         Task::Mock(args) => mock::run(&args),
         Task::Quickstart => quickstart::run(),
+        #[cfg(unix)]
+        Task::Bench(args) => bench::run(&args),
     }
 }

@@ -30,7 +30,12 @@ pub fn install() -> anyhow::Result<()> {
             .arg(&requirements))?;
         fs::copy(&requirements, &py_stamp).context("writing the Python install stamp")?;
     }
-    let fetch = tools.join("fetch-corpus.sh");
+    fetch_corpus()
+}
+
+/// Downloads the OpenAPI corpus into `target/corpus` (tools/fetch-corpus.sh), unless already there.
+pub fn fetch_corpus() -> anyhow::Result<()> {
+    let fetch = xtask::root().join("tools/fetch-corpus.sh");
     let corpus = xtask::root().join("target/corpus");
     let corpus_stamp = corpus.join(".fincode-installed");
     if stale(&fetch, &corpus_stamp)? {

@@ -1,5 +1,6 @@
 //! The client: configuration, server selection, authentication and sending a request.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -498,7 +499,8 @@ impl Client {
             .await
             .map_err(|e| transport_error(operation, e, started))?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // The body is read without the headers: they move to the result.
+        let headers = std::mem::take(response.headers_mut());
         let limit = self.inner.max_response_bytes;
         let too_large = |headers: HeaderMap| Error::ResponseTooLarge {
             operation: operation.id,
@@ -509,10 +511,11 @@ impl Client {
             headers: Box::new(headers),
             attempts: 1,
         };
-        if response.content_length().is_some_and(|len| len > limit) {
+        let length = response.content_length();
+        if length.is_some_and(|len| len > limit) {
             return Err(too_large(headers));
         }
-        let mut body = Vec::new();
+        let mut body = Vec::with_capacity(length.unwrap_or(0) as usize);
         while let Some(chunk) = response
             .chunk()
             .await
@@ -792,14 +795,14 @@ impl Inner {
     /// The URL of `request`, without its query.
     fn url(&self, request: &Request) -> std::result::Result<Url, String> {
         let base = match &self.base_url {
-            Some(base) => base.clone(),
+            Some(base) => Cow::Borrowed(base.as_str()),
             None => {
                 let servers = request.operation.servers.unwrap_or(self.servers);
                 let server = servers
                     .get(self.server_index)
                     .or_else(|| servers.first())
                     .ok_or("no server is known for this operation: set a base url")?;
-                expand_server(server, &self.server_variables)?
+                Cow::Owned(expand_server(server, &self.server_variables)?)
             }
         };
         let path = request.expand_path()?;

@@ -372,6 +372,7 @@ impl Request {
     pub fn path_param(&mut self, name: &str, value: &(impl Serialize + ?Sized)) -> &mut Self {
         let encoded = match to_value(value) {
             Ok(Value::Null) => Err("it has no value".to_owned()),
+            Ok(Value::String(text)) => Ok(encode_path(&text)),
             Ok(value) => Ok(simple(&value, encode_path)),
             Err(e) => Err(e),
         };
@@ -423,6 +424,7 @@ impl Request {
     pub fn header(&mut self, name: &str, value: &(impl Serialize + ?Sized)) -> &mut Self {
         let text = match to_value(value) {
             Ok(Value::Null) => return self,
+            Ok(Value::String(text)) => text,
             Ok(value) => simple(&value, str::to_owned),
             Err(e) => {
                 self.fail(format!("cannot encode header `{name}`: {e}"));

@@ -1,14 +1,17 @@
 //! Successful responses, and how a response body becomes a result or an error.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::value::{
     Error as ValueError, SeqDeserializer, StringDeserializer, UnitDeserializer,
 };
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -170,16 +173,111 @@ impl Envelopes {
 }
 
 /// A body read as an envelope: every top-level member kept raw, so that only the members the
-/// runtime reads are parsed, and `data` is decoded into the result type afterwards.
+/// runtime reads are parsed. On the success path the data member is decoded into the result type in
+/// the same pass ([`Envelope::read_with_data`]) and is not among the members; otherwise it is kept
+/// raw like the others and decoded afterwards.
 struct Envelope<'a> {
     names: &'static Envelopes,
-    members: BTreeMap<String, &'a RawValue>,
+    members: BTreeMap<Cow<'a, str>, &'a RawValue>,
+}
+
+/// A member name of an envelope, borrowed from the body unless it has escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: de::Error>(
+                self,
+                v: &'de str,
+            ) -> std::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Reads an envelope's members raw, except the member named `data` (when given), which is decoded
+/// as `T` in the same pass.
+struct Members<T> {
+    data: Option<&'static str>,
+    marker: PhantomData<T>,
+}
+
+/// What [`Members`] read: the raw members, and the data member decoded if it was there.
+struct Read<'a, T> {
+    members: BTreeMap<Cow<'a, str>, &'a RawValue>,
+    data: Option<T>,
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Members<T> {
+    type Value = Read<'de, T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut members = BTreeMap::new();
+        let mut data = None;
+        while let Some(Key(key)) = map.next_key()? {
+            if self.data == Some(key.as_ref()) {
+                data = Some(map.next_value::<T>()?);
+            } else {
+                members.insert(key, map.next_value::<&'de RawValue>()?);
+            }
+        }
+        Ok(Read { members, data })
+    }
+}
+
+fn read_members<'a, T: Deserialize<'a>>(
+    body: &'a [u8],
+    data: Option<&'static str>,
+) -> serde_json::Result<Read<'a, T>> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let read = deserializer.deserialize_map(Members {
+        data,
+        marker: PhantomData,
+    })?;
+    deserializer.end()?;
+    Ok(read)
 }
 
 impl<'a> Envelope<'a> {
     fn read(names: &'static Envelopes, body: &'a [u8]) -> serde_json::Result<Self> {
-        let members = serde_json::from_slice::<BTreeMap<String, &'a RawValue>>(body)?;
-        Ok(Envelope { names, members })
+        let read = read_members::<IgnoredAny>(body, None)?;
+        Ok(Envelope {
+            names,
+            members: read.members,
+        })
+    }
+
+    /// Reads the envelope and decodes its data member as `T`, in one pass over `body`; the envelope
+    /// has every member but the data member.
+    fn read_with_data<T: DeserializeOwned>(
+        names: &'static Envelopes,
+        body: &'a [u8],
+    ) -> serde_json::Result<(Self, Option<T>)> {
+        let read = read_members::<T>(body, Some(names.data))?;
+        let envelope = Envelope {
+            names,
+            members: read.members,
+        };
+        Ok((envelope, read.data))
     }
 
     fn raw(&self, name: Option<&str>) -> Option<&'a RawValue> {
@@ -219,8 +317,9 @@ impl<'a> Envelope<'a> {
     }
 
     fn metadata(&self, key: Option<&str>) -> Option<Value> {
-        let mut metadata = self.value(self.names.metadata)?;
-        metadata.get_mut(key?).map(Value::take)
+        let metadata = self.raw(self.names.metadata)?;
+        let read = read_members::<IgnoredAny>(metadata.get().as_bytes(), None).ok()?;
+        serde_json::from_str(read.members.get(key?)?.get()).ok()
     }
 
     fn request_id(&self) -> Option<String> {
@@ -438,6 +537,25 @@ pub(crate) fn decode<T: DeserializeOwned>(
             }
         }
         (ResponseShape::Success | ResponseShape::Status, Some(names)) => {
+            // The common case in one pass; anything else (a failure, a member that does not decode) is
+            // read again below, for its error.
+            if let Ok((envelope, data)) = Envelope::read_with_data::<T>(names, &body) {
+                let data = data.map_or_else(|| serde_json::from_str::<T>("null"), Ok);
+                if let (Ok(data), false) = (data, envelope.reports_failure(shape)) {
+                    let request_id = envelope
+                        .request_id()
+                        .or_else(|| header_request_id(&headers));
+                    return Ok(Response {
+                        data,
+                        status,
+                        processing_time_ms: envelope.processing_time_ms(),
+                        message: envelope.message(),
+                        headers,
+                        request_id,
+                        attempts: 1,
+                    });
+                }
+            }
             let envelope = match Envelope::read(names, &body) {
                 Ok(envelope) => envelope,
                 Err(e) => {
@@ -764,6 +882,31 @@ mod tests {
         );
         assert_eq!(error.body_text().as_deref(), Some(body));
         assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn members_are_found_in_any_order_and_spelling() {
+        // The data member first, escaped member names, the failure flag after the data.
+        let body = r#"{"d\u0061ta": {"id": 7, "name": "Ada"}, "succ\u0065ss": true,
+            "metadata": {"request_\u0069d": "req-3", "processing_time_ms": 4.6}}"#;
+        let response = run::<User>(ResponseShape::Success, 200, body).expect("decodes");
+        assert_eq!(response.data().id, 7);
+        assert_eq!(response.request_id(), Some("req-3"));
+        assert_eq!(response.processing_time_ms(), Some(5));
+        let body =
+            r#"{"data": {"id": 7, "name": "Ada"}, "succ\u0065ss": false, "error": "declined"}"#;
+        let error = run::<User>(ResponseShape::Success, 200, body).expect_err("fails");
+        assert_eq!(
+            error.api_error().map(|api| api.message.as_str()),
+            Some("declined")
+        );
+        // A data member that does not decode, in an envelope that reports a failure: the failure.
+        let body = r#"{"data": {"id": "seven"}, "success": false, "error": "declined"}"#;
+        let error = run::<User>(ResponseShape::Success, 200, body).expect_err("fails");
+        assert_eq!(
+            error.api_error().map(|api| api.message.as_str()),
+            Some("declined")
+        );
     }
 
     #[test]

@@ -17,56 +17,135 @@ mod types;
 mod webhooks;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
+use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::ir::Api;
 use crate::{Config, GeneratedFile};
 
+/// Time spent in each stage of [`emit`], summed over the files (over the threads that emit them).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct EmitTimings {
+    /// Building the token streams (`quote!`).
+    pub tokens: Duration,
+    /// Parsing them back with `syn` and printing them with `prettyplease`.
+    pub format: Duration,
+}
+
+/// Builds a module's tokens and hands them to the sink, whole or in parts (items, in order).
+type Build<'a> = Box<dyn Fn(&mut dyn FnMut(TokenStream)) + Send + Sync + 'a>;
+
 /// Emits every file of the crate, sorted by path.
-pub fn emit(api: &Api, file: &str, config: &Config) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
+///
+/// Each module's tokens are built, parsed and printed one part at a time (a type, a request builder),
+/// so that no more than one part's tokens and syntax tree are alive at once on a thread; the files are
+/// emitted in parallel.
+pub(crate) fn emit(
+    api: &Api,
+    file: &str,
+    config: &Config,
+    timings: &mut EmitTimings,
+) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
     let header = Header {
         command: config.command.clone(),
         spec: file.to_owned(),
     };
-    let mut modules: Vec<(String, TokenStream)> = vec![
-        ("src/lib.rs".to_owned(), crate_files::lib_rs(api, config)),
-        ("src/security.rs".to_owned(), crate_files::security(api)),
-        ("src/servers.rs".to_owned(), crate_files::servers(api)),
-        ("src/types.rs".to_owned(), types::types(api)),
-        ("src/operations/mod.rs".to_owned(), operations::module(api)),
+    let krate = config.crate_name.replace('-', "_");
+    let krate = (!config.single_file).then_some(krate);
+    let entire =
+        |build: fn(&Api) -> TokenStream| -> Build<'_> { Box::new(move |sink| sink(build(api))) };
+    let mut modules: Vec<(String, Build<'_>)> = vec![
+        (
+            "src/lib.rs".to_owned(),
+            Box::new(|sink| sink(crate_files::lib_rs(api, config))),
+        ),
+        ("src/security.rs".to_owned(), entire(crate_files::security)),
+        ("src/servers.rs".to_owned(), entire(crate_files::servers)),
+        (
+            "src/types.rs".to_owned(),
+            Box::new(|sink| types::types(api, sink)),
+        ),
+        (
+            "src/operations/mod.rs".to_owned(),
+            entire(operations::module),
+        ),
     ];
-    if let Some(tokens) = webhooks::module(api) {
-        modules.push(("src/webhooks.rs".to_owned(), tokens));
+    if api.webhooks.is_some() {
+        modules.push((
+            "src/webhooks.rs".to_owned(),
+            Box::new(|sink| sink(webhooks::module(api).unwrap_or_default())),
+        ));
     }
     for (index, group) in api.groups.iter().enumerate() {
         let path = format!(
             "src/operations/{}.rs",
             crate::ir::names::bare(&group.module)
         );
-        let krate = config.crate_name.replace('-', "_");
-        let krate = (!config.single_file).then_some(krate.as_str());
-        modules.push((path, operations::group(api, index, krate)));
+        let krate = krate.as_deref();
+        modules.push((
+            path,
+            Box::new(move |sink| operations::group(api, index, krate, sink)),
+        ));
     }
-    let mut errors = Vec::new();
-    let mut parsed: BTreeMap<String, syn::File> = BTreeMap::new();
-    for (path, tokens) in modules {
-        match syn::parse2::<syn::File>(tokens) {
-            Ok(file) => {
-                parsed.insert(path, file);
+    // Builds the module at `path` and hands each part to `each`, parsed; the time spent building
+    // tokens and the time spent parsing and in `each`.
+    let parts = |path: &str,
+                 build: &Build<'_>,
+                 each: &mut dyn FnMut(syn::File)|
+     -> (Result<(), Diagnostic>, Duration, Duration) {
+        let (mut tokens, mut format) = (Duration::ZERO, Duration::ZERO);
+        let mut result = Ok(());
+        let mut last = Instant::now();
+        build(&mut |part: TokenStream| {
+            let built = Instant::now();
+            tokens += built - last;
+            if result.is_ok() {
+                match syn::parse2::<syn::File>(part) {
+                    Ok(file) => each(file),
+                    Err(e) => {
+                        result = Err(internal(format!(
+                            "the generated `{path}` does not parse as Rust: {e}"
+                        )))
+                    }
+                }
             }
-            Err(e) => errors.push(internal(format!(
-                "the generated `{path}` does not parse as Rust: {e}"
-            ))),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+            last = Instant::now();
+            format += last - built;
+        });
+        tokens += last.elapsed();
+        (result, tokens, format)
+    };
+    let mut errors = Vec::new();
     let mut files = Vec::new();
     let vendored = config.runtime == crate::Runtime::Vendored;
     if config.single_file {
+        let mut parsed: BTreeMap<String, syn::File> = BTreeMap::new();
+        for (path, build) in &modules {
+            let mut whole: Option<syn::File> = None;
+            let (result, built, format) = parts(path, build, &mut |file| match &mut whole {
+                Some(whole) => whole.items.extend(file.items),
+                None => whole = Some(file),
+            });
+            timings.tokens += built;
+            timings.format += format;
+            let file = result.and_then(|()| match whole {
+                Some(file) => Ok(file),
+                None => syn::parse2(TokenStream::new())
+                    .map_err(|e| internal(format!("`{path}` is empty and does not parse: {e}"))),
+            });
+            match file {
+                Ok(file) => {
+                    parsed.insert(path.clone(), file);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         if vendored {
             for (name, text) in runtime::FILES {
                 match syn::parse_file(runtime::without_tests(text)) {
@@ -83,17 +162,34 @@ pub fn emit(api: &Api, file: &str, config: &Config) -> Result<Vec<GeneratedFile>
         let Some(root) = parsed.remove("src/lib.rs") else {
             return Err(vec![internal("no crate root was generated".to_owned())]);
         };
+        let started = Instant::now();
         let combined = inline_modules(root, "src/", &mut parsed);
         files.push(GeneratedFile {
             path: format!("{}.rs", config.crate_name.replace('-', "_")),
             contents: header.rust(&prettyplease::unparse(&combined)),
         });
+        timings.format += started.elapsed();
     } else {
-        for (path, file) in &parsed {
-            files.push(GeneratedFile {
-                path: path.clone(),
-                contents: header.rust(&prettyplease::unparse(file)),
-            });
+        // Each file on its own, on as many threads as the machine has cores: a file's tokens and
+        // syntax tree live only while it is printed.
+        let printed: Vec<_> = modules
+            .into_par_iter()
+            .map(|(path, build)| {
+                let mut contents = header.rust("");
+                let (result, built, format) = parts(&path, &build, &mut |file| {
+                    contents.push_str(&prettyplease::unparse(&file));
+                });
+                let file = result.map(|()| GeneratedFile { path, contents });
+                (file, built, format)
+            })
+            .collect();
+        for (file, built, format) in printed {
+            timings.tokens += built;
+            timings.format += format;
+            match file {
+                Ok(file) => files.push(file),
+                Err(e) => errors.push(e),
+            }
         }
         if vendored {
             for (name, text) in runtime::FILES {
@@ -111,6 +207,7 @@ pub fn emit(api: &Api, file: &str, config: &Config) -> Result<Vec<GeneratedFile>
             });
         }
         if config.manifest {
+            let started = Instant::now();
             match crate_files::cargo_toml(api, config) {
                 Ok(manifest) => files.push(GeneratedFile {
                     path: "Cargo.toml".to_owned(),
@@ -122,6 +219,7 @@ pub fn emit(api: &Api, file: &str, config: &Config) -> Result<Vec<GeneratedFile>
                 path: "README.md".to_owned(),
                 contents: header.markdown(&crate_files::readme(api, config)),
             });
+            timings.tokens += started.elapsed();
         }
     }
     if !errors.is_empty() {

@@ -50,24 +50,23 @@ pub fn module(api: &Api) -> TokenStream {
 /// `src/operations/<group>.rs`.
 /// The operations of group `index`; `krate` is the crate's name as user code writes it, for the examples in the
 /// docs (`None` when the code is included into another crate, whose name the examples cannot know).
-pub fn group(api: &Api, index: usize, krate: Option<&str>) -> TokenStream {
+///
+/// Handed to `sink` in parts: the group's struct and methods, then one request builder at a time.
+pub fn group(api: &Api, index: usize, krate: Option<&str>, sink: &mut dyn FnMut(TokenStream)) {
     let Some(g) = api.groups.get(index) else {
-        return quote!();
+        return;
     };
     let strukt = ident(&g.struct_name);
     let text = doc(&g.doc);
     let ops: Vec<&Operation> = api.operations.iter().filter(|o| o.group == index).collect();
     let methods = ops.iter().map(|op| entry_method(api, op, krate));
     let module = crate::ir::names::bare(&g.module).to_owned();
-    let builders = ops
-        .iter()
-        .map(|op| builder(api, op, krate.map(|k| (k, module.as_str()))));
     let module_doc = if g.tag.is_empty() {
         " Operations the spec gives no tag.".to_owned()
     } else {
         format!(" Operations tagged `{}`.", g.tag)
     };
-    quote! {
+    sink(quote! {
         #![doc = #module_doc]
 
         #text
@@ -83,8 +82,9 @@ pub fn group(api: &Api, index: usize, krate: Option<&str>) -> TokenStream {
 
             #(#methods)*
         }
-
-        #(#builders)*
+    });
+    for op in ops {
+        sink(builder(api, op, krate.map(|k| (k, module.as_str()))));
     }
 }
 

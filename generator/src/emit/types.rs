@@ -7,8 +7,10 @@ use super::tokens::{doc, format_marker, ident, redacting_debug, serde_with, ty, 
 use crate::ir::{Api, DateKind, Field, Ty, TypeDef, TypeKind};
 
 /// The whole `types` module.
-pub fn types(api: &Api) -> TokenStream {
-    let defs = api.types.iter().map(type_def);
+///
+/// Handed to `sink` in parts, one type at a time after the module's head, so that no more than one
+/// type's tokens need be alive at once.
+pub fn types(api: &Api, sink: &mut dyn FnMut(TokenStream)) {
     let formats = if api.formats.is_empty() {
         quote!()
     } else {
@@ -45,7 +47,7 @@ pub fn types(api: &Api) -> TokenStream {
         .iter()
         .any(|t| matches!(t.kind, TypeKind::Enum { .. }));
     let unknown_value = if has_enums { unknown_value() } else { quote!() };
-    quote! {
+    sink(quote! {
         //! The API's data types, one per schema of the spec.
         //!
         //! Structs are `#[non_exhaustive]`: build them in one expression with `new`, which takes the
@@ -54,7 +56,9 @@ pub fn types(api: &Api) -> TokenStream {
         //! into their `Unknown` variant instead of failing.
         #formats
         #unknown_value
-        #(#defs)*
+    });
+    for def in &api.types {
+        sink(type_def(def));
     }
 }
 
