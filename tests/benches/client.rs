@@ -59,6 +59,7 @@ const USER: &str = "123e4567-e89b-12d3-a456-426614174000";
 const PROFILE: &str = "/usermanagement/profile";
 const CREATE_PIN: &str = "/securitymanagement/create-user-pin";
 const REPAYMENTS: &str = "/user/pending-repayments/123e4567-e89b-12d3-a456-426614174000";
+/// The client's `x-fapi-auth-date` (RFC 3339), as the plain calls send it.
 const AUTH_DATE: &str = "2024-01-15T10:30:00Z";
 const IP: &str = "127.0.0.1";
 const INTERACTION: &str = "bench-interaction";
@@ -278,10 +279,12 @@ impl Callers {
                 self.plain.post_10k(&body).await.len()
             }
             (Case::Get1Mb, Side::Client) => {
-                let call =
-                    self.client
-                        .lending()
-                        .list_pending_repayments(USER, AUTH_DATE, IP, INTERACTION);
+                let call = self.client.lending().list_pending_repayments(
+                    USER,
+                    time::macros::datetime!(2024-01-15 10:30:00 UTC),
+                    IP,
+                    INTERACTION,
+                );
                 call.await
                     .expect("the client's large GET succeeds")
                     .data()
