@@ -98,6 +98,7 @@ pub mod types;
 pub mod webhooks;
 pub use runtime::Credential;
 pub use runtime::EncryptionKey;
+pub use runtime::Part;
 pub use runtime::RejectedFuture;
 pub use runtime::RequestOptions;
 pub use runtime::Response;

@@ -60,7 +60,7 @@ pub use error::{ApiError, Error, Result};
 /// `futures::StreamExt` or `futures::TryStreamExt`.
 #[cfg(feature = "paging")]
 pub use futures_core::Stream;
-pub use request::RequestOptions;
+pub use request::{Part, RequestOptions};
 /// The HTTP client the runtime sends requests with, for [`ClientBuilder::http_client`].
 pub use reqwest;
 pub use response::Response;

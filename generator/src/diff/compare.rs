@@ -1773,6 +1773,7 @@ fn show(ty: &Ty) -> String {
         },
         Ty::Uuid => "Uuid".to_owned(),
         Ty::Bytes => "Vec<u8>".to_owned(),
+        Ty::Parts => "Vec<Part>".to_owned(),
         Ty::Json => "serde_json::Value".to_owned(),
         Ty::Unit => "()".to_owned(),
         Ty::Named(name) => name.as_str().to_owned(),

@@ -85,6 +85,7 @@ pub const ROOT_EXPORTS: &[&str] = &[
     "Credential",
     "EncryptionKey",
     "Error",
+    "Part",
     "RejectedFuture",
     "RequestOptions",
     "Response",
@@ -182,6 +183,9 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     }
     if has("encryption") {
         exports.push(quote!(EncryptionKey));
+    }
+    if has("multipart") {
+        exports.push(quote!(Part));
     }
     // In rustfmt's order, so that `cargo fmt` leaves the file as it is.
     exports.sort_by_key(|e| e.to_string());

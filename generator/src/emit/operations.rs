@@ -570,6 +570,7 @@ fn body_stmt(body: &Body) -> TokenStream {
         BodyKind::Form => quote!(request.form_body(body);),
         BodyKind::Text => quote!(request.text_body(body, #media);),
         BodyKind::Raw => quote!(request.raw_body(body, #media);),
+        BodyKind::Multipart if body.ty == Ty::Parts => quote!(request.multipart_body(body);),
         BodyKind::Multipart => {
             // The body is owned here: file bytes move into their parts, other members are encoded as text.
             let parts = body.parts.iter().map(|f| {

@@ -99,6 +99,7 @@ pub fn ty(t: &Ty, site: Site) -> TokenStream {
         },
         Ty::Uuid => quote!(uuid::Uuid),
         Ty::Bytes => quote!(Vec<u8>),
+        Ty::Parts => quote!(Vec<crate::runtime::Part>),
         Ty::Json => quote!(serde_json::Value),
         Ty::Unit => quote!(()),
         Ty::Named(name) => {

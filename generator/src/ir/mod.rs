@@ -102,6 +102,9 @@ pub enum Ty {
     Uuid,
     /// `Vec<u8>` (base64 in JSON; a file part in multipart bodies).
     Bytes,
+    /// The parts of a `multipart/form-data` body the caller builds: `Vec<Part>` of the runtime, for a
+    /// multipart body whose schema names no members.
+    Parts,
     /// `serde_json::Value`: anything.
     Json,
     /// `()`.

@@ -50,12 +50,12 @@ impl Builder<'_, '_> {
             },
             _ => Vec::new(),
         };
-        if kind == BodyKind::Multipart && parts.is_empty() {
-            self.unsupported(
-                &schema_ptr,
-                "a `multipart/form-data` body must be an object with named properties",
-            );
-        }
+        // A multipart body whose schema names no members is the caller's own list of parts.
+        let ty = if kind == BodyKind::Multipart && parts.is_empty() {
+            Ty::Parts
+        } else {
+            ty
+        };
         let doc = body
             .description
             .as_deref()

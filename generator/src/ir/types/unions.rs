@@ -223,6 +223,7 @@ fn variant_name(ty: &Ty) -> String {
         Ty::F32 | Ty::F64 | Ty::Decimal { .. } => "Number".to_owned(),
         Ty::Uuid => "Uuid".to_owned(),
         Ty::Json => "Value".to_owned(),
+        Ty::Parts => "Parts".to_owned(),
         Ty::Unit => "Null".to_owned(),
         Ty::Vec(inner) => format!("{}List", variant_name(inner)),
         Ty::Map(inner) => format!("{}Map", variant_name(inner)),
