@@ -148,6 +148,7 @@ impl Writer<'_> {
             },
             Ty::Uuid => "uuid::Uuid".to_owned(),
             Ty::Bytes => "Vec<u8>".to_owned(),
+            Ty::Parts => format!("Vec<{}::Part>", self.krate),
             Ty::Json => "serde_json::Value".to_owned(),
             Ty::Unit => "()".to_owned(),
             Ty::Named(name) => self.path(name.as_str()),
@@ -199,6 +200,8 @@ impl Writer<'_> {
             }
             (Ty::Uuid, Value::String(s)) => Some(format!("{s:?}.parse::<uuid::Uuid>()?")),
             (Ty::Json, v) => Some(format!("serde_json::json!({v})")),
+            // Parts are built by the caller, not read from JSON.
+            (Ty::Parts, _) => Some(format!("vec![{}::Part::text(\"field\", \"value\")]", self.krate)),
             (Ty::Option(_), Value::Null) => Some("None".to_owned()),
             (Ty::Option(inner), v) => Some(format!("Some({})", self.expr(inner, v, depth, false))),
             (Ty::Boxed(inner), v) => Some(format!("Box::new({})", self.expr(inner, v, depth, false))),
@@ -280,6 +283,10 @@ impl Writer<'_> {
             Ty::Map(_) => "std::collections::BTreeMap::new()".to_owned(),
             Ty::Option(_) => "None".to_owned(),
             Ty::Bytes => "b\"...\".to_vec()".to_owned(),
+            Ty::Parts => format!(
+                "vec![{krate}::Part::text(\"name\", \"value\"), {krate}::Part::file(\"file\", b\"...\".to_vec())]",
+                krate = self.krate
+            ),
             Ty::Named(n) => match self.def(n.as_str()).map(|d| &d.kind) {
                 Some(TypeKind::Struct { fields, .. })
                     if !fields.iter().any(|f| f.in_constructor()) =>
