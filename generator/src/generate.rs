@@ -83,6 +83,29 @@ pub fn generate_timed(
     text: &str,
     config: &Config,
 ) -> Result<(Generation, Timings), Report> {
+    // The walks that a document can drive deep are bounded (nesting in the text, references in `allOf`,
+    // inline types inside each other); this stack holds them at their bounds in any build, whatever the
+    // platform gives the calling thread.
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("generate".to_owned())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || generate_here(file, text, config));
+        match worker {
+            Ok(worker) => match worker.join() {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            // No thread to be had: the caller's stack it is.
+            Err(_) => generate_here(file, text, config),
+        }
+    })
+}
+
+/// The stack [`generate`] runs on.
+pub const STACK_SIZE: usize = 256 << 20;
+
+fn generate_here(file: &str, text: &str, config: &Config) -> Result<(Generation, Timings), Report> {
     let mut timings = Timings::default();
     let started = Instant::now();
     let (spec, findings) = match load::load(text) {

@@ -217,6 +217,17 @@ impl Types<'_> {
                 let Some(target) = pointer::ref_pointer(reference) else {
                     return;
                 };
+                let below = component_key(reference).map_or(0, |key| self.all_of_depth(&key));
+                if visiting.len() + below >= super::MAX_NESTING {
+                    self.findings.unsupported(
+                        ptr,
+                        format!(
+                            "`allOf` includes schemas through more than {} references here",
+                            super::MAX_NESTING
+                        ),
+                    );
+                    return;
+                }
                 if !visiting.insert(target.clone()) {
                     self.findings
                         .unsupported(ptr, format!("`allOf` includes `{reference}` within itself"));
@@ -247,6 +258,68 @@ impl Types<'_> {
                 }
                 visiting.remove(&target);
             }
+        }
+    }
+}
+
+impl Types<'_> {
+    /// How many component references deep the `allOf`s under component `key` include schemas (`A: allOf [B]`,
+    /// `B: allOf [C]`: 2 for `A`), each component walked once, without recursion over references.
+    fn all_of_depth(&mut self, key: &str) -> usize {
+        if let Some(&depth) = self.all_of_depths.get(key) {
+            return depth;
+        }
+        let openapi = self.openapi;
+        let schemas = openapi.components.as_ref().map(|c| &c.schemas);
+        let included = |key: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            match schemas.and_then(|s| s.get(key)) {
+                Some(ReferenceOr::Item(schema)) => all_of_references(schema, &mut out),
+                Some(ReferenceOr::Reference { reference }) => out.extend(component_key(reference)),
+                None => {}
+            }
+            out
+        };
+        // Post-order over the references; a key met again on the path (a cycle) counts 0 there.
+        let mut on_path = std::collections::HashSet::new();
+        on_path.insert(key.to_owned());
+        let mut stack = vec![(key.to_owned(), included(key), 0usize)];
+        while let Some((at, next, deepest)) = stack.last_mut() {
+            match next.pop() {
+                Some(child) => {
+                    if let Some(&depth) = self.all_of_depths.get(&child) {
+                        *deepest = (*deepest).max(depth + 1);
+                    } else if on_path.insert(child.clone()) {
+                        let grandchildren = included(&child);
+                        stack.push((child, grandchildren, 0));
+                    }
+                }
+                None => {
+                    let (at, deepest) = (at.clone(), *deepest);
+                    stack.pop();
+                    on_path.remove(&at);
+                    self.all_of_depths.insert(at, deepest);
+                    if let Some((_, _, parent)) = stack.last_mut() {
+                        *parent = (*parent).max(deepest + 1);
+                    }
+                }
+            }
+        }
+        self.all_of_depths.get(key).copied().unwrap_or(0)
+    }
+}
+
+/// The component keys the `allOf`s of `schema` (and of its inline `allOf` parts) name.
+fn all_of_references(schema: &Schema, out: &mut Vec<String>) {
+    let parts = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) => &any.all_of,
+        _ => return,
+    };
+    for part in parts {
+        match part {
+            ReferenceOr::Reference { reference } => out.extend(component_key(reference)),
+            ReferenceOr::Item(inline) => all_of_references(inline, out),
         }
     }
 }

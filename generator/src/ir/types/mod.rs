@@ -8,10 +8,10 @@ mod allof;
 mod formats;
 mod unions;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use openapiv3::{
-    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    AdditionalProperties, AnySchema, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
@@ -28,6 +28,10 @@ use crate::pointer;
 
 /// How deep references outside `components/schemas` may nest before the generator gives up.
 const MAX_DEPTH: usize = 48;
+
+/// How many inline types may be in definition inside each other (a member's type defined while its parent
+/// is) before the generator gives up. The stack the generation runs on is sized for this bound.
+pub(crate) const MAX_NESTING: usize = 256;
 
 /// Turns schemas into types on demand, naming every one it defines.
 ///
@@ -47,6 +51,13 @@ pub struct Types<'a> {
     /// Base schemas with a discriminator and children: Rust name -> `(tag, child's Rust name)`.
     polymorphic: BTreeMap<Ident, Vec<(String, Ident)>>,
     depth: usize,
+    /// The type defined for the schema at each pointer: a schema reached again (through another `allOf`,
+    /// or within itself) is the same type, defined once.
+    defined: HashMap<String, Ident>,
+    /// Inline types in definition inside each other right now.
+    nesting: usize,
+    /// How deep each component's `allOf`s include other components, once known.
+    all_of_depths: HashMap<String, usize>,
 }
 
 impl<'a> Types<'a> {
@@ -62,6 +73,9 @@ impl<'a> Types<'a> {
             format_names: Namespace::default(),
             polymorphic: BTreeMap::new(),
             depth: 0,
+            defined: HashMap::new(),
+            nesting: 0,
+            all_of_depths: HashMap::new(),
         };
         let schemas = openapi.components.as_ref().map(|c| &c.schemas);
         for (key, schema) in schemas.into_iter().flatten() {
@@ -71,6 +85,7 @@ impl<'a> Types<'a> {
                 continue;
             };
             let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
+            types.defined.insert(ptr, name.clone());
             types.table.name_component(key, name, nullable);
         }
         types.polymorphic = unions::polymorphic(schemas, types.table.components());
@@ -158,17 +173,29 @@ impl<'a> Types<'a> {
     }
 
     fn inline(&mut self, schema: &Schema, ptr: &str, hint: &str) -> Ty {
-        let ty = if self.is_compound(schema) {
+        let ty = if let Some(name) = self.defined.get(ptr).filter(|_| self.is_compound(schema)) {
+            Ty::Named(name.clone())
+        } else if self.is_compound(schema) {
+            if self.nesting >= MAX_NESTING {
+                self.findings.unsupported(
+                    ptr,
+                    format!("inline schemas nest deeper than {MAX_NESTING} types here"),
+                );
+                return Ty::Json;
+            }
             let claimed = self.names.claim(&camel(hint));
             let Some(name) = self.findings.ident(claimed, ptr) else {
                 return Ty::Json;
             };
+            self.defined.insert(ptr.to_owned(), name.clone());
+            self.nesting += 1;
             self.define(&name, schema, ptr);
+            self.nesting -= 1;
             Ty::Named(name)
         } else {
             self.plain(schema, ptr, hint)
         };
-        if schema.schema_data.nullable {
+        if schema.schema_data.nullable || annotations_nullable(schema) {
             ty.optional()
         } else {
             ty
@@ -190,8 +217,7 @@ impl<'a> Types<'a> {
                 parts.len() > 1
             }
             SchemaKind::AllOf { all_of } => {
-                !(all_of.len() == 1 && matches!(all_of[0], ReferenceOr::Reference { .. }))
-                    && self.has_object_part(all_of)
+                sole_reference(all_of).is_none() && self.has_object_part(all_of)
             }
             SchemaKind::Any(any) => {
                 !any.properties.is_empty()
@@ -252,14 +278,19 @@ impl<'a> Types<'a> {
                     None => Ty::Json,
                 }
             }
-            SchemaKind::AllOf { all_of } => match all_of.first() {
-                Some(part) => self.ty(
-                    part,
-                    &pointer::push_index(&pointer::push(ptr, "allOf"), 0),
-                    hint,
-                ),
-                None => Ty::Json,
-            },
+            SchemaKind::AllOf { all_of } => {
+                let (i, part) = sole_reference(all_of)
+                    .or_else(|| all_of.first().map(|part| (0, part)))
+                    .unzip();
+                match part {
+                    Some(part) => self.ty(
+                        part,
+                        &pointer::push_index(&pointer::push(ptr, "allOf"), i.unwrap_or(0)),
+                        hint,
+                    ),
+                    None => Ty::Json,
+                }
+            }
             SchemaKind::Not { .. } => Ty::Json,
             SchemaKind::Any(any) => {
                 if let Some(items) = &any.items {
@@ -404,6 +435,37 @@ impl<'a> Types<'a> {
         };
         // A placeholder first would let recursion find the name; the real definition replaces it.
         self.insert(name, doc, kind, ptr);
+    }
+}
+
+/// The one reference of an `allOf` whose other parts only annotate it (`[{$ref: X}, {description: ...}]`), with
+/// its index: such an `allOf` is that reference.
+fn sole_reference(parts: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
+    let mut references = parts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(p, ReferenceOr::Reference { .. }));
+    let sole = references.next()?;
+    if references.next().is_some() {
+        return None;
+    }
+    let annotations_only = parts.iter().all(|p| match p {
+        ReferenceOr::Reference { .. } => true,
+        ReferenceOr::Item(s) => {
+            matches!(&s.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default())
+                && s.schema_data.discriminator.is_none()
+        }
+    });
+    annotations_only.then_some(sole)
+}
+
+/// Whether an `allOf` of one reference has a part that only says `nullable: true`.
+fn annotations_nullable(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } if sole_reference(all_of).is_some() => all_of
+            .iter()
+            .any(|p| matches!(p, ReferenceOr::Item(s) if s.schema_data.nullable)),
+        _ => false,
     }
 }
 
