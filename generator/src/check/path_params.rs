@@ -1,5 +1,6 @@
 //! A path template and its parameters must agree, or a method could never build its URL:
-//! `path-param-undeclared` and `path-param-not-in-template`.
+//! `path-param-undeclared` and `path-param-not-in-template`; and a path key is a path, without a query string
+//! (`path-query-string`).
 
 use std::collections::BTreeSet;
 
@@ -15,6 +16,24 @@ use crate::METHODS;
 pub(crate) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     for (path, item) in entries(spec.value.get("paths")) {
         let item_at = push("/paths", path);
+        if let Some((_, query)) = path.split_once('?') {
+            let names = template_params(query);
+            let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            let declare = match quoted.as_slice() {
+                [] => "declare its members as parameters `in: query`".to_owned(),
+                [one] => format!("declare {one} as a parameter `in: query`"),
+                many => format!("declare {} as parameters `in: query`", many.join(", ")),
+            };
+            out.push(spec.diagnostic(
+                Rule::PathQueryString,
+                item_at,
+                format!(
+                    "the path key `{path}` carries a query string (`?{query}`), which a path may not: \
+                     {declare} and remove `?{query}` from the key"
+                ),
+            ));
+            continue;
+        }
         let item = resolve(spec, item);
         let template = template_params(path);
         let shared = declared_path_params(spec, path, &template, &item_at, item, out);
