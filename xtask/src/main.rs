@@ -5,6 +5,7 @@
 #[cfg(unix)]
 mod bench;
 mod codegen;
+mod corpus;
 mod diff;
 mod mock;
 mod output;
@@ -41,6 +42,9 @@ enum Task {
     Mock(mock::Args),
     /// Run the quickstart example (generated/examples/quickstart.rs) against the mock of the API.
     Quickstart,
+    /// Generate many OpenAPI documents with the release CLI (`--all`: the whole APIs.guru collection), each in a
+    /// process with a time and memory limit; count the crates, refusals, crashes and timeouts.
+    Corpus(corpus::Args),
     /// Measure the client against plain reqwest, the generator on large descriptions and (with
     /// `--check-crates`) `cargo check` of generated crates; results in target/bench/.
     #[cfg(unix)]
@@ -57,6 +61,7 @@ fn main() -> anyhow::Result<()> {
         Task::Test(args) => test::run(&args),
         Task::Mock(args) => mock::run(&args),
         Task::Quickstart => quickstart::run(),
+        Task::Corpus(args) => corpus::run(&args),
         #[cfg(unix)]
         Task::Bench(args) => bench::run(&args),
     }
