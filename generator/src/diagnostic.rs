@@ -50,7 +50,7 @@ rules! {
     OperationIdDuplicate => "operation-id-duplicate": "No two operations share an `operationId`.",
     PathParamUndeclared => "path-param-undeclared": "Every `{name}` of a path template is declared as a path parameter.",
     PathParamNotInTemplate => "path-param-not-in-template": "Every declared path parameter appears in its path template.",
-    PathQueryString => "path-query-string": "A path key holds no query string (`?`): query parameters are declared with `in: query`.",
+    PathQueryString => "path-query-string": "A path key holds no query string with parameters (`?page={page}`): query parameters are declared with `in: query`.",
     OperationTagMissing => "operation-tag-missing": "Every operation has at least one tag.",
     OperationSummaryMissing => "operation-summary-missing": "Every operation has a non-empty summary.",
     SuccessResponseMissing => "success-response-missing": "Every operation documents a 2xx response.",

@@ -579,8 +579,11 @@ fn check(crates_dir: &Path, runs: &[Run]) -> anyhow::Result<Compiled> {
     })
 }
 
-/// The shapes of the synthetic documents: how schema `i` of `n` references others.
-const SHAPES: [(&str, fn(usize, usize) -> Vec<usize>); 3] = [
+/// The schemas schema `i` of `n` references.
+type Links = fn(usize, usize) -> Vec<usize>;
+
+/// The shapes of the synthetic documents.
+const SHAPES: [(&str, Links); 3] = [
     (
         "chain",
         |i, n| if i + 1 < n { vec![i + 1] } else { Vec::new() },
@@ -596,7 +599,7 @@ const SHAPES: [(&str, fn(usize, usize) -> Vec<usize>); 3] = [
 
 /// A document of `n` object schemas, `S{i}` holding a required member per schema `links(i, n)` names, and an
 /// array of the first, through an `allOf` that annotates the reference.
-fn synthetic(n: usize, links: fn(usize, usize) -> Vec<usize>) -> String {
+fn synthetic(n: usize, links: Links) -> String {
     let mut out = String::from(
         r##"{"openapi": "3.0.3", "info": {"title": "Scale", "version": "1"}, "paths": {"/s": {"get": {
   "operationId": "get_s", "responses": {"200": {"description": "ok", "content": {"application/json": {

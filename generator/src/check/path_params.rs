@@ -16,11 +16,14 @@ use crate::METHODS;
 pub(crate) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
     for (path, item) in entries(spec.value.get("paths")) {
         let item_at = push("/paths", path);
-        if let Some((_, query)) = path.split_once('?') {
-            let names = template_params(query);
+        // A constant query (`/v1/messages?beta=true`) is sent as written; a templated one cannot be filled.
+        let query_names = path
+            .split_once('?')
+            .map(|(_, query)| (query, template_params(query)))
+            .filter(|(_, names)| !names.is_empty());
+        if let Some((query, names)) = query_names {
             let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
             let declare = match quoted.as_slice() {
-                [] => "declare its members as parameters `in: query`".to_owned(),
                 [one] => format!("declare {one} as a parameter `in: query`"),
                 many => format!("declare {} as parameters `in: query`", many.join(", ")),
             };
@@ -28,8 +31,8 @@ pub(crate) fn check(spec: &Spec, out: &mut Vec<Diagnostic>) {
                 Rule::PathQueryString,
                 item_at,
                 format!(
-                    "the path key `{path}` carries a query string (`?{query}`), which a path may not: \
-                     {declare} and remove `?{query}` from the key"
+                    "the path key `{path}` carries a query string with parameters (`?{query}`), which a path \
+                     may not: {declare} and remove `?{query}` from the key"
                 ),
             ));
             continue;
