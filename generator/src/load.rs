@@ -341,6 +341,26 @@ mod tests {
     }
 
     #[test]
+    fn structure_errors_are_in_the_users_words() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: query}\n      responses: {'200': {description: ok}}\n";
+        let Ok((_, findings)) = load(text) else {
+            panic!("the document loads");
+        };
+        assert_eq!(findings[0].pointer, "/paths/~1a/get/parameters/0");
+        assert_eq!(
+            findings[0].message,
+            "not valid OpenAPI here: a parameter needs either a `schema` or a `content`"
+        );
+    }
+
+    #[test]
+    fn a_parameter_declared_through_two_references_generates() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      operationId: get_a\n      parameters:\n        - $ref: '#/components/parameters/A'\n      responses: {'204': {description: ok}}\ncomponents:\n  parameters:\n    A: {$ref: '#/components/parameters/B'}\n    B: {name: id, in: path, required: true, schema: {type: string}}\n";
+        let generation = crate::generate("spec.yaml", text, &crate::Config::new("chain"));
+        assert_eq!(generation.map(|g| g.stats.operations), Ok(1));
+    }
+
+    #[test]
     fn structure_errors_name_the_element() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n";
         assert_eq!(

@@ -32,8 +32,33 @@ enum Kind {
 pub(crate) fn read(doc: &Value) -> Result<oa::OpenAPI, (String, String)> {
     serde_path_to_error::deserialize::<_, oa::OpenAPI>(doc).map_err(|e| {
         let fallback = (error_pointer(e.path()), e.inner().to_string());
-        failing_child(doc, "", Kind::Document).unwrap_or(fallback)
+        let (at, detail) = failing_child(doc, "", Kind::Document).unwrap_or(fallback);
+        (at, in_users_words(&detail))
     })
+}
+
+/// The error `openapiv3` gives, with the names of its Rust types replaced by what they are in the document.
+fn in_users_words(detail: &str) -> String {
+    const WORDS: [(&str, &str); 6] = [
+        (
+            "no variant of enum ParameterSchemaOrContent found in flattened data",
+            "a parameter needs either a `schema` or a `content`",
+        ),
+        ("internally tagged enum Parameter", "a parameter object"),
+        (
+            "internally tagged enum SecurityScheme",
+            "a security scheme object",
+        ),
+        ("internally tagged enum Type", "a schema with a `type`"),
+        ("untagged enum ReferenceOr", "an object or a `$ref`"),
+        (
+            "untagged enum AdditionalProperties",
+            "a boolean or a schema",
+        ),
+    ];
+    WORDS
+        .iter()
+        .fold(detail.to_owned(), |text, (from, to)| text.replace(from, to))
 }
 
 /// Where `v`, of kind `kind`, fails: in its first failing part, or at `at` itself.

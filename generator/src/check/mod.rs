@@ -17,8 +17,16 @@ pub(crate) fn entries(v: Option<&Value>) -> impl Iterator<Item = (&String, &Valu
 
 /// A path item or parameter, through its `$ref` when it has one (an unresolved one counts as empty).
 pub(crate) fn resolve<'a>(spec: &'a Spec, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str) {
-        Some(r) => pointer::resolve(&spec.value, r).unwrap_or(&Value::Null),
-        None => v,
+    let mut v = v;
+    // A reference to a reference is followed, a bounded number of times so that a cycle ends.
+    for _ in 0..MAX_REF_CHAIN {
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) => v = pointer::resolve(&spec.value, r).unwrap_or(&Value::Null),
+            None => return v,
+        }
     }
+    &Value::Null
 }
+
+/// How many references in a row are followed before a chain is taken for a cycle.
+pub(crate) const MAX_REF_CHAIN: usize = 32;

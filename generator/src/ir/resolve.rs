@@ -28,8 +28,16 @@ impl<'a> Resolver<'a> {
         what: &str,
         findings: &mut Findings,
     ) -> Option<(T, String)> {
-        let target = pointer::ref_pointer(reference)?;
-        let value = self.spec.value.pointer(&target)?;
+        let mut target = pointer::ref_pointer(reference)?;
+        let mut value = self.spec.value.pointer(&target)?;
+        // A reference to a reference (a component that only names another) reads the last one.
+        for _ in 0..crate::check::MAX_REF_CHAIN {
+            let Some(next) = value.get("$ref").and_then(serde_json::Value::as_str) else {
+                break;
+            };
+            target = pointer::ref_pointer(next)?;
+            value = self.spec.value.pointer(&target)?;
+        }
         match serde_json::from_value::<T>(value.clone()) {
             Ok(t) => Some((t, target)),
             Err(e) => {
