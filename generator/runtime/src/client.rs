@@ -985,6 +985,7 @@ mod tests {
         security: &[&[&TOKEN]],
         idempotency_key: None,
         encrypted: &[],
+        error_body: None,
     };
 
     static ANY_AUTH: Operation = Operation {
@@ -995,6 +996,7 @@ mod tests {
         security: &[&[&TOKEN, &COOKIE], &[&BEARER], &[&BASIC], &[&QUERY_KEY]],
         idempotency_key: None,
         encrypted: &[],
+        error_body: None,
     };
 
     static OPTIONAL_AUTH: Operation = Operation {
@@ -1005,6 +1007,7 @@ mod tests {
         security: &[&[&TOKEN], &[]],
         idempotency_key: None,
         encrypted: &[],
+        error_body: None,
     };
 
     #[derive(Debug, Deserialize, PartialEq)]
@@ -1035,6 +1038,7 @@ mod tests {
         security: &[],
         idempotency_key: Some("Idempotency-Key"),
         encrypted: &[],
+        error_body: None,
     };
 
     #[tokio::test(start_paused = true)]
@@ -1466,6 +1470,7 @@ mod tests {
         security: &[],
         idempotency_key: None,
         encrypted: &[],
+        error_body: None,
     };
     static ON_OWN: Operation = Operation {
         id: "loans",
@@ -1475,6 +1480,7 @@ mod tests {
         security: &[],
         idempotency_key: None,
         encrypted: &[],
+        error_body: None,
     };
 
     #[tokio::test]

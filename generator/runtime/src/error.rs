@@ -1,5 +1,6 @@
 //! The one error type of the client.
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
@@ -23,6 +24,12 @@ pub enum Error<C = String> {
     /// whose body says `success: false`.
     #[error("{0}")]
     Api(Box<ApiError<C>>),
+
+    /// A non-2xx response of a status for which the operation declares a JSON body: the
+    /// body decoded into the operation's error type ([`Error::error_body`]), or the reason
+    /// it did not decode, with the raw bytes kept either way.
+    #[error("{0}")]
+    ErrorResponse(Box<ErrorResponse>),
 
     /// The request failed in transport (connecting, TLS, a reset connection).
     #[error(
@@ -88,8 +95,8 @@ pub enum Error<C = String> {
         attempts: u32,
     },
 
-    /// A non-2xx response whose body is not the API's error envelope
-    /// (an HTML error page from a proxy, an empty body).
+    /// A non-2xx response whose body is not the API's error envelope, of a status for which
+    /// the operation declares no JSON body (an HTML error page from a proxy, an empty body).
     #[error(
         "{operation} ({method} {path}): unexpected status {status}: {}",
         snippet(.body)
@@ -186,6 +193,9 @@ impl<C: fmt::Debug> fmt::Debug for Error<C> {
         // password (a login response of an unexpected shape); `Error::body` gives the bytes.
         match self {
             Error::Api(api) => f.debug_tuple("Api").field(api).finish(),
+            Error::ErrorResponse(response) => {
+                f.debug_tuple("ErrorResponse").field(response).finish()
+            }
             Error::Transport {
                 operation,
                 method,
@@ -373,6 +383,122 @@ impl<C> ApiError<C> {
     }
 }
 
+/// A non-2xx response of a status the operation declares with a JSON body, and that body
+/// decoded into the operation's error type: see [`Error::ErrorResponse`].
+///
+/// The type is the one the operation's documentation names: the type every declared status
+/// shares, or an enum with a variant per status. [`ErrorResponse::body`] (or
+/// [`Error::error_body`]) gives the decoded value when asked for that type.
+#[non_exhaustive]
+pub struct ErrorResponse {
+    /// The operation id.
+    pub operation: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template.
+    pub path: &'static str,
+    /// The response status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw body, kept whether or not it decoded.
+    pub raw: Vec<u8>,
+    /// The attempts the call made, retries included.
+    pub attempts: u32,
+    /// The name of the type the body decodes into.
+    type_name: &'static str,
+    /// The decoded body, or what is wrong with it (without the body's string values).
+    decoded: std::result::Result<Box<dyn Any + Send + Sync>, String>,
+}
+
+impl ErrorResponse {
+    /// Decodes `raw` with the operation's error body type.
+    pub(crate) fn decode(
+        operation: &'static super::request::Operation,
+        error_body: &super::request::ErrorBody,
+        index: usize,
+        status: StatusCode,
+        headers: HeaderMap,
+        raw: Vec<u8>,
+    ) -> Self {
+        let decoded = (error_body.decode)(index, &raw)
+            .map_err(|e| super::response::without_strings(&e.to_string()));
+        ErrorResponse {
+            operation: operation.id,
+            method: operation.method.clone(),
+            path: operation.path,
+            status,
+            headers,
+            raw,
+            attempts: 1,
+            type_name: error_body.type_name,
+            decoded,
+        }
+    }
+
+    /// The decoded body, if it decoded and `T` is its type.
+    pub fn body<T: Any>(&self) -> Option<&T> {
+        self.decoded.as_ref().ok()?.downcast_ref()
+    }
+
+    /// The decoded body, taken out, if it decoded and `T` is its type; else `self` unchanged.
+    pub fn into_body<T: Any>(mut self) -> std::result::Result<T, Self> {
+        match self.decoded {
+            Ok(value) => match value.downcast::<T>() {
+                Ok(value) => Ok(*value),
+                Err(value) => {
+                    self.decoded = Ok(value);
+                    Err(self)
+                }
+            },
+            Err(_) => Err(self),
+        }
+    }
+
+    /// The name of the type the body decodes into.
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    /// Why the body did not decode, and where in it; `None` when it decoded.
+    pub fn decode_problem(&self) -> Option<&str> {
+        self.decoded.as_ref().err().map(String::as_str)
+    }
+}
+
+impl fmt::Debug for ErrorResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The body prints as its size, as in `Error`'s other variants.
+        f.debug_struct("ErrorResponse")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("raw", &BodySize(self.raw.len()))
+            .field("attempts", &self.attempts)
+            .field("type_name", &self.type_name)
+            .field("decode_problem", &self.decode_problem())
+            .finish()
+    }
+}
+
+impl fmt::Display for ErrorResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({} {}): error status {}",
+            self.operation, self.method, self.path, self.status
+        )?;
+        if let Some(problem) = self.decode_problem() {
+            write!(f, ", the body is not a `{}` ({problem})", self.type_name)?;
+        }
+        write!(f, ": {}", snippet(&self.raw))
+    }
+}
+
+impl std::error::Error for ErrorResponse {}
+
 /// A body's size, as `Debug` prints it in place of the body.
 struct BodySize(usize);
 
@@ -389,6 +515,7 @@ impl<C> Error<C> {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::Api(api) => retryable_status(api.status),
+            Error::ErrorResponse(response) => retryable_status(response.status),
             Error::UnexpectedStatus { status, .. } | Error::ResponseTooLarge { status, .. } => {
                 retryable_status(*status)
             }
@@ -403,6 +530,7 @@ impl<C> Error<C> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
+            Error::ErrorResponse(response) => Some(response.status),
             Error::Decode { status, .. }
             | Error::UnexpectedStatus { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
@@ -414,6 +542,7 @@ impl<C> Error<C> {
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
             Error::Api(api) => Some(&api.headers),
+            Error::ErrorResponse(response) => Some(&response.headers),
             Error::Decode { headers, .. }
             | Error::UnexpectedStatus { headers, .. }
             | Error::ResponseTooLarge { headers, .. } => Some(headers),
@@ -441,10 +570,39 @@ impl<C> Error<C> {
         }
     }
 
+    /// The declared error response, if the status is one the operation declares a JSON
+    /// body for.
+    pub fn error_response(&self) -> Option<&ErrorResponse> {
+        match self {
+            Error::ErrorResponse(response) => Some(response),
+            _ => None,
+        }
+    }
+
+    /// The body of a declared error response, decoded into `T`: the type the operation's
+    /// documentation names. `None` for other errors, for a body that did not decode
+    /// ([`ErrorResponse::decode_problem`] says why), and for any other `T`.
+    ///
+    /// ```
+    /// # use oas_runtime::Error;
+    /// # #[derive(Debug)] enum GetPetError { NotFound(String), Other(String) }
+    /// fn explain(error: &Error) -> String {
+    ///     match error.error_body::<GetPetError>() {
+    ///         Some(GetPetError::NotFound(_)) => "no such pet".to_owned(),
+    ///         Some(other) => format!("the API says {other:?}"),
+    ///         None => error.to_string(),
+    ///     }
+    /// }
+    /// ```
+    pub fn error_body<T: Any>(&self) -> Option<&T> {
+        self.error_response()?.body()
+    }
+
     /// The id of the operation that failed (`None` for a configuration error).
     pub fn operation(&self) -> Option<&'static str> {
         match self {
             Error::Api(api) => Some(api.operation),
+            Error::ErrorResponse(response) => Some(response.operation),
             Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
@@ -456,10 +614,11 @@ impl<C> Error<C> {
         }
     }
 
-    /// The raw response body kept by a decode or unexpected-status error.
+    /// The raw response body kept by a decode, unexpected-status or declared error response.
     pub fn body(&self) -> Option<&[u8]> {
         match self {
             Error::Decode { body, .. } | Error::UnexpectedStatus { body, .. } => Some(body),
+            Error::ErrorResponse(response) => Some(&response.raw),
             _ => None,
         }
     }
@@ -475,6 +634,7 @@ impl<C> Error<C> {
     pub fn attempts(&self) -> u32 {
         match self {
             Error::Api(api) => api.attempts,
+            Error::ErrorResponse(response) => response.attempts,
             Error::Transport { attempts, .. }
             | Error::Timeout { attempts, .. }
             | Error::Decode { attempts, .. }
@@ -490,6 +650,7 @@ impl<C> Error<C> {
     pub(crate) fn set_attempts(&mut self, n: u32) {
         match self {
             Error::Api(api) => api.attempts = n,
+            Error::ErrorResponse(response) => response.attempts = n,
             Error::Transport { attempts, .. }
             | Error::Timeout { attempts, .. }
             | Error::Decode { attempts, .. }
@@ -519,6 +680,7 @@ impl<C> Error<C> {
     pub fn map_code<D>(self, f: impl FnOnce(C) -> D) -> Error<D> {
         match self {
             Error::Api(api) => Error::Api(Box::new(api.map_code(f))),
+            Error::ErrorResponse(response) => Error::ErrorResponse(response),
             Error::Transport {
                 operation,
                 method,

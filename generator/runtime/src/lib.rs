@@ -55,7 +55,7 @@ pub use auth::{Credential, RejectedFuture, Secret, StaticToken, TokenFuture, Tok
 pub use client::{Client, ClientBuilder};
 #[cfg(feature = "encryption")]
 pub use encryption::{EncryptionError, EncryptionKey};
-pub use error::{ApiError, Error, Result};
+pub use error::{ApiError, Error, ErrorResponse, Result};
 /// The trait of the streams paged operations return (`pages()`, `items()`); read them with
 /// `futures::StreamExt` or `futures::TryStreamExt`.
 #[cfg(feature = "paging")]
@@ -74,15 +74,15 @@ pub mod codegen {
     #[cfg(feature = "paging")]
     pub use super::paging::{items, pages, PageInfo};
     pub use super::request::{
-        Body, Operation, Part, Request, RequestEnvelope, ResponseShape, SchemeKind, SecurityScheme,
-        Server,
+        decode_as, decode_variant, Body, ErrorBody, ErrorVariants, Operation, Part, Request,
+        RequestEnvelope, ResponseShape, SchemeKind, SecurityScheme, Server, StatusMatch,
     };
     pub use super::response::{Envelopes, ErrorMembers};
     pub use ::serde::de::DeserializeOwned;
 
     /// The version of the interface between generated code and this runtime: a generated crate
     /// states the one it was generated for, and [`require_interface`] refuses any other.
-    pub const INTERFACE: u32 = 1;
+    pub const INTERFACE: u32 = 2;
 
     /// Fails to compile (in a `const` item) when `version` is not this runtime's [`INTERFACE`]:
     /// regenerate the client, or use the runtime version it was generated for.

@@ -4,12 +4,14 @@
 //! a value that cannot be encoded is remembered and reported as
 //! [`Error::InvalidRequest`](super::Error::InvalidRequest) when the request is executed.
 
+use std::any::Any;
 use std::fmt;
 use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -70,6 +72,77 @@ pub struct Operation {
     /// JSON pointers, into the request body, of the string members to encrypt with the
     /// client's [`EncryptionKey`](super::EncryptionKey); `*` stands for every array item.
     pub encrypted: &'static [&'static str],
+    /// The type the JSON bodies of its declared non-2xx responses decode into, if any
+    /// declares one.
+    pub error_body: Option<ErrorBody>,
+}
+
+/// How the JSON bodies of an operation's declared non-2xx responses are read: the
+/// statuses the operation declares and, for those with a JSON body, how it decodes.
+///
+/// A response of such a status becomes [`Error::ErrorResponse`](super::Error::ErrorResponse),
+/// its body decoded into the type named here (one type shared by every status, or an
+/// enum with a variant per status).
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorBody {
+    /// The Rust name of the type, as messages name it.
+    pub type_name: &'static str,
+    /// Every non-2xx status the operation declares, each with the index `decode` takes
+    /// for its body, or `None` when the status has no JSON body.
+    pub statuses: &'static [(StatusMatch, Option<usize>)],
+    /// Decodes the body of the status at an index of `statuses` into the type.
+    pub decode: fn(usize, &[u8]) -> Result<Box<dyn Any + Send + Sync>, serde_json::Error>,
+}
+
+/// The statuses one declared response covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusMatch {
+    /// One status, such as `404`.
+    Code(u16),
+    /// A class of statuses by its first digit: `Range(4)` is `4XX`.
+    Range(u16),
+    /// Any status the operation declares no other response for (`default`).
+    Default,
+}
+
+impl ErrorBody {
+    /// The declared response for `status` (an exact code before a range before `default`),
+    /// when it has a JSON body: the index `decode` takes.
+    pub(crate) fn index(&self, status: u16) -> Option<usize> {
+        let find = |wanted: &dyn Fn(StatusMatch) -> bool| {
+            self.statuses
+                .iter()
+                .find(|(m, _)| wanted(*m))
+                .map(|(_, i)| *i)
+        };
+        find(&|m| m == StatusMatch::Code(status))
+            .or_else(|| find(&|m| m == StatusMatch::Range(status / 100)))
+            .or_else(|| find(&|m| m == StatusMatch::Default))
+            .flatten()
+    }
+}
+
+/// An error type with one variant per declared status, each decoded from that status's
+/// JSON body; generated code implements it for the enums it names in [`ErrorBody`].
+pub trait ErrorVariants: Sized + Send + Sync + 'static {
+    /// Decodes `body` into the variant of the declared status at `index`.
+    fn decode_variant(index: usize, body: &[u8]) -> Result<Self, serde_json::Error>;
+}
+
+/// An [`ErrorBody::decode`] for a type every declared status shares.
+pub fn decode_as<T: DeserializeOwned + Send + Sync + 'static>(
+    _index: usize,
+    body: &[u8],
+) -> Result<Box<dyn Any + Send + Sync>, serde_json::Error> {
+    Ok(Box::new(serde_json::from_slice::<T>(body)?))
+}
+
+/// An [`ErrorBody::decode`] for an enum with a variant per declared status.
+pub fn decode_variant<T: ErrorVariants>(
+    index: usize,
+    body: &[u8],
+) -> Result<Box<dyn Any + Send + Sync>, serde_json::Error> {
+    Ok(Box::new(T::decode_variant(index, body)?))
 }
 
 /// How the body of a successful response is read.
@@ -644,6 +717,7 @@ mod tests {
         security: &[],
         idempotency_key: None,
         encrypted: &[],
+        error_body: None,
     };
 
     fn path_of(id: &impl Serialize, item: &impl Serialize) -> Result<String, String> {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::error::{ApiError, Error, Result};
+use super::error::{ApiError, Error, ErrorResponse, Result};
 use super::request::{Operation, ResponseShape};
 
 /// A successful response: the decoded result with the status, headers and metadata
@@ -109,6 +109,7 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
 /// itself; a generated client passes its spec's ([`ClientBuilder::envelopes`](super::ClientBuilder::envelopes)).
 ///
 /// A client without envelopes reads every body as it is, and a non-2xx body as
+/// [`Error::ErrorResponse`] where the operation declares a JSON body for its status, else as
 /// [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Envelopes {
@@ -424,7 +425,7 @@ fn locate(error: &serde_json::Error, body: &[u8], part: &str) -> String {
 /// A decoding error's message with the text of every string value it quotes replaced by its length:
 /// serde quotes the value it could not read (`invalid type: string "eyJhbGci...", expected u64`), and
 /// that value may be a token or a password.
-fn without_strings(message: &str) -> String {
+pub(crate) fn without_strings(message: &str) -> String {
     const MARK: &str = "string \"";
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
@@ -502,14 +503,23 @@ pub(crate) fn decode<T: DeserializeOwned>(
             Some(Ok(envelope)) if envelope.is_error() => Error::Api(Box::new(
                 envelope.into_api_error(operation, status, headers),
             )),
-            _ => Error::UnexpectedStatus {
-                operation: operation.id,
-                method: operation.method.clone(),
-                path: operation.path,
-                status,
-                headers: Box::new(headers),
-                body,
-                attempts: 1,
+            _ => match operation
+                .error_body
+                .as_ref()
+                .and_then(|declared| Some((declared, declared.index(status.as_u16())?)))
+            {
+                Some((declared, index)) => Error::ErrorResponse(Box::new(ErrorResponse::decode(
+                    operation, declared, index, status, headers, body,
+                ))),
+                None => Error::UnexpectedStatus {
+                    operation: operation.id,
+                    method: operation.method.clone(),
+                    path: operation.path,
+                    status,
+                    headers: Box::new(headers),
+                    body,
+                    attempts: 1,
+                },
             },
         });
     }
@@ -663,9 +673,11 @@ mod tests {
         security: &[],
         idempotency_key: None,
         encrypted: &[],
+        error_body: None,
     };
 
     use super::TEST_ENVELOPES as ENVELOPES;
+    use crate::request::{decode_variant, ErrorBody, ErrorVariants, StatusMatch};
 
     #[derive(Debug, serde::Deserialize, PartialEq)]
     struct User {
@@ -867,6 +879,153 @@ mod tests {
         let error =
             run::<User>(ResponseShape::Json, 400, r#"{"unrelated": 1}"#).expect_err("fails");
         assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
+    }
+
+    /// The error bodies of an operation whose `404` and `422` carry different schemas, whose `4XX`
+    /// and `default` share a third, and whose `410` declares no JSON body.
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Problem {
+        message: String,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum GetUserError {
+        NotFound(Problem),
+        Invalid(Vec<String>),
+        ClientError(Problem),
+        Other(serde_json::Value),
+    }
+
+    impl ErrorVariants for GetUserError {
+        fn decode_variant(
+            index: usize,
+            body: &[u8],
+        ) -> std::result::Result<Self, serde_json::Error> {
+            match index {
+                0 => serde_json::from_slice(body).map(Self::NotFound),
+                1 => serde_json::from_slice(body).map(Self::Invalid),
+                2 => serde_json::from_slice(body).map(Self::ClientError),
+                _ => serde_json::from_slice(body).map(Self::Other),
+            }
+        }
+    }
+
+    static TYPED: Operation = Operation {
+        id: "getUser",
+        method: Method::GET,
+        path: "/users/{id}",
+        servers: None,
+        security: &[],
+        idempotency_key: None,
+        encrypted: &[],
+        error_body: Some(ErrorBody {
+            type_name: "GetUserError",
+            statuses: &[
+                (StatusMatch::Range(4), Some(2)),
+                (StatusMatch::Code(404), Some(0)),
+                (StatusMatch::Default, Some(3)),
+                (StatusMatch::Code(410), None),
+                (StatusMatch::Code(422), Some(1)),
+            ],
+            decode: decode_variant::<GetUserError>,
+        }),
+    };
+
+    fn typed(envelopes: Option<&'static Envelopes>, status: u16, body: &str) -> Error {
+        decode::<User>(
+            &TYPED,
+            envelopes,
+            ResponseShape::Json,
+            StatusCode::from_u16(status).expect("a status"),
+            HeaderMap::new(),
+            body.as_bytes().to_vec(),
+        )
+        .expect_err("a non-2xx status fails")
+    }
+
+    #[test]
+    fn declared_error_bodies_decode_by_status_exact_code_then_range_then_default() {
+        let not_found = typed(None, 404, r#"{"message": "no such user"}"#);
+        assert_eq!(
+            not_found.error_body::<GetUserError>(),
+            Some(&GetUserError::NotFound(Problem {
+                message: "no such user".into()
+            }))
+        );
+        assert_eq!(
+            typed(None, 422, r#"["name"]"#).error_body::<GetUserError>(),
+            Some(&GetUserError::Invalid(vec!["name".into()]))
+        );
+        assert!(matches!(
+            typed(None, 409, r#"{"message": "busy"}"#).error_body::<GetUserError>(),
+            Some(GetUserError::ClientError(Problem { .. }))
+        ));
+        assert!(matches!(
+            typed(None, 503, "[1]").error_body::<GetUserError>(),
+            Some(GetUserError::Other(serde_json::Value::Array(_)))
+        ));
+        // Declared without a JSON body: neither the range nor `default` applies.
+        let gone = typed(None, 410, r#"{"message": "gone"}"#);
+        assert!(matches!(gone, Error::UnexpectedStatus { .. }), "{gone:?}");
+        // Another type than the declared one gives nothing.
+        assert_eq!(not_found.error_body::<Problem>(), None);
+        assert_eq!(not_found.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(
+            not_found.body_text().as_deref(),
+            Some(r#"{"message": "no such user"}"#)
+        );
+        assert!(!not_found.is_retryable());
+        assert_eq!(
+            not_found.to_string(),
+            r#"getUser (GET /users/{id}): error status 404 Not Found: {"message": "no such user"}"#
+        );
+        let Error::ErrorResponse(response) = not_found else {
+            panic!("not a declared error response");
+        };
+        assert_eq!(response.type_name(), "GetUserError");
+        let Ok(GetUserError::NotFound(problem)) = response.into_body::<GetUserError>() else {
+            panic!("the body is a `NotFound`");
+        };
+        assert_eq!(problem.message, "no such user");
+    }
+
+    #[test]
+    fn a_declared_error_body_that_does_not_decode_keeps_its_bytes_and_the_reason() {
+        let body = r#"{"message": 7, "token": "eyJhbGciOiJIUzI1NiJ9.secret"}"#;
+        let error = typed(None, 404, body);
+        let response = error.error_response().expect("a declared error response");
+        assert_eq!(error.error_body::<GetUserError>(), None);
+        assert_eq!(
+            response.decode_problem(),
+            Some("invalid type: integer `7`, expected a string at line 1 column 13")
+        );
+        assert_eq!(error.body(), Some(body.as_bytes()));
+        let debug = format!("{error:?}");
+        assert!(
+            debug.contains(&format!("raw: <{} bytes>", body.len())),
+            "{debug}"
+        );
+        assert!(!debug.contains("eyJhbGci"), "{debug}");
+        assert!(
+            error.to_string().starts_with(
+                "getUser (GET /users/{id}): error status 404 Not Found, the body is not a \
+                 `GetUserError` (invalid type: integer `7`, expected a string at line 1 column 13)"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_error_envelope_comes_before_declared_error_bodies() {
+        let body = r#"{"success": false, "error": {"code": "NOT_FOUND", "message": "no"}}"#;
+        let error = typed(Some(&ENVELOPES), 404, body);
+        assert!(error.api_error().is_some(), "{error:?}");
+        // A body that is no error envelope is read as the declared type.
+        let error = typed(Some(&ENVELOPES), 422, r#"["name"]"#);
+        assert_eq!(
+            error.error_body::<GetUserError>(),
+            Some(&GetUserError::Invalid(vec!["name".into()]))
+        );
     }
 
     #[test]
