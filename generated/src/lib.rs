@@ -119,4 +119,4 @@ pub type ApiError = runtime::ApiError<ErrorCode>;
 /// The result of a call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 runtime::client!(runtime, ErrorCode, servers::client_builder);
-const _: () = runtime::codegen::require_interface(1);
+const _: () = runtime::codegen::require_interface(2);

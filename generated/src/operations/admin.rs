@@ -177,6 +177,7 @@ static FETCH_ORGANISATION_PREFERENCE: crate::runtime::codegen::Operation = crate
     security: &[&[&crate::security::X_AUTH_TOKEN], &[]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Admin::activate_user_account`](super::Admin::activate_user_account) (`GET /usermanagement/activate-user-account/{id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -250,6 +251,7 @@ static ACTIVATE_USER_ACCOUNT: crate::runtime::codegen::Operation = crate::runtim
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Admin::add_default_charge`](super::Admin::add_default_charge) (`POST /admin/charges/add-default-charge`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -324,4 +326,5 @@ static ADD_DEFAULT_CHARGE: crate::runtime::codegen::Operation = crate::runtime::
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };

@@ -342,6 +342,7 @@ static LOGIN: crate::runtime::codegen::Operation = crate::runtime::codegen::Oper
     security: &[],
     idempotency_key: None,
     encrypted: &["/currentPassword"],
+    error_body: None,
 };
 /// The request of [`Auth::refresh_token`](super::Auth::refresh_token) (`PUT /securitymanagement/refresh-token`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -412,6 +413,7 @@ static REFRESH_TOKEN: crate::runtime::codegen::Operation = crate::runtime::codeg
     security: &[],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Auth::logout`](super::Auth::logout) (`PUT /securitymanagement/logout`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -480,6 +482,7 @@ static LOGOUT: crate::runtime::codegen::Operation = crate::runtime::codegen::Ope
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Auth::change_password`](super::Auth::change_password) (`PUT /securitymanagement/change-password`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -554,6 +557,7 @@ static CHANGE_PASSWORD: crate::runtime::codegen::Operation = crate::runtime::cod
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &["/currentPassword", "/newPassword"],
+    error_body: None,
 };
 /// The request of [`Auth::create_user_pin`](super::Auth::create_user_pin) (`POST /securitymanagement/create-user-pin`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -628,6 +632,7 @@ static CREATE_USER_PIN: crate::runtime::codegen::Operation = crate::runtime::cod
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Auth::send_email_otp`](super::Auth::send_email_otp) (`GET /securitymanagement/generate-and-send-otp-toemail/{email}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -701,6 +706,7 @@ static SEND_EMAIL_OTP: crate::runtime::codegen::Operation = crate::runtime::code
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Auth::verify_login_otp`](super::Auth::verify_login_otp) (`POST /securitymanagement/verify-login-otp`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -775,6 +781,7 @@ static VERIFY_LOGIN_OTP: crate::runtime::codegen::Operation = crate::runtime::co
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Auth::reset_password`](super::Auth::reset_password) (`GET /securitymanagement/reset-password/{email}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -848,4 +855,5 @@ static RESET_PASSWORD: crate::runtime::codegen::Operation = crate::runtime::code
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };

@@ -428,6 +428,7 @@ static ATTACH_DOCUMENTS: crate::runtime::codegen::Operation = crate::runtime::co
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Compliance::submit_kyc_documents`](super::Compliance::submit_kyc_documents) (`POST /documentmanagement/attach-documents/`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -519,6 +520,7 @@ static SUBMIT_KYC_DOCUMENTS: crate::runtime::codegen::Operation = crate::runtime
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Compliance::submit_cra`](super::Compliance::submit_cra) (`POST /admin/compliance/submit-cra`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -593,6 +595,7 @@ static SUBMIT_CRA: crate::runtime::codegen::Operation = crate::runtime::codegen:
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Compliance::list_awaiting_compliance_requirements`](super::Compliance::list_awaiting_compliance_requirements) (`GET /compliance/awaiting-compliance-requirements`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -666,6 +669,7 @@ static LIST_AWAITING_COMPLIANCE_REQUIREMENTS: crate::runtime::codegen::Operation
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Compliance::get_kyc_requirements`](super::Compliance::get_kyc_requirements) (`GET /complaince/kyc-requirements-by-isocountry/{countryIso}/{triggerPoint}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -741,6 +745,7 @@ static GET_KYC_REQUIREMENTS: crate::runtime::codegen::Operation = crate::runtime
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Compliance::continue_enrolment`](super::Compliance::continue_enrolment) (`GET /admin/compliance/continue-enrolment`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -812,6 +817,7 @@ static CONTINUE_ENROLMENT: crate::runtime::codegen::Operation = crate::runtime::
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Compliance::get_dynamic_fields`](super::Compliance::get_dynamic_fields) (`GET /dynamicfields/dynamic-fields-group/{processGroupCode}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -885,6 +891,7 @@ static GET_DYNAMIC_FIELDS: crate::runtime::codegen::Operation = crate::runtime::
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Compliance::add_kyc_rule`](super::Compliance::add_kyc_rule) (`POST /admin/compliance/add-kyc-rule`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -959,6 +966,7 @@ static ADD_KYC_RULE: crate::runtime::codegen::Operation = crate::runtime::codege
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Compliance::activate_aml_rule`](super::Compliance::activate_aml_rule) (`PUT /admin/compliance/activate-aml-rule/{ruleId}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1032,6 +1040,7 @@ static ACTIVATE_AML_RULE: crate::runtime::codegen::Operation = crate::runtime::c
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Compliance::list_cra_forms`](super::Compliance::list_cra_forms) (`GET /admin/compliance/cra-forms`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1103,4 +1112,5 @@ static LIST_CRA_FORMS: crate::runtime::codegen::Operation = crate::runtime::code
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };

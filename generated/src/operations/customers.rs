@@ -219,6 +219,7 @@ static REGISTER_CUSTOMER: crate::runtime::codegen::Operation = crate::runtime::c
     security: &[],
     idempotency_key: None,
     encrypted: &["/password", "/confirmPassword"],
+    error_body: None,
 };
 /// The request of [`Customers::get_profile`](super::Customers::get_profile) (`GET /usermanagement/profile`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -290,6 +291,7 @@ static GET_PROFILE: crate::runtime::codegen::Operation = crate::runtime::codegen
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Customers::update_profile`](super::Customers::update_profile) (`PUT /usermanagement/profile-edit`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -364,6 +366,7 @@ static UPDATE_PROFILE: crate::runtime::codegen::Operation = crate::runtime::code
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Customers::create_transaction_pin`](super::Customers::create_transaction_pin) (`POST /usermanagement/create-transaction-pin`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -438,4 +441,5 @@ static CREATE_TRANSACTION_PIN: crate::runtime::codegen::Operation = crate::runti
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };

@@ -397,6 +397,7 @@ static GET_INVESTMENT_QUOTE: crate::runtime::codegen::Operation = crate::runtime
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Investment::create_investment_application`](super::Investment::create_investment_application) (`POST /apply`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -504,6 +505,7 @@ static CREATE_INVESTMENT_APPLICATION: crate::runtime::codegen::Operation = crate
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Investment::list_portfolios`](super::Investment::list_portfolios) (`GET /portfolios/{customer-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -688,6 +690,7 @@ static LIST_PORTFOLIOS: crate::runtime::codegen::Operation = crate::runtime::cod
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Investment::get_total_investments`](super::Investment::get_total_investments) (`GET /get-total/{user-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -792,6 +795,7 @@ static GET_TOTAL_INVESTMENTS: crate::runtime::codegen::Operation = crate::runtim
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Investment::fund_investment_wallet`](super::Investment::fund_investment_wallet) (`PUT /wallet/fund-wallet/{wallet-id}/{amount}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -898,4 +902,5 @@ static FUND_INVESTMENT_WALLET: crate::runtime::codegen::Operation = crate::runti
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };

@@ -421,6 +421,7 @@ static GET_ACCOUNT_BALANCE: crate::runtime::codegen::Operation = crate::runtime:
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Ledger::change_account_permission`](super::Ledger::change_account_permission) (`GET /account-maintenance/change-account-permission/{id}/{permission}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -522,6 +523,7 @@ static CHANGE_ACCOUNT_PERMISSION: crate::runtime::codegen::Operation = crate::ru
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Ledger::list_ledger_history`](super::Ledger::list_ledger_history) (`GET /ledger/account-ledger-history/{account_id}/{page}/{size}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -668,6 +670,7 @@ static LIST_LEDGER_HISTORY: crate::runtime::codegen::Operation = crate::runtime:
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Ledger::list_ledger_history_by_interaction_id`](super::Ledger::list_ledger_history_by_interaction_id) (`GET /ledger/account-ledger-history-interaction-id`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -754,6 +757,7 @@ static LIST_LEDGER_HISTORY_BY_INTERACTION_ID: crate::runtime::codegen::Operation
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Ledger::post_to_account`](super::Ledger::post_to_account) (`POST /gateway/post-account`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -852,6 +856,7 @@ static POST_TO_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime::cod
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Ledger::list_ledger_history_by_idempotency_key`](super::Ledger::list_ledger_history_by_idempotency_key) (`GET /ledger/account-ledger-history-idempotency-key`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -949,4 +954,5 @@ static LIST_LEDGER_HISTORY_BY_IDEMPOTENCY_KEY: crate::runtime::codegen::Operatio
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("x-idempotency-key"),
     encrypted: &[],
+    error_body: None,
 };

@@ -1105,6 +1105,7 @@ static REQUEST_LOAN: crate::runtime::codegen::Operation = crate::runtime::codege
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::get_loan_offer`](super::Lending::get_loan_offer) (`GET /user/get-loan-offer`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1211,6 +1212,7 @@ static GET_LOAN_OFFER: crate::runtime::codegen::Operation = crate::runtime::code
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::respond_to_loan_offer`](super::Lending::respond_to_loan_offer) (`PUT /user/update-application/{loan-application-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1319,6 +1321,7 @@ static RESPOND_TO_LOAN_OFFER: crate::runtime::codegen::Operation = crate::runtim
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::get_loan_application_details`](super::Lending::get_loan_application_details) (`GET /user/loan-application-details/{loan-application-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1427,6 +1430,7 @@ static GET_LOAN_APPLICATION_DETAILS: crate::runtime::codegen::Operation = crate:
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::list_loan_eligibility_questions`](super::Lending::list_loan_eligibility_questions) (`GET /user/loan-eligibility-questions/{productId}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1537,6 +1541,7 @@ static LIST_LOAN_ELIGIBILITY_QUESTIONS: crate::runtime::codegen::Operation = cra
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::manage_loans`](super::Lending::manage_loans) (`GET /user/manage-loans/{customerId}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1645,6 +1650,7 @@ static MANAGE_LOANS: crate::runtime::codegen::Operation = crate::runtime::codege
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::get_loan_terms`](super::Lending::get_loan_terms) (`GET /user/get-loan-terms/{organisationId}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1747,6 +1753,7 @@ static GET_LOAN_TERMS: crate::runtime::codegen::Operation = crate::runtime::code
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::list_loan_history`](super::Lending::list_loan_history) (`GET /user/loan-history/{customer-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1931,6 +1938,7 @@ static LIST_LOAN_HISTORY: crate::runtime::codegen::Operation = crate::runtime::c
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::get_loan_payment_history`](super::Lending::get_loan_payment_history) (`GET /user/loan-details-with-payment-history/{loan-application-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2039,6 +2047,7 @@ static GET_LOAN_PAYMENT_HISTORY: crate::runtime::codegen::Operation = crate::run
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::list_pending_repayments`](super::Lending::list_pending_repayments) (`GET /user/pending-repayments/{user-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2225,6 +2234,7 @@ static LIST_PENDING_REPAYMENTS: crate::runtime::codegen::Operation = crate::runt
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::get_repayment_instructions`](super::Lending::get_repayment_instructions) (`GET /user/repayment-instructions/{loan-application-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2322,6 +2332,7 @@ static GET_REPAYMENT_INSTRUCTIONS: crate::runtime::codegen::Operation = crate::r
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::transfer_funds_to_bank`](super::Lending::transfer_funds_to_bank) (`POST /user/transfer-funds-to-bank`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2427,6 +2438,7 @@ static TRANSFER_FUNDS_TO_BANK: crate::runtime::codegen::Operation = crate::runti
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &["/transactionPin"],
+    error_body: None,
 };
 /// The request of [`Lending::add_bank_account`](super::Lending::add_bank_account) (`POST /user/create-bank-account`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2532,6 +2544,7 @@ static ADD_BANK_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime::co
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::verify_bank_account`](super::Lending::verify_bank_account) (`GET /user/verify-bank-account/{bankCode}/{accountNumber}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2642,6 +2655,7 @@ static VERIFY_BANK_ACCOUNT: crate::runtime::codegen::Operation = crate::runtime:
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::list_loan_products`](super::Lending::list_loan_products) (`GET /user/list-products`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2748,6 +2762,7 @@ static LIST_LOAN_PRODUCTS: crate::runtime::codegen::Operation = crate::runtime::
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::get_total_loan`](super::Lending::get_total_loan) (`GET /user/get-total/{customerId}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2856,6 +2871,7 @@ static GET_TOTAL_LOAN: crate::runtime::codegen::Operation = crate::runtime::code
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::list_available_banks`](super::Lending::list_available_banks) (`GET /user/get-available-banks`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -2962,6 +2978,7 @@ static LIST_AVAILABLE_BANKS: crate::runtime::codegen::Operation = crate::runtime
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Lending::repay_loan`](super::Lending::repay_loan) (`POST /user/repay-loan/{user-id}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -3069,4 +3086,5 @@ static REPAY_LOAN: crate::runtime::codegen::Operation = crate::runtime::codegen:
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };

@@ -437,6 +437,7 @@ static PROCESS_CARD_PAYMENT: crate::runtime::codegen::Operation = crate::runtime
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Payments::process_payment_with_token`](super::Payments::process_payment_with_token) (`POST /paymentmanagement/processpaymentwithpaymenttoken`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -513,6 +514,7 @@ static PROCESS_PAYMENT_WITH_TOKEN: crate::runtime::codegen::Operation = crate::r
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Payments::notify_bank_transfer_payment`](super::Payments::notify_bank_transfer_payment) (`POST /paymentmanagement/notify-bank-transfer-payment`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -589,6 +591,7 @@ static NOTIFY_BANK_TRANSFER_PAYMENT: crate::runtime::codegen::Operation = crate:
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Payments::get_payment_method_charges`](super::Payments::get_payment_method_charges) (`POST /paymentmanagement/payment-methods-charges`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -665,6 +668,7 @@ static GET_PAYMENT_METHOD_CHARGES: crate::runtime::codegen::Operation = crate::r
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Payments::defer_bank_payment`](super::Payments::defer_bank_payment) (`PUT /paymentmanagement/bank-iwillpaylater-wallet/{pcn}/{payableType}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -734,6 +738,7 @@ static DEFER_BANK_PAYMENT: crate::runtime::codegen::Operation = crate::runtime::
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Payments::list_awaiting_payments`](super::Payments::list_awaiting_payments) (`GET /paymentmanagement/awaiting-payments`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -888,6 +893,7 @@ static LIST_AWAITING_PAYMENTS: crate::runtime::codegen::Operation = crate::runti
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Payments::update_awaiting_payment`](super::Payments::update_awaiting_payment) (`POST /paymentmanagement/awaiting-payment-actions`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -964,6 +970,7 @@ static UPDATE_AWAITING_PAYMENT: crate::runtime::codegen::Operation = crate::runt
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Payments::pay_from_wallet`](super::Payments::pay_from_wallet) (`POST /paymentmanagement/makepaymentfromwalletaccount`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1036,6 +1043,7 @@ static PAY_FROM_WALLET: crate::runtime::codegen::Operation = crate::runtime::cod
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Payments::get_wallet_balance`](super::Payments::get_wallet_balance) (`GET /wallet/balance`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1107,4 +1115,5 @@ static GET_WALLET_BALANCE: crate::runtime::codegen::Operation = crate::runtime::
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };

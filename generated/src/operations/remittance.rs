@@ -571,6 +571,7 @@ static CALL_QUOTE: crate::runtime::codegen::Operation = crate::runtime::codegen:
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Remittance::create_transaction`](super::Remittance::create_transaction) (`POST /transactionmanagement/create-transaction`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -674,6 +675,7 @@ static CREATE_TRANSACTION: crate::runtime::codegen::Operation = crate::runtime::
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Remittance::create_transaction_direct`](super::Remittance::create_transaction_direct) (`POST /transactionmanagement/create-transaction/`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -779,6 +781,7 @@ static CREATE_TRANSACTION_DIRECT: crate::runtime::codegen::Operation = crate::ru
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: Some("X-Idempotency-Key"),
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Remittance::validate_bank_account`](super::Remittance::validate_bank_account) (`GET /usermanagement/validate-bank-account`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -851,6 +854,7 @@ static VALIDATE_BANK_ACCOUNT: crate::runtime::codegen::Operation = crate::runtim
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Remittance::create_beneficiary`](super::Remittance::create_beneficiary) (`POST /usermanagement/new-beneficiary`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -921,6 +925,7 @@ static CREATE_BENEFICIARY: crate::runtime::codegen::Operation = crate::runtime::
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Remittance::add_bank_details`](super::Remittance::add_bank_details) (`POST /bankmanagement/add-bank-details-key-value-pairs`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -995,6 +1000,7 @@ static ADD_BANK_DETAILS: crate::runtime::codegen::Operation = crate::runtime::co
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Remittance::list_supported_payment_methods`](super::Remittance::list_supported_payment_methods) (`POST /paymentmanagement/supported-payment-methods`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1067,6 +1073,7 @@ static LIST_SUPPORTED_PAYMENT_METHODS: crate::runtime::codegen::Operation = crat
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Remittance::list_payout_points`](super::Remittance::list_payout_points) (`POST /branches/listpayoutpoints`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1141,6 +1148,7 @@ static LIST_PAYOUT_POINTS: crate::runtime::codegen::Operation = crate::runtime::
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Remittance::list_payout_centers`](super::Remittance::list_payout_centers) (`POST /branches/listpayoutCenter`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1215,6 +1223,7 @@ static LIST_PAYOUT_CENTERS: crate::runtime::codegen::Operation = crate::runtime:
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Remittance::list_supported_banks`](super::Remittance::list_supported_banks) (`GET /bankmanagement/list-supported-banks/{countryIso3}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1288,6 +1297,7 @@ static LIST_SUPPORTED_BANKS: crate::runtime::codegen::Operation = crate::runtime
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Remittance::get_required_bank_fields`](super::Remittance::get_required_bank_fields) (`GET /bankmanagement/required-bank-fields/{countryIso3}`): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -1363,4 +1373,5 @@ static GET_REQUIRED_BANK_FIELDS: crate::runtime::codegen::Operation = crate::run
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };

@@ -106,4 +106,5 @@ static GET_ANALYTICS: crate::runtime::codegen::Operation = crate::runtime::codeg
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };

@@ -106,4 +106,5 @@ static LIST_SETTLEMENTS: crate::runtime::codegen::Operation = crate::runtime::co
     security: &[&[&crate::security::X_AUTH_TOKEN]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };

@@ -239,6 +239,7 @@ static GENERATE_SONGHAI_TOKEN: crate::runtime::codegen::Operation = crate::runti
     security: &[],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Songhai::create_songhai_transaction`](super::Songhai::create_songhai_transaction) (`POST /gateway/transaction/banktransfers`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -294,6 +295,7 @@ static CREATE_SONGHAI_TRANSACTION: crate::runtime::codegen::Operation = crate::r
     security: &[&[&crate::security::SONGHAI_OAUTH]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Songhai::get_songhai_exchange_rate`](super::Songhai::get_songhai_exchange_rate) (`POST /gateway/quote`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -347,6 +349,7 @@ static GET_SONGHAI_EXCHANGE_RATE: crate::runtime::codegen::Operation = crate::ru
     security: &[&[&crate::security::SONGHAI_OAUTH]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Songhai::validate_songhai_bank_account`](super::Songhai::validate_songhai_bank_account) (`POST /gateway/v2/account-number-validation`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -404,6 +407,7 @@ static VALIDATE_SONGHAI_BANK_ACCOUNT: crate::runtime::codegen::Operation = crate
     security: &[&[&crate::security::SONGHAI_OAUTH]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };
 /// The request of [`Songhai::validate_songhai_mobile_money_wallet`](super::Songhai::validate_songhai_mobile_money_wallet) (`POST /gateway/account-number-validation`): `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -461,4 +465,5 @@ static VALIDATE_SONGHAI_MOBILE_MONEY_WALLET: crate::runtime::codegen::Operation 
     security: &[&[&crate::security::SONGHAI_OAUTH]],
     idempotency_key: None,
     encrypted: &[],
+    error_body: None,
 };

@@ -1720,6 +1720,7 @@ fn kind_name(kind: &TypeKind) -> &'static str {
         TypeKind::Untagged { .. } => "untagged union",
         TypeKind::Alias(_) => "type alias",
         TypeKind::Newtype(_) => "newtype",
+        TypeKind::ErrorBody { .. } => "error body enum",
     }
 }
 

@@ -14,7 +14,7 @@ pub struct Usage {
 }
 
 impl Usage {
-    /// Walks every operation's parameters, body and result, the webhook events and the error code.
+    /// Walks every operation's parameters, body, result and error body, the webhook events and the error code.
     pub fn of(api: &Api) -> Usage {
         let mut usage = Usage::default();
         for op in &api.operations {
@@ -25,6 +25,9 @@ impl Usage {
                 reach(api, &body.ty, &mut usage.request);
             }
             reach(api, &op.response.ty, &mut usage.response);
+            if let Some(errors) = &op.errors {
+                reach(api, &errors.ty, &mut usage.response);
+            }
         }
         if let Some(webhooks) = &api.webhooks {
             for event in &webhooks.events {
@@ -71,6 +74,9 @@ fn reach(api: &Api, ty: &Ty, seen: &mut BTreeSet<String>) {
                         stack.extend(variants.iter().map(|v| v.ty.clone()));
                     }
                     TypeKind::Untagged { variants, .. } => {
+                        stack.extend(variants.iter().map(|v| v.ty.clone()));
+                    }
+                    TypeKind::ErrorBody { variants } => {
                         stack.extend(variants.iter().map(|v| v.ty.clone()));
                     }
                     TypeKind::Alias(t) | TypeKind::Newtype(t) => stack.push(t.clone()),

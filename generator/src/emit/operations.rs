@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::tokens::{doc, doc_verbatim, encoded, ident, redacting_debug, ty, DebugField, Site};
-use crate::ir::{Api, Body, BodyKind, Operation, Pagination, Param, ParamIn, Shape, Ty};
+use crate::ir::{
+    Api, Body, BodyKind, ErrorBodies, Operation, Pagination, Param, ParamIn, Shape, StatusMatch, Ty,
+};
 
 /// `src/operations/mod.rs`: the group modules and the client's accessors.
 pub fn module(api: &Api) -> TokenStream {
@@ -146,6 +148,10 @@ fn entry_method(api: &Api, op: &Operation, krate: Option<&str>) -> TokenStream {
     if !args_doc.is_empty() {
         text.push_str("\n\n# Arguments\n\n");
         text.push_str(&args_doc.join("\n"));
+    }
+    if let Some(errors) = &op.errors {
+        text.push_str("\n\n# Errors\n\n");
+        text.push_str(&errors_doc(errors));
     }
     let mut docs = doc(&text);
     if let Some(krate) = krate {
@@ -296,6 +302,7 @@ fn builder(api: &Api, op: &Operation, place: Option<(&str, &str)>) -> TokenStrea
         None => quote!(None),
     };
     let encrypted = &op.encrypted;
+    let error_body = error_body(op.errors.as_ref());
     // A builder holding a secret parameter or body prints it as `<redacted>`.
     let secret_body = op.body.as_ref().is_some_and(|b| b.sensitive);
     // A paged request is sent once per page, each time as a copy of the builder.
@@ -362,7 +369,83 @@ fn builder(api: &Api, op: &Operation, place: Option<(&str, &str)>) -> TokenStrea
             security: &[#(#alternatives),*],
             idempotency_key: #idempotency,
             encrypted: &[#(#encrypted),*],
+            error_body: #error_body,
         };
+    }
+}
+
+/// The `# Errors` section of an operation with typed error bodies: which statuses decode into which type.
+fn errors_doc(errors: &ErrorBodies) -> String {
+    let statuses: Vec<String> = errors
+        .statuses
+        .iter()
+        .filter(|(_, index)| index.is_some())
+        .map(|(status, _)| format!("`{status}`"))
+        .collect();
+    let name = type_label(&errors.ty);
+    let link = match &errors.ty {
+        Ty::Named(named) => format!("[`{name}`](crate::types::{})", named.bare()),
+        _ => format!("`{name}`"),
+    };
+    let statuses = match statuses.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => statuses.concat(),
+    };
+    let what = if errors.per_status {
+        ", an enum with a variant per status,"
+    } else {
+        ","
+    };
+    format!(
+        "The body of a {statuses} response decodes into {link}{what} which the error keeps: \
+         `error.error_body::<{name}>()` gives it."
+    )
+}
+
+/// A type as the types module writes it, on one line, for docs and messages.
+fn type_label(t: &Ty) -> String {
+    ty(t, Site::Types).to_string().replace(' ', "")
+}
+
+/// The `error_body` of an operation's description: its declared statuses and how their bodies decode.
+fn error_body(errors: Option<&ErrorBodies>) -> TokenStream {
+    let Some(errors) = errors else {
+        return quote!(None);
+    };
+    let t = ty(&errors.ty, Site::Outside);
+    let name = type_label(&errors.ty);
+    let statuses = errors.statuses.iter().map(|(status, index)| {
+        let status = match status {
+            StatusMatch::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(*code);
+                quote!(crate::runtime::codegen::StatusMatch::Code(#code))
+            }
+            StatusMatch::Range(digit) => {
+                let digit = proc_macro2::Literal::u16_unsuffixed(*digit);
+                quote!(crate::runtime::codegen::StatusMatch::Range(#digit))
+            }
+            StatusMatch::Default => quote!(crate::runtime::codegen::StatusMatch::Default),
+        };
+        let index = match index {
+            Some(index) => {
+                let index = proc_macro2::Literal::usize_unsuffixed(*index);
+                quote!(Some(#index))
+            }
+            None => quote!(None),
+        };
+        quote!((#status, #index))
+    });
+    let decode = if errors.per_status {
+        quote!(crate::runtime::codegen::decode_variant::<#t>)
+    } else {
+        quote!(crate::runtime::codegen::decode_as::<#t>)
+    };
+    quote! {
+        Some(crate::runtime::codegen::ErrorBody {
+            type_name: #name,
+            statuses: &[#(#statuses),*],
+            decode: #decode,
+        })
     }
 }
 

@@ -237,6 +237,31 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 }
             }
         }
+        TypeKind::ErrorBody { variants } => {
+            let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+            let tys = variants.iter().map(|v| ty(&v.ty, Site::Types));
+            let variant_docs = variants.iter().map(|v| doc(&v.doc));
+            let indexes = (0..variants.len()).map(proc_macro2::Literal::usize_unsuffixed);
+            quote! {
+                #docs
+                #[derive(Clone, Debug, PartialEq)]
+                #[non_exhaustive]
+                // Variants hold whole schemas; boxing them all would cost every user an allocation.
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #(#variant_docs #idents(#tys),)*
+                }
+
+                impl crate::runtime::codegen::ErrorVariants for #name {
+                    fn decode_variant(index: usize, body: &[u8]) -> Result<Self, serde_json::Error> {
+                        match index {
+                            #(#indexes => serde_json::from_slice(body).map(Self::#idents),)*
+                            _ => Err(serde::de::Error::custom("the operation declares no status of this index")),
+                        }
+                    }
+                }
+            }
+        }
         TypeKind::Alias(t) => {
             let t = ty(t, Site::Types);
             quote! {

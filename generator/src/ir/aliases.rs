@@ -47,6 +47,9 @@ pub fn expand(types: &mut [TypeDef], operations: &mut [Operation]) {
             TypeKind::Untagged { variants, .. } => {
                 variants.iter_mut().for_each(|v| rewrite(&mut v.ty));
             }
+            TypeKind::ErrorBody { variants } => {
+                variants.iter_mut().for_each(|v| rewrite(&mut v.ty));
+            }
             TypeKind::Newtype(ty) => rewrite(ty),
             TypeKind::Alias(_) | TypeKind::Enum { .. } => {}
         }

@@ -211,6 +211,60 @@ pub enum TypeKind {
     Alias(Ty),
     /// A wrapper around another type (`pub struct Name(pub T);`), for aliases that name themselves.
     Newtype(Ty),
+    /// The body of an operation's declared non-2xx responses where their schemas differ: a variant per
+    /// status, chosen by the status rather than by the body.
+    ErrorBody {
+        /// One per declared status with a JSON body, in the spec's order; the index of a variant is what
+        /// the runtime passes to decode it.
+        variants: Vec<ErrorVariant>,
+    },
+}
+
+/// A variant of an operation's error body enum: the body of one declared status.
+#[derive(Debug, Clone)]
+pub struct ErrorVariant {
+    /// The Rust name, after the status (`NotFound`, `Status499`, `ClientError`, `Other` for `default`).
+    pub name: Ident,
+    /// The statuses it covers.
+    pub status: StatusMatch,
+    /// Its payload.
+    pub ty: Ty,
+    /// Documentation: the status and the response's description.
+    pub doc: String,
+}
+
+/// The statuses one declared response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// A class of statuses by its first digit: `Range(4)` is `4XX`.
+    Range(u16),
+    /// `default`: any status the operation declares nothing else for.
+    Default,
+}
+
+impl std::fmt::Display for StatusMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusMatch::Code(code) => write!(f, "{code}"),
+            StatusMatch::Range(digit) => write!(f, "{digit}XX"),
+            StatusMatch::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// The bodies of an operation's declared non-2xx responses, typed.
+#[derive(Debug, Clone)]
+pub struct ErrorBodies {
+    /// The type they decode into: the one type every status with a JSON body shares, or the operation's
+    /// [`TypeKind::ErrorBody`] enum.
+    pub ty: Ty,
+    /// Whether `ty` is the operation's enum with a variant per status.
+    pub per_status: bool,
+    /// Every declared non-2xx status, in the spec's order, with the index of its variant (0 for a shared
+    /// type) when it has a JSON body of `ty`, `None` when it has none (or is the error envelope's).
+    pub statuses: Vec<(StatusMatch, Option<usize>)>,
 }
 
 /// A struct field.
@@ -318,6 +372,8 @@ pub struct Operation {
     pub body: Option<Body>,
     /// How the success response is read.
     pub response: ResponseDef,
+    /// The type of the JSON bodies of its declared non-2xx responses, when at least one has one.
+    pub errors: Option<ErrorBodies>,
     /// Operation- or path-level servers; `None` means the root servers.
     pub servers: Option<Vec<Server>>,
     /// Security alternatives, each a list of indices into [`Api::schemes`].

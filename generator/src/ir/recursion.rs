@@ -71,6 +71,7 @@ fn payloads(kind: &TypeKind) -> Vec<&Ty> {
             .collect(),
         TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
         TypeKind::Untagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::ErrorBody { variants } => variants.iter().map(|v| &v.ty).collect(),
         TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
         TypeKind::Enum { .. } => Vec::new(),
     }
@@ -85,6 +86,7 @@ fn payloads_mut(kind: &mut TypeKind) -> Vec<&mut Ty> {
             .collect(),
         TypeKind::Tagged { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
         TypeKind::Untagged { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
+        TypeKind::ErrorBody { variants } => variants.iter_mut().map(|v| &mut v.ty).collect(),
         TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
         TypeKind::Enum { .. } => Vec::new(),
     }

@@ -16,6 +16,8 @@ pub struct Envelopes {
     pub(super) request: Option<String>,
     pub(super) success: Option<String>,
     pub(super) status: Option<String>,
+    /// The error envelope's component key: responses of that schema are the envelope's to read.
+    pub(super) error: Option<String>,
     /// The type of `error.code` in the error envelope.
     pub error_code: Option<Ty>,
 }
@@ -29,9 +31,10 @@ impl Envelopes {
             request: key("request"),
             success: key("success"),
             status: key("status"),
+            error: key("error"),
             error_code: None,
         };
-        if let Some(error) = key("error") {
+        if let Some(error) = envelopes.error.clone() {
             envelopes.error_code = error_code(types, &error);
             if envelopes.error_code.is_none() {
                 types.findings.unsupported(

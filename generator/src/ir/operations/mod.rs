@@ -6,6 +6,7 @@
 
 mod bodies;
 mod envelopes;
+mod errors;
 mod pagination;
 mod params;
 mod responses;
@@ -149,6 +150,7 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
                     shape: Shape::Empty,
                     ty: Ty::Unit,
                 },
+                errors: None,
                 servers: None,
                 security: Vec::new(),
                 idempotency_key: None,
@@ -173,6 +175,7 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
                 }
             }
             operation.response = b.response(&op.responses, &op_ptr, &builder);
+            operation.errors = b.error_bodies(&op.responses, &op_ptr, &builder, &id);
             operation.pagination = b.pagination(op, &op_ptr, &operation);
             operation.servers = if !op.servers.is_empty() {
                 Some(servers(&op.servers))

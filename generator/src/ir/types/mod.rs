@@ -351,6 +351,17 @@ impl<'a> Types<'a> {
         Ty::Map(Box::new(inner))
     }
 
+    /// Claims a name for a type built outside this module (an operation's error body enum), from `hint`.
+    pub fn claim(&mut self, hint: &str, ptr: &str) -> Option<Ident> {
+        let claimed = self.names.claim(&camel(hint));
+        self.findings.ident(claimed, ptr)
+    }
+
+    /// Defines a type named with [`Types::claim`].
+    pub fn add(&mut self, name: &Ident, doc: String, kind: TypeKind, ptr: &str) {
+        self.insert(name, doc, kind, ptr);
+    }
+
     fn insert(&mut self, name: &Ident, doc: String, kind: TypeKind, ptr: &str) {
         self.table.insert(TypeDef {
             name: name.clone(),
