@@ -408,7 +408,7 @@ pub struct ErrorResponse {
     /// The name of the type the body decodes into.
     type_name: &'static str,
     /// The decoded body, or what is wrong with it (without the body's string values).
-    decoded: std::result::Result<Box<dyn Any + Send + Sync>, String>,
+    decoded: std::result::Result<super::request::AnyBody, String>,
 }
 
 impl ErrorResponse {
@@ -442,7 +442,7 @@ impl ErrorResponse {
     }
 
     /// The decoded body, taken out, if it decoded and `T` is its type; else `self` unchanged.
-    pub fn into_body<T: Any>(mut self) -> std::result::Result<T, Self> {
+    pub fn into_body<T: Any>(mut self: Box<Self>) -> std::result::Result<T, Box<Self>> {
         match self.decoded {
             Ok(value) => match value.downcast::<T>() {
                 Ok(value) => Ok(*value),

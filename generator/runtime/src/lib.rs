@@ -74,8 +74,8 @@ pub mod codegen {
     #[cfg(feature = "paging")]
     pub use super::paging::{items, pages, PageInfo};
     pub use super::request::{
-        decode_as, decode_variant, Body, ErrorBody, ErrorVariants, Operation, Part, Request,
-        RequestEnvelope, ResponseShape, SchemeKind, SecurityScheme, Server, StatusMatch,
+        decode_as, decode_variant, AnyBody, Body, ErrorBody, ErrorVariants, Operation, Part,
+        Request, RequestEnvelope, ResponseShape, SchemeKind, SecurityScheme, Server, StatusMatch,
     };
     pub use super::response::{Envelopes, ErrorMembers};
     pub use ::serde::de::DeserializeOwned;

@@ -77,6 +77,9 @@ pub struct Operation {
     pub error_body: Option<ErrorBody>,
 }
 
+/// A decoded error body, of the type its [`ErrorBody`] names.
+pub type AnyBody = Box<dyn Any + Send + Sync>;
+
 /// How the JSON bodies of an operation's declared non-2xx responses are read: the
 /// statuses the operation declares and, for those with a JSON body, how it decodes.
 ///
@@ -91,7 +94,7 @@ pub struct ErrorBody {
     /// for its body, or `None` when the status has no JSON body.
     pub statuses: &'static [(StatusMatch, Option<usize>)],
     /// Decodes the body of the status at an index of `statuses` into the type.
-    pub decode: fn(usize, &[u8]) -> Result<Box<dyn Any + Send + Sync>, serde_json::Error>,
+    pub decode: fn(usize, &[u8]) -> Result<AnyBody, serde_json::Error>,
 }
 
 /// The statuses one declared response covers.
@@ -133,7 +136,7 @@ pub trait ErrorVariants: Sized + Send + Sync + 'static {
 pub fn decode_as<T: DeserializeOwned + Send + Sync + 'static>(
     _index: usize,
     body: &[u8],
-) -> Result<Box<dyn Any + Send + Sync>, serde_json::Error> {
+) -> Result<AnyBody, serde_json::Error> {
     Ok(Box::new(serde_json::from_slice::<T>(body)?))
 }
 
@@ -141,7 +144,7 @@ pub fn decode_as<T: DeserializeOwned + Send + Sync + 'static>(
 pub fn decode_variant<T: ErrorVariants>(
     index: usize,
     body: &[u8],
-) -> Result<Box<dyn Any + Send + Sync>, serde_json::Error> {
+) -> Result<AnyBody, serde_json::Error> {
     Ok(Box::new(T::decode_variant(index, body)?))
 }
 

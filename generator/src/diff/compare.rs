@@ -630,6 +630,57 @@ impl Cx<'_> {
             .runtime = (!ignored)
                 .then(|| format!("old clients read the response as {:?}", o.response.shape));
         }
+        self.error_bodies(o, n, item);
+    }
+
+    /// The type an operation's declared error responses decode into: callers name it in
+    /// `error.error_body::<T>()`, which still compiles with another type but no longer finds the body.
+    fn error_bodies(&mut self, o: &Operation, n: &Operation, item: &str) {
+        let eitem = format!("{item}(error body)");
+        match (&o.errors, &n.errors) {
+            (None, None) => {}
+            (None, Some(b)) => {
+                self.add(
+                    Impact::Minor,
+                    "error-body-added",
+                    eitem,
+                    format!(
+                        "declared error responses decode into `{}` (before: an unexpected status)",
+                        show(&b.ty)
+                    ),
+                    (Side::New, &pointer::push(&n.pointer, "responses")),
+                );
+            }
+            (Some(a), None) => {
+                self.add(
+                    Impact::Major,
+                    "error-body-removed",
+                    eitem,
+                    format!(
+                        "error responses no longer decode into `{}`: `error_body::<{}>()` finds nothing",
+                        show(&a.ty),
+                        show(&a.ty)
+                    ),
+                    (Side::Old, &pointer::push(&o.pointer, "responses")),
+                );
+            }
+            (Some(a), Some(b)) => {
+                if show(&a.ty) != show(&b.ty) {
+                    self.add(
+                        Impact::Major,
+                        "error-body-retyped",
+                        eitem,
+                        format!(
+                            "error responses decode into `{}` instead of `{}`: `error_body::<{}>()` finds nothing",
+                            show(&b.ty),
+                            show(&a.ty),
+                            show(&a.ty)
+                        ),
+                        (Side::New, &pointer::push(&n.pointer, "responses")),
+                    );
+                }
+            }
+        }
     }
 
     fn pagination(&mut self, o: &Operation, n: &Operation, item: &str) {
@@ -1103,6 +1154,42 @@ impl Cx<'_> {
                             "the catch-all variant is `{}` instead of `{}`",
                             no.as_str(),
                             oo.as_str()
+                        ),
+                        at,
+                    );
+                }
+            }
+            (TypeKind::ErrorBody { variants: ov }, TypeKind::ErrorBody { variants: nv }) => {
+                for v in ov {
+                    let vitem = format!("{item}::{}", v.name.as_str());
+                    match nv.iter().find(|w| w.name == v.name) {
+                        None => {
+                            self.add(
+                                Impact::Major,
+                                "variant-removed",
+                                vitem,
+                                format!(
+                                    "the variant `{}` is gone: a `{}` response no longer has a typed body",
+                                    v.name.as_str(),
+                                    v.status
+                                ),
+                                (Side::Old, &o.pointer),
+                            );
+                        }
+                        Some(w) => {
+                            self.retyped(&v.ty, &w.ty, "variant-retyped", &vitem, at);
+                        }
+                    }
+                }
+                for w in nv.iter().filter(|w| !ov.iter().any(|v| v.name == w.name)) {
+                    self.add(
+                        Impact::Minor,
+                        "variant-added",
+                        format!("{item}::{}", w.name.as_str()),
+                        format!(
+                            "a new variant `{}` for `{}` responses: the enum is `#[non_exhaustive]`",
+                            w.name.as_str(),
+                            w.status
                         ),
                         at,
                     );

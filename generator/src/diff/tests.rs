@@ -286,3 +286,52 @@ fn error_codes_are_open_values_of_the_error_code_type() {
     );
     assert_eq!(removed.changes[0].place.side, super::Side::Old);
 }
+
+/// `base()` with `get_thing` declaring `404` with `not_found`'s schema and `422` with `invalid`'s.
+fn with_errors(not_found: &str, invalid: &str) -> String {
+    let mut errors = String::new();
+    for (status, schema) in [("404", not_found), ("422", invalid)] {
+        if !schema.is_empty() {
+            errors.push_str(&format!(
+                "        '{status}':\n          description: failed\n          content:\n            application/json:\n              schema: {schema}\n"
+            ));
+        }
+    }
+    base().replacen(
+        "              schema: {$ref: '#/components/schemas/Thing'}\n",
+        &format!("              schema: {{$ref: '#/components/schemas/Thing'}}\n{errors}"),
+        1,
+    )
+}
+
+#[test]
+fn error_bodies_added_are_minor_and_retyped_are_major() {
+    let problem = "{type: object, properties: {message: {type: string}}}";
+    let shared = with_errors("{$ref: '#/components/schemas/Kind'}", "");
+    assert_eq!(
+        rules(&run(&base(), &shared)),
+        vec![("error-body-added", Impact::Minor)]
+    );
+    assert_eq!(
+        rules(&run(&shared, &base())),
+        vec![("error-body-removed", Impact::Major)]
+    );
+    let per_status = with_errors("{$ref: '#/components/schemas/Kind'}", problem);
+    let report = run(&shared, &per_status);
+    assert!(
+        rules(&report).contains(&("error-body-retyped", Impact::Major)),
+        "{:?}",
+        rules(&report)
+    );
+    assert_eq!(report.impact(), Impact::Major);
+    // A new status of the same enum is a new variant of a `#[non_exhaustive]` enum.
+    let more = per_status.replacen(
+        "        '422':",
+        "        '409':\n          description: busy\n          content:\n            application/json:\n              schema: {type: string}\n        '422':",
+        1,
+    );
+    assert_eq!(
+        rules(&run(&per_status, &more)),
+        vec![("variant-added", Impact::Minor)]
+    );
+}

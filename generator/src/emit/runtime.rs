@@ -230,7 +230,7 @@ mod tests {
             assert!(manifest.dependencies.contains_key(*name), "{name}");
         }
         assert!(manifest.dependencies["aws-lc-rs"].contains("optional = true"));
-        assert_eq!(interface(), Some(1));
+        assert_eq!(interface(), Some(2));
         let lines = manifest.dependency_lines(&crate::Runtime::Registry, &["sessions"]);
         assert!(
             lines.contains(&format!(
