@@ -20,8 +20,10 @@ use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::pointer;
 use crate::source_map::SourceMap;
 
-/// How deeply mappings and sequences may nest (as deep as `serde_json` and `serde_yaml` read).
-pub(crate) const MAX_DEPTH: usize = 128;
+/// How deeply mappings and sequences may nest: just under the 255 nested flow collections (JSON's only form)
+/// that the scanner reads, so that a JSON and a YAML text meet the same bound, and deep enough for 100 levels
+/// of inline schemas (two levels each: the schema and its `properties`).
+pub(crate) const MAX_DEPTH: usize = 250;
 
 /// How many nodes aliases may copy in one document, all aliases together.
 pub(crate) const MAX_ALIAS_NODES: usize = 1_000_000;
@@ -879,11 +881,18 @@ block: |
 
     #[test]
     fn an_alias_may_not_nest_its_copy_past_the_bound() {
-        let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
-        let text = format!("a: &a {deep}\nb: {}*a{}\n", "[".repeat(50), "]".repeat(50));
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let text = format!(
+            "a: &a {deep}\nb: {}*a{}\n",
+            "[".repeat(100),
+            "]".repeat(100)
+        );
         let (line, _, _, message) = refusal(&text);
         assert_eq!(line, 2);
-        assert!(message.ends_with("deeper than 128 levels"), "{message}");
+        assert!(
+            message.ends_with(&format!("deeper than {MAX_DEPTH} levels")),
+            "{message}"
+        );
     }
 
     #[test]

@@ -99,6 +99,16 @@ pub const ROOT_EXPORTS: &[&str] = &[
     "Tokens",
 ];
 
+/// The compiler's recursion limit (128 by default) walks types one step per generated type, `Option`, `Vec`,
+/// `Box` or map, and the calls holding a value (`Result`, `Response`, futures, drop glue) add some steps of
+/// their own: a crate whose types nest `depth` steps gets a limit of twice that, with room to spare, where
+/// the default falls short.
+fn recursion_limit(depth: usize) -> Option<usize> {
+    const DEFAULT: usize = 128;
+    let needed = depth.saturating_mul(2).saturating_add(64);
+    (needed > DEFAULT).then(|| needed.next_power_of_two())
+}
+
 pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     let mut text = format!("# {}\n\n", api.title.trim());
     if let Some(d) = &api.description {
@@ -123,6 +133,14 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     ));
     if let Some(guide) = super::webhooks::guide(api, config) {
         text.push_str(&format!("\n{guide}"));
+    }
+    let limit = recursion_limit(api.nesting_depth());
+    if let Some(limit) = limit {
+        text.push_str(&format!(
+            "\n## Deeply nested types\n\nThis API's types nest deeper than the compiler follows by default, so \
+             this crate sets `#![recursion_limit = \"{limit}\"]`. A crate that holds its values may need the \
+             same line at its root (the compiler asks for it with error E0275 or E0320).\n"
+        ));
     }
     let crate_doc = text;
     let crate_lines = crate_doc.lines().map(|l| {
@@ -189,9 +207,14 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     }
     // In rustfmt's order, so that `cargo fmt` leaves the file as it is.
     exports.sort_by_key(|e| e.to_string());
+    let limit = limit.map(|l| {
+        let l = l.to_string();
+        quote!(#![recursion_limit = #l])
+    });
     quote! {
         #(#crate_lines)*
         #![deny(missing_docs)]
+        #limit
 
         #runtime
 

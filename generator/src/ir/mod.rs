@@ -57,6 +57,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// The most steps the compiler takes to walk down through the types (see [`recursion::nesting_depth`]).
+    pub fn nesting_depth(&self) -> usize {
+        recursion::nesting_depth(&self.types)
+    }
+
     /// The fields of the generated struct `ty` names, through options and aliases.
     pub fn fields(&self, ty: &Ty) -> Option<&[Field]> {
         table::struct_fields(

@@ -160,6 +160,118 @@ fn newtype_recursive_aliases(defs: &mut BTreeMap<String, TypeDef>) {
     }
 }
 
+/// The most steps the compiler takes to walk from a type down through the types it holds (each generated
+/// type, `Option`, `Vec`, `Box` and map is a step): how deep it recurses to lay the types out, find their
+/// drop glue and prove their auto traits (`Send`, `Sync`), which stops at the crate's recursion limit.
+///
+/// The walk is the compiler's: depth first, member by member, a type met again on the way ending it. It is
+/// made from every type of a cycle of types, and once for each type outside cycles.
+pub fn nesting_depth(types: &[TypeDef]) -> usize {
+    let defs: BTreeMap<String, &TypeDef> = types.iter().map(|d| (d.name.to_string(), d)).collect();
+    let alias = |n: &str| {
+        defs.get(n)
+            .is_some_and(|d| matches!(d.kind, TypeKind::Alias(_)))
+    };
+    // Each named type a definition mentions, in member order, with the steps from the definition to it.
+    let steps: BTreeMap<String, Vec<(String, usize)>> = defs
+        .iter()
+        .map(|(name, def)| {
+            let mut out = Vec::new();
+            for ty in payloads(&def.kind) {
+                mentions_at(ty, 1, &mut out);
+            }
+            out.retain(|(n, _)| defs.contains_key(n));
+            (name.clone(), out)
+        })
+        .collect();
+    let edges: BTreeMap<String, BTreeSet<String>> = steps
+        .iter()
+        .map(|(name, out)| (name.clone(), out.iter().map(|(n, _)| n.clone()).collect()))
+        .collect();
+    let component = components(&edges);
+    let mut members: BTreeMap<usize, Vec<&String>> = BTreeMap::new();
+    for (name, c) in &component {
+        members.entry(*c).or_default().push(name);
+    }
+    // Components are numbered from the sources of the graph of components to its sinks: the highest first
+    // puts every component after those it mentions.
+    let mut depth: BTreeMap<&String, usize> = BTreeMap::new();
+    for (c, names) in members.iter().rev() {
+        let walk = Walk {
+            steps: &steps,
+            inside: &|n: &str| component.get(n) == Some(c),
+            below: &|n: &String| depth.get(n).copied().unwrap_or(0),
+            alias: &alias,
+        };
+        let walked: Vec<usize> = if names.len() > MAX_WALKED {
+            // Too many to walk from each: every type of the cycle, behind the most steps any member takes.
+            let most = names
+                .iter()
+                .flat_map(|n| steps[*n].iter().map(|(_, s)| *s))
+                .max()
+                .unwrap_or(1);
+            vec![names.len() * most; names.len()]
+        } else {
+            names.iter().map(|n| walk.deepest(n)).collect()
+        };
+        depth.extend(names.iter().copied().zip(walked));
+    }
+    depth.into_values().max().unwrap_or(0)
+}
+
+/// Above this many types in one cycle, the walk of [`Walk::deepest`] (quadratic in them) is not made.
+const MAX_WALKED: usize = 2_000;
+
+/// The compiler's walk through the types of one cycle (or one type outside cycles).
+struct Walk<'a> {
+    steps: &'a BTreeMap<String, Vec<(String, usize)>>,
+    inside: &'a dyn Fn(&str) -> bool,
+    below: &'a dyn Fn(&String) -> usize,
+    alias: &'a dyn Fn(&str) -> bool,
+}
+
+impl Walk<'_> {
+    /// The most steps the walk from `root` takes, those below its cycle included.
+    fn deepest(&self, root: &str) -> usize {
+        let Some((root, _)) = self.steps.get_key_value(root) else {
+            return 0;
+        };
+        // An alias is the type it names: no step of its own.
+        let own = |n: &str| usize::from(!(self.alias)(n));
+        let mut seen: BTreeSet<&str> = BTreeSet::from([root.as_str()]);
+        let mut stack: Vec<(&str, usize, usize)> = vec![(root.as_str(), 0, own(root))];
+        let mut deepest = own(root);
+        while let Some((node, next, at)) = stack.last_mut() {
+            let (node, at) = (*node, *at);
+            let Some((to, step)) = self.steps[node].get(*next) else {
+                stack.pop();
+                continue;
+            };
+            *next += 1;
+            // `step` counts `to` itself, as `below` and `own` do.
+            if !(self.inside)(to) {
+                deepest = deepest.max((at + step + (self.below)(to)).saturating_sub(1));
+            } else if seen.insert(to.as_str()) {
+                let reached = (at + step + own(to)).saturating_sub(1);
+                deepest = deepest.max(reached);
+                stack.push((to.as_str(), 0, reached));
+            }
+        }
+        deepest
+    }
+}
+
+/// Every name a type mentions, with the steps to it: one for the name, one for each container around it.
+fn mentions_at(ty: &Ty, step: usize, out: &mut Vec<(String, usize)>) {
+    match ty {
+        Ty::Named(n) => out.push((n.to_string(), step)),
+        Ty::Option(inner) | Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => {
+            mentions_at(inner, step + 1, out)
+        }
+        _ => {}
+    }
+}
+
 /// Strongly connected components (Kosaraju, iterative): name -> component number.
 fn components(edges: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, usize> {
     let nodes: Vec<&String> = edges.keys().collect();
@@ -337,5 +449,70 @@ mod tests {
         break_cycles(&mut defs);
         assert!(matches!(defs["Tree"].kind, TypeKind::Newtype(_)));
         assert!(matches!(defs["Name"].kind, TypeKind::Alias(_)));
+    }
+
+    fn holding(name: &str, members: Vec<Ty>) -> (String, TypeDef) {
+        let fields = members
+            .into_iter()
+            .enumerate()
+            .map(|(i, ty)| field(&format!("m{i}"), ty))
+            .collect();
+        def(name, structure(fields))
+    }
+
+    fn named(name: &str) -> Ty {
+        Ty::Named(name.into())
+    }
+
+    fn depth(defs: Vec<(String, TypeDef)>) -> usize {
+        let types: Vec<TypeDef> = defs.into_iter().map(|(_, d)| d).collect();
+        nesting_depth(&types)
+    }
+
+    #[test]
+    fn nesting_depth_counts_each_type_and_container_on_the_deepest_path() {
+        // A, B (held by value), the Option and the Vec around C, C: five steps.
+        let chain = vec![
+            holding("A", vec![Ty::String, named("B")]),
+            holding(
+                "B",
+                vec![Ty::Option(Box::new(Ty::Vec(Box::new(named("C")))))],
+            ),
+            holding("C", vec![Ty::I64]),
+        ];
+        assert_eq!(depth(chain), 5);
+        // An alias adds no step of its own.
+        let aliased = vec![
+            holding("A", vec![named("Alias")]),
+            def("Alias", TypeKind::Alias(named("C"))),
+            holding("C", vec![Ty::I64]),
+        ];
+        assert_eq!(depth(aliased), 2);
+        // 300 types, each holding the next by value.
+        let long: Vec<_> = (0..300)
+            .map(|i| holding(&format!("S{i}"), vec![named(&format!("S{}", i + 1))]))
+            .collect();
+        assert_eq!(depth(long), 300);
+    }
+
+    #[test]
+    fn nesting_depth_walks_a_cycle_once_round() {
+        // A ring of 50 boxed references: the walk goes round once, two steps a type.
+        let ring: Vec<_> = (0..50)
+            .map(|i| {
+                let next = named(&format!("R{}", (i + 1) % 50));
+                holding(&format!("R{i}"), vec![Ty::Boxed(Box::new(next))])
+            })
+            .collect();
+        assert_eq!(depth(ring), 1 + 49 * 2);
+        // What hangs below the cycle counts from where the walk meets it: from Y, the walk takes Y, the Box,
+        // X, Leaf and Deeper.
+        let mut below: Vec<_> = vec![
+            holding("X", vec![named("Y"), named("Leaf")]),
+            holding("Y", vec![Ty::Boxed(Box::new(named("X")))]),
+        ];
+        below.push(holding("Leaf", vec![named("Deeper")]));
+        below.push(holding("Deeper", vec![Ty::I64]));
+        assert_eq!(depth(below), 5);
     }
 }
