@@ -21,6 +21,15 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if !status.success() {
         bail!("cargo test failed ({status})");
     }
+    // The generated crate's docs and the runtime's, as docs.rs builds them: every intra-doc link resolves.
+    let status = xtask::cargo()
+        .args(["doc", "--no-deps", "--all-features", "-p", "fincode", "-p", "oas-runtime"])
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .status()
+        .context("running cargo doc")?;
+    if !status.success() {
+        bail!("cargo doc of the generated crate and the runtime found problems ({status})");
+    }
     // The quickstart runs as a user would run it, against the mock of the API.
     crate::quickstart::run()
 }
