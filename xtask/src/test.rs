@@ -23,7 +23,15 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     // The generated crate's docs and the runtime's, as docs.rs builds them: every intra-doc link resolves.
     let status = xtask::cargo()
-        .args(["doc", "--no-deps", "--all-features", "-p", "fincode", "-p", "oas-runtime"])
+        .args([
+            "doc",
+            "--no-deps",
+            "--all-features",
+            "-p",
+            "fincode",
+            "-p",
+            "oas-runtime",
+        ])
         .env("RUSTDOCFLAGS", "-D warnings")
         .status()
         .context("running cargo doc")?;

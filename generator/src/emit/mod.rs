@@ -36,7 +36,35 @@ pub(crate) struct EmitTimings {
 }
 
 /// Builds a module's tokens and hands them to the sink, whole or in parts (items, in order).
-type Build<'a> = Box<dyn Fn(&mut dyn FnMut(TokenStream)) + Send + Sync + 'a>;
+type Sequential<'a> = Box<dyn Fn(&mut dyn FnMut(TokenStream)) + Send + Sync + 'a>;
+
+/// How a module's tokens are built: in parts (items, in order).
+enum Build<'a> {
+    /// Whole or in parts, handed to the sink one after another.
+    Parts(Sequential<'a>),
+    /// A head, then `count` independent items (the types, a group's request builders): a file that may hold
+    /// thousands of them has its items built and printed in parallel.
+    Items {
+        head: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+        count: usize,
+        item: Box<dyn Fn(usize) -> TokenStream + Send + Sync + 'a>,
+    },
+}
+
+impl Build<'_> {
+    /// Every part, in order, to `sink`.
+    fn each(&self, sink: &mut dyn FnMut(TokenStream)) {
+        match self {
+            Build::Parts(build) => build(sink),
+            Build::Items { head, count, item } => {
+                sink(head());
+                for i in 0..*count {
+                    sink(item(i));
+                }
+            }
+        }
+    }
+}
 
 /// Emits every file of the crate, sorted by path.
 ///
@@ -55,18 +83,23 @@ pub(crate) fn emit(
     };
     let krate = config.crate_name.replace('-', "_");
     let krate = (!config.single_file).then_some(krate);
-    let entire =
-        |build: fn(&Api) -> TokenStream| -> Build<'_> { Box::new(move |sink| sink(build(api))) };
+    let entire = |build: fn(&Api) -> TokenStream| -> Build<'_> {
+        Build::Parts(Box::new(move |sink| sink(build(api))))
+    };
     let mut modules: Vec<(String, Build<'_>)> = vec![
         (
             "src/lib.rs".to_owned(),
-            Box::new(|sink| sink(crate_files::lib_rs(api, config))),
+            Build::Parts(Box::new(|sink| sink(crate_files::lib_rs(api, config)))),
         ),
         ("src/security.rs".to_owned(), entire(crate_files::security)),
         ("src/servers.rs".to_owned(), entire(crate_files::servers)),
         (
             "src/types.rs".to_owned(),
-            Box::new(|sink| types::types(api, sink)),
+            Build::Items {
+                head: Box::new(|| types::head(api)),
+                count: api.types.len(),
+                item: Box::new(|i| types::type_def(&api.types[i])),
+            },
         ),
         (
             "src/operations/mod.rs".to_owned(),
@@ -76,7 +109,9 @@ pub(crate) fn emit(
     if api.webhooks.is_some() {
         modules.push((
             "src/webhooks.rs".to_owned(),
-            Box::new(|sink| sink(webhooks::module(api).unwrap_or_default())),
+            Build::Parts(Box::new(|sink| {
+                sink(webhooks::module(api).unwrap_or_default())
+            })),
         ));
     }
     for (index, group) in api.groups.iter().enumerate() {
@@ -85,9 +120,16 @@ pub(crate) fn emit(
             crate::ir::names::bare(&group.module)
         );
         let krate = krate.as_deref();
+        let ops: Vec<usize> = (0..api.operations.len())
+            .filter(|&o| api.operations[o].group == index)
+            .collect();
         modules.push((
             path,
-            Box::new(move |sink| operations::group(api, index, krate, sink)),
+            Build::Items {
+                head: Box::new(move || operations::group_head(api, index, krate)),
+                count: ops.len(),
+                item: Box::new(move |i| operations::group_item(api, index, ops[i], krate)),
+            },
         ));
     }
     // Builds the module at `path` and hands each part to `each`, parsed; the time spent building
@@ -99,7 +141,7 @@ pub(crate) fn emit(
         let (mut tokens, mut format) = (Duration::ZERO, Duration::ZERO);
         let mut result = Ok(());
         let mut last = Instant::now();
-        build(&mut |part: TokenStream| {
+        build.each(&mut |part: TokenStream| {
             let built = Instant::now();
             tokens += built - last;
             if result.is_ok() {
@@ -176,9 +218,31 @@ pub(crate) fn emit(
             .into_par_iter()
             .map(|(path, build)| {
                 let mut contents = header.rust("");
-                let (result, built, format) = parts(&path, &build, &mut |file| {
-                    contents.push_str(&prettyplease::unparse(&file));
-                });
+                let (result, built, format) = match &build {
+                    Build::Parts(_) => parts(&path, &build, &mut |file| {
+                        contents.push_str(&prettyplease::unparse(&file));
+                    }),
+                    Build::Items { head, count, item } => {
+                        // The head, then the items on every core, each printed on its own and joined in order.
+                        let head = print(&path, head);
+                        let items: Vec<_> = (0..*count)
+                            .into_par_iter()
+                            .map(|i| print(&path, &|| item(i)))
+                            .collect();
+                        let (mut built, mut format) = (Duration::ZERO, Duration::ZERO);
+                        let mut result = Ok(());
+                        for (text, b, f) in std::iter::once(head).chain(items) {
+                            built += b;
+                            format += f;
+                            match text {
+                                Ok(text) if result.is_ok() => contents.push_str(&text),
+                                Ok(_) => {}
+                                Err(e) => result = result.and(Err(e)),
+                            }
+                        }
+                        (result, built, format)
+                    }
+                };
                 let file = result.map(|()| GeneratedFile { path, contents });
                 (file, built, format)
             })
@@ -227,6 +291,25 @@ pub(crate) fn emit(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// One part built and printed: the text, the time spent building its tokens and the time spent parsing and
+/// printing them.
+fn print(
+    path: &str,
+    build: &dyn Fn() -> TokenStream,
+) -> (Result<String, Diagnostic>, Duration, Duration) {
+    let started = Instant::now();
+    let part = build();
+    let built = started.elapsed();
+    let text = syn::parse2::<syn::File>(part)
+        .map(|file| prettyplease::unparse(&file))
+        .map_err(|e| {
+            internal(format!(
+                "the generated `{path}` does not parse as Rust: {e}"
+            ))
+        });
+    (text, built, started.elapsed() - built)
 }
 
 fn internal(message: String) -> Diagnostic {

@@ -54,21 +54,22 @@ pub fn module(api: &Api) -> TokenStream {
 /// docs (`None` when the code is included into another crate, whose name the examples cannot know).
 ///
 /// Handed to `sink` in parts: the group's struct and methods, then one request builder at a time.
-pub fn group(api: &Api, index: usize, krate: Option<&str>, sink: &mut dyn FnMut(TokenStream)) {
+/// The head of a group's module: the group's struct, with a method per operation; [`group_item`] gives each
+/// operation's request builder after it.
+pub fn group_head(api: &Api, index: usize, krate: Option<&str>) -> TokenStream {
     let Some(g) = api.groups.get(index) else {
-        return;
+        return TokenStream::new();
     };
     let strukt = ident(&g.struct_name);
     let text = doc(&g.doc);
     let ops: Vec<&Operation> = api.operations.iter().filter(|o| o.group == index).collect();
     let methods = ops.iter().map(|op| entry_method(api, op, krate));
-    let module = crate::ir::names::bare(&g.module).to_owned();
     let module_doc = if g.tag.is_empty() {
         " Operations the spec gives no tag.".to_owned()
     } else {
         format!(" Operations tagged `{}`.", g.tag)
     };
-    sink(quote! {
+    quote! {
         #![doc = #module_doc]
 
         #text
@@ -84,10 +85,16 @@ pub fn group(api: &Api, index: usize, krate: Option<&str>, sink: &mut dyn FnMut(
 
             #(#methods)*
         }
-    });
-    for op in ops {
-        sink(builder(api, op, krate.map(|k| (k, module.as_str()))));
     }
+}
+
+/// The request builder of operation `op` (an index into the API's operations) of group `index`.
+pub fn group_item(api: &Api, index: usize, op: usize, krate: Option<&str>) -> TokenStream {
+    let (Some(g), Some(op)) = (api.groups.get(index), api.operations.get(op)) else {
+        return TokenStream::new();
+    };
+    let module = crate::ir::names::bare(&g.module);
+    builder(api, op, krate.map(|k| (k, module)))
 }
 
 /// The argument type of a parameter or body: `impl Into<String>` for strings.

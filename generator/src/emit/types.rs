@@ -6,11 +6,9 @@ use quote::quote;
 use super::tokens::{doc, format_marker, ident, redacting_debug, serde_with, ty, DebugField, Site};
 use crate::ir::{Api, DateKind, Field, Ty, TypeDef, TypeKind};
 
-/// The whole `types` module.
-///
-/// Handed to `sink` in parts, one type at a time after the module's head, so that no more than one
-/// type's tokens need be alive at once.
-pub fn types(api: &Api, sink: &mut dyn FnMut(TokenStream)) {
+/// The head of the `types` module: its docs, the custom date formats and the unknown value of open enums;
+/// [`type_def`] gives each type after it.
+pub fn head(api: &Api) -> TokenStream {
     let formats = if api.formats.is_empty() {
         quote!()
     } else {
@@ -47,7 +45,7 @@ pub fn types(api: &Api, sink: &mut dyn FnMut(TokenStream)) {
         .iter()
         .any(|t| matches!(t.kind, TypeKind::Enum { .. }));
     let unknown_value = if has_enums { unknown_value() } else { quote!() };
-    sink(quote! {
+    quote! {
         //! The API's data types, one per schema of the spec.
         //!
         //! Structs are `#[non_exhaustive]`: build them in one expression with `new`, which takes the
@@ -56,9 +54,6 @@ pub fn types(api: &Api, sink: &mut dyn FnMut(TokenStream)) {
         //! into their `Unknown` variant instead of failing.
         #formats
         #unknown_value
-    });
-    for def in &api.types {
-        sink(type_def(def));
     }
 }
 
@@ -87,7 +82,8 @@ fn unknown_value() -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+/// One type of the `types` module.
+pub fn type_def(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc(&def.doc);
     match &def.kind {
