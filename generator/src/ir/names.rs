@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words Rust reserves, strict and reserved-for-future, in every edition the crate may be built with.
 const KEYWORDS: &[&str] = &[
@@ -91,6 +91,19 @@ pub fn camel(name: &str) -> String {
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, 'V');
+    }
+    escape(s)
+}
+
+/// A `SHOUTY_SNAKE_CASE` identifier for a constant; a name that starts with a digit (an operation id such
+/// as `58acde292109180bdcacc40d`) keeps it behind `_`, as [`snake`] does.
+pub fn shouty(name: &str) -> String {
+    let mut s = identifier_chars(&words(name).to_shouty_snake_case());
+    if s.is_empty() {
+        s = "VALUE".to_owned();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
     }
     escape(s)
 }
@@ -365,5 +378,20 @@ mod tests {
                 camel(name)
             );
         }
+    }
+
+    #[test]
+    fn constants_keep_a_leading_digit_behind_an_underscore() {
+        assert_eq!(
+            shouty("58acde292109180bdcacc40d"),
+            "_58ACDE292109180BDCACC40D"
+        );
+        assert_eq!(
+            shouty("_4o_d_browse_by_date_feed"),
+            "_4O_D_BROWSE_BY_DATE_FEED"
+        );
+        assert_eq!(shouty("get_pet_by_id"), "GET_PET_BY_ID");
+        assert_eq!(shouty(""), "VALUE");
+        assert!(Ident::new(&shouty("2.SendPaymentsPublic")).is_ok());
     }
 }

@@ -17,7 +17,6 @@ pub use security::servers;
 
 use std::collections::BTreeMap;
 
-use heck::ToShoutySnakeCase;
 use openapiv3::{OpenAPI, PathItem, ReferenceOr};
 use serde::de::DeserializeOwned;
 
@@ -124,7 +123,7 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
                 .claim(&snake(&id))
                 .and_then(|method_name| {
                     let builder = type_names.claim(&camel(method_name.bare()))?;
-                    let constant = constants.claim(&method_name.bare().to_shouty_snake_case())?;
+                    let constant = constants.claim(&names::shouty(method_name.bare()))?;
                     Ok((method_name, builder, constant))
                 });
             let (method_name, builder, constant) = match claimed {

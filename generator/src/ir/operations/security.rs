@@ -1,10 +1,9 @@
 //! Security schemes, the requirements of each operation, and servers.
 
-use heck::ToShoutySnakeCase;
 use openapiv3::{ReferenceOr, SecurityScheme};
 
 use super::Builder;
-use crate::ir::names::{bare, snake, Namespace};
+use crate::ir::names::{bare, shouty, snake, Namespace};
 use crate::ir::reserved;
 use crate::ir::{doc_join, Scheme, SchemeKind, Server};
 use crate::pointer;
@@ -72,7 +71,7 @@ impl Builder<'_, '_> {
                 Some(&what),
             ]);
             let claimed = constants
-                .claim(&bare(&snake(name)).to_shouty_snake_case())
+                .claim(&shouty(bare(&snake(name))))
                 .and_then(|constant| Ok((constant, methods.claim(&snake(name))?)));
             let (constant, method) = match claimed {
                 Ok(names) => names,
