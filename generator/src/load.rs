@@ -114,6 +114,9 @@ fn finish(mut spec: Spec) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
             findings.push(spec.diagnostic(Rule::OpenapiConversion, at, message));
         }
     }
+    for (to, from) in inline_callback_references(&mut spec.value) {
+        spec.source.moved(to, from);
+    }
     match crate::structure::read(&spec.value) {
         Ok(openapi) => spec.openapi = Some(openapi),
         Err((at, detail)) => {
@@ -122,6 +125,53 @@ fn finish(mut spec: Spec) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
         }
     }
     Ok((spec, findings))
+}
+
+/// An operation's callback may be a Reference Object (OpenAPI 3.0 allows it), which the typed model cannot hold:
+/// each is replaced by the callback it names, recorded as moved so that findings inside it point at the
+/// component. Returns the moves, `(to, from)`; a reference that does not resolve is left for the checks to
+/// report.
+fn inline_callback_references(doc: &mut Value) -> Vec<(String, String)> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let mut found = Vec::new();
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for (path, item) in paths {
+            for method in METHODS {
+                let Some(Value::Object(callbacks)) =
+                    item.get(method).and_then(|op| op.get("callbacks"))
+                else {
+                    continue;
+                };
+                for (name, callback) in callbacks {
+                    let Some(reference) = callback.get("$ref").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    let (Some(target), Some(from)) = (
+                        crate::pointer::resolve(doc, reference).filter(|t| t.is_object()),
+                        crate::pointer::ref_pointer(reference),
+                    ) else {
+                        continue;
+                    };
+                    if target.get("$ref").is_some() {
+                        continue;
+                    }
+                    let to = ["paths", path, method, "callbacks", name]
+                        .iter()
+                        .fold(String::new(), |p, t| crate::pointer::push(&p, t));
+                    found.push((to, from, target.clone()));
+                }
+            }
+        }
+    }
+    found
+        .into_iter()
+        .filter_map(|(to, from, target)| {
+            *doc.pointer_mut(&to)? = target;
+            Some((to, from))
+        })
+        .collect()
 }
 
 /// The versions of the OpenAPI Specification that can be read.
@@ -338,6 +388,20 @@ mod tests {
             rules(text),
             vec![(Rule::OpenapiStructure, "/info/version".into(), 4)]
         );
+    }
+
+    #[test]
+    fn a_callback_given_by_reference_is_read_as_the_callback_it_names() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      callbacks:\n        done: {$ref: '#/components/callbacks/Done'}\n      responses: {'204': {description: ok}}\ncomponents:\n  callbacks:\n    Done:\n      '{$request.body#/url}':\n        post:\n          responses: {'204': {description: ok}}\n";
+        let Ok((spec, findings)) = load(text) else {
+            panic!("the document loads");
+        };
+        assert!(findings.is_empty(), "{findings:?}");
+        assert!(spec.openapi.is_some());
+        let at = spec
+            .source
+            .locate("/paths/~1a/post/callbacks/done/{$request.body#~1url}");
+        assert_eq!(at.line, 12);
     }
 
     #[test]
