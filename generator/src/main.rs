@@ -17,6 +17,10 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use clap::Parser;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use generator::sync::{self, Plan};
 use generator::{Config, Report, Runtime};
 
