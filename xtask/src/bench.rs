@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -196,23 +196,7 @@ fn mb(bytes: u64) -> f64 {
 
 /// The generator's CLI (release build) on each of [`DOCUMENTS`], with its stage timings.
 fn generation(root: &Path, out: &Path) -> anyhow::Result<(Value, String)> {
-    eprintln!("generation: building the generator (release)");
-    let status = xtask::cargo()
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "fincode-generator",
-            "--bin",
-            "fincode-generator",
-        ])
-        .status()
-        .context("building the generator")?;
-    if !status.success() {
-        bail!("building the generator failed ({status})");
-    }
-    let cli = target_dir(root).join("release/fincode-generator");
+    let cli = xtask::release_cli(root)?;
     let progress = bar(DOCUMENTS.len() as u64, "generation");
     let mut rows = Vec::new();
     let mut text = format!(
@@ -318,7 +302,7 @@ fn trivial_spec(count: usize) -> String {
 
 /// The generator on `counts` trivial operations: cost per operation.
 fn trivial(counts: &[usize], root: &Path, out: &Path) -> anyhow::Result<(Value, String)> {
-    let cli = target_dir(root).join("release/fincode-generator");
+    let cli = xtask::release_cli_path(root);
     if !cli.is_file() {
         bail!(
             "{} is missing: run the generator benchmark first",
@@ -358,7 +342,10 @@ fn trivial(counts: &[usize], root: &Path, out: &Path) -> anyhow::Result<(Value, 
                 String::from_utf8_lossy(&output.stderr)
             );
         }
-        let largest = largest_file(&dir.join("src"));
+        let largest = file_sizes(&dir.join("src"), &|_| true)
+            .into_iter()
+            .max()
+            .unwrap_or(0);
         let per_op_cpu = usage.cpu.as_secs_f64() * 1e6 / count as f64;
         let per_op_peak = usage.peak_bytes as f64 / 1024.0 / count as f64;
         let _ = writeln!(
@@ -385,23 +372,21 @@ fn trivial(counts: &[usize], root: &Path, out: &Path) -> anyhow::Result<(Value, 
     Ok((Value::Array(rows), text))
 }
 
-/// The size of the largest file under `dir`.
-fn largest_file(dir: &Path) -> u64 {
+/// The sizes of the files under `dir` (at any depth) that `keep` accepts.
+fn file_sizes(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<u64> {
     let Ok(entries) = fs::read_dir(dir) else {
-        return 0;
+        return Vec::new();
     };
-    entries
-        .flatten()
-        .map(|entry| {
-            let path = entry.path();
-            if path.is_dir() {
-                largest_file(&path)
-            } else {
-                entry.metadata().map(|m| m.len()).unwrap_or(0)
-            }
-        })
-        .max()
-        .unwrap_or(0)
+    let mut sizes = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            sizes.extend(file_sizes(&path, keep));
+        } else if keep(&path) {
+            sizes.push(entry.metadata().map(|m| m.len()).unwrap_or(0));
+        }
+    }
+    sizes
 }
 
 /// `cargo check` of the generated crates of `--check-crates`, from warm dependencies: each crate is
@@ -409,7 +394,7 @@ fn largest_file(dir: &Path) -> u64 {
 fn check_crates(args: &Args, root: &Path, out: &Path) -> anyhow::Result<(Value, String)> {
     let work = out.join("check");
     fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
-    let cli = target_dir(root).join("release/fincode-generator");
+    let cli = xtask::release_cli_path(root);
     if !cli.is_file() {
         bail!(
             "{} is missing: run the generator benchmark first",
@@ -504,7 +489,11 @@ fn check_crates(args: &Args, root: &Path, out: &Path) -> anyhow::Result<(Value, 
                 String::from_utf8_lossy(&output.stderr)
             );
         }
-        let source = source_bytes(&work.join(dir).join("src"));
+        let source = file_sizes(&work.join(dir).join("src"), &|p| {
+            p.extension().is_some_and(|e| e == "rs")
+        })
+        .into_iter()
+        .sum::<u64>();
         let _ = writeln!(
             text,
             "{:<38} {:>9.1} {:>9.1} {:>9.0} {:>10.1}",
@@ -572,33 +561,6 @@ fn run_to_end(command: &mut Command) -> anyhow::Result<()> {
         bail!("{shown} failed ({status})");
     }
     Ok(())
-}
-
-/// The size of the `.rs` files under `dir`.
-fn source_bytes(dir: &Path) -> u64 {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .map(|entry| {
-            let path = entry.path();
-            if path.is_dir() {
-                source_bytes(&path)
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                entry.metadata().map(|m| m.len()).unwrap_or(0)
-            } else {
-                0
-            }
-        })
-        .sum()
-}
-
-/// Cargo's target directory for the workspace.
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
 }
 
 fn bar(len: u64, what: &str) -> indicatif::ProgressBar {

@@ -154,15 +154,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     fs::create_dir_all(&crates_dir)
         .with_context(|| format!("creating {}", crates_dir.display()))?;
 
-    eprintln!("building the release CLI (cargo build --release -p fincode-generator)");
-    let status = xtask::cargo()
-        .args(["build", "--release", "--quiet", "-p", "fincode-generator"])
-        .status()
-        .context("running cargo build")?;
-    if !status.success() {
-        bail!("cargo build --release -p fincode-generator failed ({status})");
-    }
-    let cli = cargo_target_dir(&root).join("release/fincode-generator");
+    let cli = xtask::release_cli(&root)?;
 
     let limits = Limits {
         timeout: Duration::from_secs(args.timeout),
@@ -299,10 +291,6 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-fn cargo_target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
 }
 
 struct Limits {
@@ -644,15 +632,7 @@ fn synthetic(n: usize, links: Links) -> String {
 fn scale(args: &Args, root: &Path) -> anyhow::Result<()> {
     let dir = root.join("target/corpus-results/scale");
     fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    eprintln!("building the release CLI (cargo build --release -p fincode-generator)");
-    let status = xtask::cargo()
-        .args(["build", "--release", "--quiet", "-p", "fincode-generator"])
-        .status()
-        .context("running cargo build")?;
-    if !status.success() {
-        bail!("cargo build --release -p fincode-generator failed ({status})");
-    }
-    let cli = cargo_target_dir(root).join("release/fincode-generator");
+    let cli = xtask::release_cli(root)?;
     let limits = Limits {
         timeout: Duration::from_secs(args.timeout.max(600)),
         memory: args.memory_mib << 20,

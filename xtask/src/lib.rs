@@ -42,6 +42,37 @@ pub fn cargo() -> std::process::Command {
     command
 }
 
+/// Cargo's target directory for the workspace at `root`.
+pub fn target_dir(root: &std::path::Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// The generator's CLI, release build, in the target directory of the workspace at `root`.
+pub fn release_cli_path(root: &std::path::Path) -> PathBuf {
+    target_dir(root).join("release/fincode-generator")
+}
+
+/// Builds the generator's CLI with the release profile and returns its path.
+pub fn release_cli(root: &std::path::Path) -> anyhow::Result<PathBuf> {
+    eprintln!("building the release CLI (cargo build --release -p fincode-generator)");
+    let status = cargo()
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "fincode-generator",
+            "--bin",
+            "fincode-generator",
+        ])
+        .status()
+        .map_err(|e| anyhow::anyhow!("running cargo build: {e}"))?;
+    if !status.success() {
+        anyhow::bail!("cargo build --release -p fincode-generator failed ({status})");
+    }
+    Ok(release_cli_path(root))
+}
+
 /// How the `fincode` crate is generated from [`SPEC`] into [`OUT`], but for its version, which
 /// [`release::fincode_generation`] sets.
 pub fn fincode_config() -> generator::Config {
