@@ -84,6 +84,7 @@ pub mod diff;
 mod emit;
 mod generate;
 mod ir;
+mod json;
 pub mod lint;
 pub mod load;
 pub mod pointer;

@@ -41,11 +41,14 @@ impl Spec {
 /// rewritten into the OpenAPI 3.0 document it means, its nodes still located where they were written, and
 /// what has no 3.0 equivalent is an [`Rule::OpenapiConversion`] finding. A document whose structure `openapiv3` rejects still loads, with
 /// `openapi: None` and an [`Rule::OpenapiStructure`] finding, so that the other rules can still run.
-/// A leading byte order mark is skipped. The text is parsed once, JSON as YAML, for both the tree and the
-/// positions.
+/// A leading byte order mark is skipped. A YAML text is parsed once for both the tree and the positions; a
+/// strict JSON text is read by `serde_json`, and its positions only when a finding needs one.
 pub fn load(text: &str) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
     let text = text.strip_prefix(BOM).unwrap_or(text);
-    let (value, source) = crate::yaml::parse(text)?;
+    let (value, source) = match crate::json::parse(text) {
+        Some(value) => (value, SourceMap::deferred(text.into())),
+        None => crate::yaml::parse(text)?,
+    };
     finish(Spec {
         value,
         openapi: None,

@@ -1,6 +1,7 @@
 //! Where each node of a YAML document starts, by JSON pointer.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use crate::diagnostic::Location;
 use crate::pointer;
@@ -11,19 +12,54 @@ use crate::pointer;
 /// Nodes copied by an alias have no position of their own: they are located at the alias.
 /// Nodes a conversion moved (a Swagger 2.0 `definitions` entry now under `components/schemas`) are located
 /// where they were written.
-#[derive(Debug, Default, Clone)]
+///
+/// A map made by [`SourceMap::deferred`] reads the positions from its text the first time a node is located,
+/// so that a document that needs no position (a generation without findings) never pays for them.
+#[derive(Default, Clone)]
 pub struct SourceMap {
-    positions: HashMap<String, Location>,
+    positions: OnceLock<HashMap<String, Location>>,
+    /// The text the positions are read from when first needed.
+    text: Option<Arc<str>>,
     /// Where each moved node was written, by its pointer after the move.
     moved: HashMap<String, String>,
+}
+
+impl std::fmt::Debug for SourceMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceMap")
+            .field("positions", &self.positions.get().map(HashMap::len))
+            .field("text_bytes", &self.text.as_ref().map(|t| t.len()))
+            .field("moved", &self.moved)
+            .finish()
+    }
 }
 
 impl SourceMap {
     pub(crate) fn new(positions: HashMap<String, Location>) -> Self {
         SourceMap {
-            positions,
+            positions: OnceLock::from(positions),
+            text: None,
             moved: HashMap::new(),
         }
+    }
+
+    /// A map whose positions are read from `text` (YAML or JSON) when a node is first located.
+    pub(crate) fn deferred(text: Arc<str>) -> Self {
+        SourceMap {
+            positions: OnceLock::new(),
+            text: Some(text),
+            moved: HashMap::new(),
+        }
+    }
+
+    fn positions(&self) -> &HashMap<String, Location> {
+        self.positions.get_or_init(|| {
+            self.text
+                .as_deref()
+                .and_then(|text| crate::yaml::parse(text).ok())
+                .map(|(_, source)| source.positions.into_inner().unwrap_or_default())
+                .unwrap_or_default()
+        })
     }
 
     /// Records that the node now at `to` (and everything under it) was written at `from`.
@@ -40,6 +76,7 @@ impl SourceMap {
 
     /// Where the node at `pointer` starts, or where its nearest existing ancestor starts.
     pub fn locate(&self, pointer: &str) -> Location {
+        let positions = self.positions();
         let mut pointer = pointer.to_owned();
         // Each move followed shortens nothing, so a bound keeps a cycle of moves from looping.
         'moves: for _ in 0..=self.moved.len() {
@@ -49,7 +86,7 @@ impl SourceMap {
                     pointer = format!("{from}{}", &pointer[p.len()..]);
                     continue 'moves;
                 }
-                if let Some(loc) = self.positions.get(p) {
+                if let Some(loc) = positions.get(p) {
                     return *loc;
                 }
                 at = pointer::parent(p);
@@ -109,6 +146,22 @@ mod tests {
         map.moved("/d".into(), "/q".into());
         map.moved("/q".into(), "/d".into());
         assert_eq!(at(&map, "/d"), (1, 1));
+    }
+
+    #[test]
+    fn deferred_maps_read_the_positions_when_first_asked() {
+        let text = "{\n  \"a\": {\n    \"b\": [1, {\"c\": 2}]\n  }\n}\n";
+        let mut map = SourceMap::deferred(Arc::from(text));
+        assert!(map.positions.get().is_none());
+        map.moved("/x".into(), "/a/b".into());
+        assert_eq!(at(&map, "/a/b/1/c"), (3, 15));
+        assert_eq!(at(&map, "/x/0"), (3, 11));
+        assert_eq!(at(&map, "/a"), (2, 3));
+        assert!(map.positions.get().is_some());
+        assert_eq!(
+            format!("{map:?}"),
+            "SourceMap { positions: Some(6), text_bytes: Some(40), moved: {\"/x\": \"/a/b\"} }"
+        );
     }
 
     #[test]
