@@ -84,25 +84,20 @@ pub fn generate_timed(
     config: &Config,
 ) -> Result<(Generation, Timings), Report> {
     // The walks that a document can drive deep are bounded (nesting in the text, references in `allOf`,
-    // inline types inside each other); this stack holds them at their bounds in any build, whatever the
-    // platform gives the calling thread.
-    std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("generate".to_owned())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || generate_here(file, text, config));
-        match worker {
-            Ok(worker) => match worker.join() {
-                Ok(result) => result,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            // No thread to be had: the caller's stack it is.
-            Err(_) => generate_here(file, text, config),
-        }
-    })
+    // inline types inside each other); threads with this stack hold them at their bounds in any build,
+    // whatever the platform gives the calling thread. The work runs on a pool of them, one per core.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("generate-{i}"))
+        .stack_size(STACK_SIZE)
+        .build();
+    match pool {
+        Ok(pool) => pool.install(|| generate_here(file, text, config)),
+        // No threads to be had: the caller's stack it is.
+        Err(_) => generate_here(file, text, config),
+    }
 }
 
-/// The stack [`generate`] runs on.
+/// The stack of each thread [`generate`] runs on.
 pub const STACK_SIZE: usize = 256 << 20;
 
 fn generate_here(file: &str, text: &str, config: &Config) -> Result<(Generation, Timings), Report> {

@@ -28,13 +28,95 @@ enum Kind {
 
 /// Reads the typed document; on failure, the innermost pointer at fault and the error there.
 ///
-/// The document is deserialized once; only when that fails are its parts tried, to find where.
+/// The path items and the component schemas, most of any large document, are read on every core; only when
+/// that fails is the document read whole, and then its parts tried, to find where.
 pub(crate) fn read(doc: &Value) -> Result<oa::OpenAPI, (String, String)> {
+    if let Some(openapi) = read_in_parallel(doc) {
+        return Ok(openapi);
+    }
     serde_path_to_error::deserialize::<_, oa::OpenAPI>(doc).map_err(|e| {
         let fallback = (error_pointer(e.path()), e.inner().to_string());
         let (at, detail) = failing_child(doc, "", Kind::Document).unwrap_or(fallback);
         (at, in_users_words(&detail))
     })
+}
+
+/// The typed document, its path items and component schemas each read on their own, in parallel; `None` where
+/// any part fails.
+///
+/// The rest of the document is read as it is, with `paths` keeping only its extensions and `components` all
+/// but its `schemas`, so that the parts put back where they were make the document a whole read gives.
+fn read_in_parallel(doc: &Value) -> Option<oa::OpenAPI> {
+    use serde::Deserialize;
+
+    let top = doc.as_object()?;
+    let paths = top.get("paths").and_then(Value::as_object);
+    let schemas = top
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object);
+    let rest: serde_json::Map<String, Value> = top
+        .iter()
+        .map(|(key, value)| {
+            let value = match (key.as_str(), value) {
+                ("paths", Value::Object(paths)) => Value::Object(
+                    paths
+                        .iter()
+                        .filter(|(path, _)| !path.starts_with('/'))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+                ("components", Value::Object(components)) => Value::Object(
+                    components
+                        .iter()
+                        .filter(|(name, _)| schemas.is_none() || *name != "schemas")
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+                _ => value.clone(),
+            };
+            (key.clone(), value)
+        })
+        .collect();
+    let (document, (items, schemas)) = rayon::join(
+        || oa::OpenAPI::deserialize(&Value::Object(rest)).ok(),
+        || {
+            rayon::join(
+                || read_members::<oa::PathItem>(paths, |path| path.starts_with('/')),
+                || schemas.map(|_| read_members::<oa::Schema>(schemas, |_| true)),
+            )
+        },
+    );
+    let mut openapi = document?;
+    openapi.paths.paths = items?;
+    if let Some(schemas) = schemas {
+        openapi.components.as_mut()?.schemas = schemas?;
+    }
+    Some(openapi)
+}
+
+/// The members of `members` whose key `keep`s, each read as an object or a reference, in parallel.
+fn read_members<T: DeserializeOwned + Send>(
+    members: Option<&serde_json::Map<String, Value>>,
+    keep: fn(&str) -> bool,
+) -> Option<indexmap::IndexMap<String, oa::ReferenceOr<T>>> {
+    use rayon::prelude::*;
+    use serde::Deserialize;
+
+    let members: Vec<_> = members
+        .into_iter()
+        .flatten()
+        .filter(|(key, _)| keep(key))
+        .collect();
+    members
+        .into_par_iter()
+        .map(|(key, value)| {
+            oa::ReferenceOr::<T>::deserialize(value)
+                .ok()
+                .map(|item| (key.clone(), item))
+        })
+        .collect::<Option<Vec<_>>>()
+        .map(|members| members.into_iter().collect())
 }
 
 /// The error `openapiv3` gives, with the names of its Rust types replaced by what they are in the document.
