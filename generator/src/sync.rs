@@ -163,15 +163,22 @@ pub fn apply(dir: &Path, files: &[GeneratedFile], plan: &Plan) -> io::Result<()>
             fs::remove_dir(empty).map_err(|e| context(e, "removing the directory", empty))?;
         }
     }
-    for path in plan.stale.iter().chain(&plan.missing) {
-        let Some(text) = contents.get(path.as_str()) else {
-            return Err(invalid(format!(
+    let writes = plan
+        .stale
+        .iter()
+        .chain(&plan.missing)
+        .map(|path| match contents.get(path.as_str()) {
+            Some(text) => Ok((path, *text)),
+            None => Err(invalid(format!(
                 "the plan writes {path}, which the generation does not hold"
-            )));
-        };
-        write_atomically(&join(dir, path), text.as_bytes())?;
-    }
-    Ok(())
+            ))),
+        })
+        .collect::<io::Result<Vec<_>>>()?;
+    // The files are independent: they are written on every core, and the first failure is returned.
+    use rayon::prelude::*;
+    writes
+        .into_par_iter()
+        .try_for_each(|(path, text)| write_atomically(&join(dir, path), text.as_bytes()))
 }
 
 /// What a path under the output directory is.
