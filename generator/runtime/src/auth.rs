@@ -10,13 +10,15 @@ use super::error::Result;
 /// A secret string (token, password, API key) whose `Debug` output is redacted.
 ///
 /// `Secret` has no `Display`: read the value with [`Secret::expose`] where it must be sent.
+///
+/// Clones share the value: a token handed out for every attempt of every call is not copied.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret(Arc<str>);
 
 impl Secret {
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(value.into().into())
     }
 
     /// Returns the secret value.
@@ -33,13 +35,13 @@ impl fmt::Debug for Secret {
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
-        Secret(value)
+        Secret(value.into())
     }
 }
 
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
-        Secret(value.to_owned())
+        Secret(value.into())
     }
 }
 

@@ -51,6 +51,8 @@ struct Inner {
     #[cfg(feature = "sessions")]
     session: Option<Session>,
     timeout: Option<Duration>,
+    /// The timeout the http client applies by itself, which requests need not set.
+    http_timeout: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: u64,
     #[cfg(feature = "encryption")]
@@ -308,12 +310,20 @@ impl ClientBuilder {
         }
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| invalid(format!("`{}` is not a valid user agent", self.user_agent)))?;
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(|e| invalid(format!("cannot create the http client: {e}")))?,
+        // A client of our own applies the timeout itself, so that a call without a timeout of its
+        // own sets none; a client given to us gets the timeout with each request.
+        let (http, http_timeout) = match self.http {
+            Some(http) => (http, None),
+            None => {
+                let mut http = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+                if let Some(timeout) = self.timeout {
+                    http = http.timeout(timeout);
+                }
+                let http = http
+                    .build()
+                    .map_err(|e| invalid(format!("cannot create the http client: {e}")))?;
+                (http, self.timeout)
+            }
         };
         #[cfg_attr(not(feature = "sessions"), allow(unused_mut))]
         let mut inner = Inner {
@@ -327,6 +337,7 @@ impl ClientBuilder {
             #[cfg(feature = "sessions")]
             session: None,
             timeout: self.timeout,
+            http_timeout,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
             #[cfg(feature = "encryption")]
@@ -428,8 +439,8 @@ impl Client {
         let mut renewed = false;
         loop {
             attempt += 1;
-            let (builder, tokens) = self.prepare(&request, url.clone(), shape).await?;
-            let outcome = self.attempt::<T>(operation, builder, shape).await;
+            let (http_request, tokens) = self.prepare(&request, url.clone(), shape).await?;
+            let outcome = self.attempt::<T>(operation, http_request, shape).await;
             let (status, request_id) = match &outcome {
                 Ok(response) => (Some(response.status()), response.request_id()),
                 Err(error) => (error.status(), error.request_id()),
@@ -490,14 +501,15 @@ impl Client {
     async fn attempt<T: DeserializeOwned>(
         &self,
         operation: &'static Operation,
-        builder: reqwest::RequestBuilder,
+        http_request: reqwest::Result<reqwest::Request>,
         shape: ResponseShape,
     ) -> Result<Response<T>> {
         let started = Instant::now();
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|e| transport_error(operation, e, started))?;
+        let sent = match http_request {
+            Ok(http_request) => self.inner.http.execute(http_request).await,
+            Err(e) => Err(e),
+        };
+        let mut response = sent.map_err(|e| transport_error(operation, e, started))?;
         let status = response.status();
         // The body is read without the headers: they move to the result.
         let headers = std::mem::take(response.headers_mut());
@@ -573,11 +585,19 @@ impl Client {
         request: &Request,
         mut url: Url,
         shape: ResponseShape,
-    ) -> Result<(reqwest::RequestBuilder, Vec<SentToken>)> {
+    ) -> Result<(reqwest::Result<reqwest::Request>, Vec<SentToken>)> {
         let operation = request.operation;
         let invalid = |message: String| invalid(operation, message);
         let schemes = select_security(operation, |name| self.inner.credentials.contains_key(name))?;
-        let mut headers = request.headers.clone();
+        // Room for what is added below, so that the map grows once.
+        let mut headers = HeaderMap::with_capacity(
+            request.headers.len()
+                + request.options.headers.len()
+                + self.inner.default_headers.len()
+                + schemes.len()
+                + 3,
+        );
+        headers.extend(request.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
         let mut query = request.query.clone();
         let mut tokens = Vec::new();
         for scheme in schemes {
@@ -610,11 +630,29 @@ impl Client {
             url.query_pairs_mut().extend_pairs(&query);
         }
         let mut builder = self.inner.http.request(operation.method.clone(), url);
-        if let Some(timeout) = request.options.timeout.or(self.inner.timeout) {
+        let timeout = request.options.timeout.or(self.inner.timeout);
+        if let Some(timeout) = timeout.filter(|t| Some(*t) != self.inner.http_timeout) {
             builder = builder.timeout(timeout);
         }
         let builder = attach_body(builder, &mut headers, request.body.clone()).map_err(invalid)?;
-        Ok((builder.headers(headers), tokens))
+        // The headers go in whole, not merged one by one; the body's own (a multipart form's
+        // content type) stay where these do not name them.
+        let http_request = builder.build().map(|mut http_request| {
+            let from_body = std::mem::replace(http_request.headers_mut(), headers);
+            let mut current = None;
+            for (name, value) in from_body {
+                if let Some(name) = name {
+                    current = Some(name);
+                }
+                if let Some(name) = current.as_ref() {
+                    if !http_request.headers().contains_key(name) {
+                        http_request.headers_mut().append(name.clone(), value);
+                    }
+                }
+            }
+            http_request
+        });
+        Ok((http_request, tokens))
     }
 
     /// Adds the credential of `scheme` to the request.
@@ -648,11 +686,8 @@ impl Client {
             (_, Credential::Token(source)) => (source.clone(), source.token().await?),
         };
         let (source, token) = token;
-        let sent = SentToken {
-            source,
-            token: token.clone(),
-        };
-        let token = token.expose();
+        let sent = SentToken { source, token };
+        let token = sent.token.expose();
         match scheme.kind {
             SchemeKind::ApiKeyHeader(name) => {
                 let name = header::HeaderName::from_bytes(name.as_bytes())
@@ -805,9 +840,15 @@ impl Inner {
                 Cow::Owned(expand_server(server, &self.server_variables)?)
             }
         };
-        let path = request.expand_path()?;
-        let separator = if path.starts_with('/') { "" } else { "/" };
-        let url = format!("{}{separator}{path}", base.trim_end_matches('/'));
+        // The text is written once, into room for all of it.
+        let base = base.trim_end_matches('/');
+        let params: usize = request.path_params.iter().map(|(_, v)| v.len()).sum();
+        let mut url = String::with_capacity(base.len() + 1 + request.operation.path.len() + params);
+        url.push_str(base);
+        request.push_path(&mut url)?;
+        if !url[base.len()..].starts_with('/') {
+            url.insert(base.len(), '/');
+        }
         Url::parse(&url).map_err(|e| format!("`{url}` is not a valid url: {e}"))
     }
 }

@@ -497,7 +497,7 @@ impl Request {
     }
 
     /// Sets the header `name`: `None` is skipped, arrays are joined with `,`.
-    pub fn header(&mut self, name: &str, value: &(impl Serialize + ?Sized)) -> &mut Self {
+    pub fn header(&mut self, name: &'static str, value: &(impl Serialize + ?Sized)) -> &mut Self {
         let text = match to_value(value) {
             Ok(Value::Null) => return self,
             Ok(Value::String(text)) => text,
@@ -507,7 +507,13 @@ impl Request {
                 return self;
             }
         };
-        match header_pair(name, &text) {
+        let header = static_header_name(name).and_then(|name| {
+            // The text becomes the value as it is, not copied.
+            let value = HeaderValue::try_from(text)
+                .map_err(|_| format!("the value of header `{name}` is not a valid header value"))?;
+            Ok((name, value))
+        });
+        match header {
             Ok((name, value)) => {
                 self.headers.insert(name, value);
             }
@@ -606,8 +612,15 @@ impl Request {
     }
 
     /// The path with every `{name}` replaced by its encoded parameter.
+    #[cfg(test)]
     pub(crate) fn expand_path(&self) -> Result<String, String> {
         let mut out = String::with_capacity(self.operation.path.len());
+        self.push_path(&mut out)?;
+        Ok(out)
+    }
+
+    /// The path with every `{name}` replaced by its encoded parameter, written at the end of `out`.
+    pub(crate) fn push_path(&self, out: &mut String) -> Result<(), String> {
         let mut rest = self.operation.path;
         while let Some((before, after)) = rest.split_once('{') {
             let Some((name, after)) = after.split_once('}') else {
@@ -624,7 +637,7 @@ impl Request {
             rest = after;
         }
         out.push_str(rest);
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -672,6 +685,22 @@ fn simple(value: &Value, encode: impl Fn(&str) -> String) -> String {
 
 fn encode_path(text: &str) -> String {
     utf8_percent_encode(text, PATH_SEGMENT).to_string()
+}
+
+/// The header name `name`: a lowercase name is used where it is, not copied, so that the
+/// name costs nothing to build or to clone for each attempt.
+fn static_header_name(name: &'static str) -> Result<HeaderName, String> {
+    // `HeaderName::from_static` takes every lowercase token; these bytes are a subset of them.
+    let lowercase_token = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b));
+    if lowercase_token {
+        Ok(HeaderName::from_static(name))
+    } else {
+        HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("`{name}` is not a valid header name"))
+    }
 }
 
 pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {

@@ -245,6 +245,36 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Members<T> {
     }
 }
 
+/// The member `key` of the JSON object `object` (the last one of that name), read without keeping
+/// the others; `None` where `object` is not an object or has no such member.
+fn member(object: &str, key: &str) -> Option<Value> {
+    struct Find<'k>(&'k str);
+    impl<'de> Visitor<'de> for Find<'_> {
+        type Value = Option<Value>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(Key(name)) = map.next_key()? {
+                if name == self.0 {
+                    found = Some(map.next_value::<Value>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(object);
+    let found = deserializer.deserialize_map(Find(key)).ok()?;
+    deserializer.end().ok()?;
+    found
+}
+
 fn read_members<'a, T: Deserialize<'a>>(
     body: &'a [u8],
     data: Option<&'static str>,
@@ -319,8 +349,7 @@ impl<'a> Envelope<'a> {
 
     fn metadata(&self, key: Option<&str>) -> Option<Value> {
         let metadata = self.raw(self.names.metadata)?;
-        let read = read_members::<IgnoredAny>(metadata.get().as_bytes(), None).ok()?;
-        serde_json::from_str(read.members.get(key?)?.get()).ok()
+        member(metadata.get(), key?)
     }
 
     fn request_id(&self) -> Option<String> {
