@@ -611,14 +611,6 @@ impl Request {
         self.error.get_or_insert(message);
     }
 
-    /// The path with every `{name}` replaced by its encoded parameter.
-    #[cfg(test)]
-    pub(crate) fn expand_path(&self) -> Result<String, String> {
-        let mut out = String::with_capacity(self.operation.path.len());
-        self.push_path(&mut out)?;
-        Ok(out)
-    }
-
     /// The path with every `{name}` replaced by its encoded parameter, written at the end of `out`.
     pub(crate) fn push_path(&self, out: &mut String) -> Result<(), String> {
         let mut rest = self.operation.path;
@@ -741,6 +733,13 @@ mod tests {
 
     use super::*;
 
+    /// The path with every `{name}` replaced by its encoded parameter.
+    fn expand_path(request: &Request) -> Result<String, String> {
+        let mut out = String::new();
+        request.push_path(&mut out)?;
+        Ok(out)
+    }
+
     static OP: Operation = Operation {
         id: "getItem",
         method: Method::GET,
@@ -757,7 +756,7 @@ mod tests {
         request.path_param("id", id).path_param("item", item);
         match request.error {
             Some(e) => Err(e),
-            None => request.expand_path(),
+            None => expand_path(&request),
         }
     }
 
@@ -803,12 +802,12 @@ mod tests {
         let mut request = Request::new(&OP);
         request.path_param("id", &1).path_param("id", &2);
         assert_eq!(
-            request.expand_path(),
+            expand_path(&request),
             Err("path parameter `item` is not set".to_owned())
         );
         let item = String::from("x y");
         request.path_param("item", item.as_str());
-        assert_eq!(request.expand_path().as_deref(), Ok("/users/2/items/x%20y"));
+        assert_eq!(expand_path(&request).as_deref(), Ok("/users/2/items/x%20y"));
     }
 
     #[test]
