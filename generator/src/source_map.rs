@@ -56,8 +56,8 @@ impl SourceMap {
         self.positions.get_or_init(|| {
             self.text
                 .as_deref()
-                .and_then(|text| crate::yaml::parse(text).ok())
-                .map(|(_, source)| source.positions.into_inner().unwrap_or_default())
+                .and_then(|text| SourceMap::parse(text).ok())
+                .and_then(|source| source.positions.into_inner())
                 .unwrap_or_default()
         })
     }

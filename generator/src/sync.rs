@@ -26,6 +26,8 @@ use std::fs;
 use std::io::{self, ErrorKind, Write};
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::GeneratedFile;
 
 /// What it takes to make a directory hold exactly the generated files.
@@ -175,7 +177,6 @@ pub fn apply(dir: &Path, files: &[GeneratedFile], plan: &Plan) -> io::Result<()>
         })
         .collect::<io::Result<Vec<_>>>()?;
     // The files are independent: they are written on every core, and the first failure is returned.
-    use rayon::prelude::*;
     writes
         .into_par_iter()
         .try_for_each(|(path, text)| write_atomically(&join(dir, path), text.as_bytes()))

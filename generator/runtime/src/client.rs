@@ -639,14 +639,12 @@ impl Client {
         // content type) stay where these do not name them.
         let http_request = builder.build().map(|mut http_request| {
             let from_body = std::mem::replace(http_request.headers_mut(), headers);
-            let mut current = None;
-            for (name, value) in from_body {
-                if let Some(name) = name {
-                    current = Some(name);
-                }
-                if let Some(name) = current.as_ref() {
-                    if !http_request.headers().contains_key(name) {
-                        http_request.headers_mut().append(name.clone(), value);
+            for name in from_body.keys() {
+                if !http_request.headers().contains_key(name) {
+                    for value in from_body.get_all(name) {
+                        http_request
+                            .headers_mut()
+                            .append(name.clone(), value.clone());
                     }
                 }
             }

@@ -690,14 +690,17 @@ fn static_header_name(name: &'static str) -> Result<HeaderName, String> {
     if lowercase_token {
         Ok(HeaderName::from_static(name))
     } else {
-        HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| format!("`{name}` is not a valid header name"))
+        header_name(name)
     }
 }
 
+fn header_name(name: &str) -> Result<HeaderName, String> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid header name"))
+}
+
 pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
-    let name = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let name = header_name(name)?;
     let value = HeaderValue::from_str(value)
         .map_err(|_| format!("the value of header `{name}` is not a valid header value"))?;
     Ok((name, value))

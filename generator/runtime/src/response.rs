@@ -211,9 +211,10 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 /// Reads an envelope's members raw, except the member named `data` (when given), which is decoded
-/// as `T` in the same pass.
+/// as `T` in the same pass; with `others` false, the other members are skipped, not kept.
 struct Members<T> {
     data: Option<&'static str>,
+    others: bool,
     marker: PhantomData<T>,
 }
 
@@ -237,51 +238,25 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Members<T> {
         while let Some(Key(key)) = map.next_key()? {
             if self.data == Some(key.as_ref()) {
                 data = Some(map.next_value::<T>()?);
-            } else {
+            } else if self.others {
                 members.insert(key, map.next_value::<&'de RawValue>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
             }
         }
         Ok(Read { members, data })
     }
 }
 
-/// The member `key` of the JSON object `object` (the last one of that name), read without keeping
-/// the others; `None` where `object` is not an object or has no such member.
-fn member(object: &str, key: &str) -> Option<Value> {
-    struct Find<'k>(&'k str);
-    impl<'de> Visitor<'de> for Find<'_> {
-        type Value = Option<Value>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a JSON object")
-        }
-        fn visit_map<A: MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> std::result::Result<Self::Value, A::Error> {
-            let mut found = None;
-            while let Some(Key(name)) = map.next_key()? {
-                if name == self.0 {
-                    found = Some(map.next_value::<Value>()?);
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(found)
-        }
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(object);
-    let found = deserializer.deserialize_map(Find(key)).ok()?;
-    deserializer.end().ok()?;
-    found
-}
-
 fn read_members<'a, T: Deserialize<'a>>(
     body: &'a [u8],
     data: Option<&'static str>,
+    others: bool,
 ) -> serde_json::Result<Read<'a, T>> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let read = deserializer.deserialize_map(Members {
         data,
+        others,
         marker: PhantomData,
     })?;
     deserializer.end()?;
@@ -290,7 +265,7 @@ fn read_members<'a, T: Deserialize<'a>>(
 
 impl<'a> Envelope<'a> {
     fn read(names: &'static Envelopes, body: &'a [u8]) -> serde_json::Result<Self> {
-        let read = read_members::<IgnoredAny>(body, None)?;
+        let read = read_members::<IgnoredAny>(body, None, true)?;
         Ok(Envelope {
             names,
             members: read.members,
@@ -303,7 +278,7 @@ impl<'a> Envelope<'a> {
         names: &'static Envelopes,
         body: &'a [u8],
     ) -> serde_json::Result<(Self, Option<T>)> {
-        let read = read_members::<T>(body, Some(names.data))?;
+        let read = read_members::<T>(body, Some(names.data), true)?;
         let envelope = Envelope {
             names,
             members: read.members,
@@ -347,9 +322,12 @@ impl<'a> Envelope<'a> {
                 .is_some_and(|m| m.is_string())
     }
 
-    fn metadata(&self, key: Option<&str>) -> Option<Value> {
+    /// The metadata member `key`, read without keeping the others.
+    fn metadata(&self, key: Option<&'static str>) -> Option<Value> {
         let metadata = self.raw(self.names.metadata)?;
-        member(metadata.get(), key?)
+        read_members::<Value>(metadata.get().as_bytes(), Some(key?), false)
+            .ok()?
+            .data
     }
 
     fn request_id(&self) -> Option<String> {
