@@ -1205,76 +1205,7 @@ impl<'de> serde::Deserialize<'de> for CustomerType {
     }
 }
 /// The schema at `#/paths/~1paymentmanagement~1bank-iwillpaylater-wallet~1{pcn}~1{payableType}/put/parameters/3/schema`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeferBankPaymentPayableType {
-    /// `TRANSACTION`
-    Transaction,
-    /// `WALLET`
-    Wallet,
-    /// `WALLET_CUSTOMER`
-    WalletCustomer,
-    /// `BILL`
-    Bill,
-    /// `MERCHANT`
-    Merchant,
-    /// `WITHDRAWAL`
-    Withdrawal,
-    /// A value this version of the client does not know, kept as sent; only reading a
-    /// value makes one, so a known spelling is always its own variant.
-    Unknown(UnknownValue),
-}
-impl DeferBankPaymentPayableType {
-    /// The value as the API sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Transaction => "TRANSACTION",
-            Self::Wallet => "WALLET",
-            Self::WalletCustomer => "WALLET_CUSTOMER",
-            Self::Bill => "BILL",
-            Self::Merchant => "MERCHANT",
-            Self::Withdrawal => "WITHDRAWAL",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for DeferBankPaymentPayableType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for DeferBankPaymentPayableType {
-    fn from(value: &str) -> Self {
-        match value {
-            "TRANSACTION" => Self::Transaction,
-            "WALLET" => Self::Wallet,
-            "WALLET_CUSTOMER" => Self::WalletCustomer,
-            "BILL" => Self::Bill,
-            "MERCHANT" => Self::Merchant,
-            "WITHDRAWAL" => Self::Withdrawal,
-            other => Self::Unknown(UnknownValue(other.to_owned())),
-        }
-    }
-}
-impl std::str::FromStr for DeferBankPaymentPayableType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for DeferBankPaymentPayableType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeferBankPaymentPayableType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+pub type DeferBankPaymentPayableType = PayableType;
 /// The machine-readable error code of the error envelope. Each code goes with one HTTP status: `AUTH_REQUIRED` 401, `FORBIDDEN` 403, `NOT_FOUND` 404, `VALIDATION_ERROR` 422, `RATE_LIMIT_EXCEEDED` 429, `SERVER_ERROR` 500 and `SERVICE_UNAVAILABLE` 503. Clients must accept codes not listed here.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4597,76 +4528,7 @@ impl<'de> serde::Deserialize<'de> for NotifyBankTransferPaymentRequestOption {
     }
 }
 /// The kind of payable item.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NotifyBankTransferPaymentRequestPayAbleType {
-    /// `TRANSACTION`
-    Transaction,
-    /// `WALLET`
-    Wallet,
-    /// `WALLET_CUSTOMER`
-    WalletCustomer,
-    /// `BILL`
-    Bill,
-    /// `MERCHANT`
-    Merchant,
-    /// `WITHDRAWAL`
-    Withdrawal,
-    /// A value this version of the client does not know, kept as sent; only reading a
-    /// value makes one, so a known spelling is always its own variant.
-    Unknown(UnknownValue),
-}
-impl NotifyBankTransferPaymentRequestPayAbleType {
-    /// The value as the API sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Transaction => "TRANSACTION",
-            Self::Wallet => "WALLET",
-            Self::WalletCustomer => "WALLET_CUSTOMER",
-            Self::Bill => "BILL",
-            Self::Merchant => "MERCHANT",
-            Self::Withdrawal => "WITHDRAWAL",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for NotifyBankTransferPaymentRequestPayAbleType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for NotifyBankTransferPaymentRequestPayAbleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "TRANSACTION" => Self::Transaction,
-            "WALLET" => Self::Wallet,
-            "WALLET_CUSTOMER" => Self::WalletCustomer,
-            "BILL" => Self::Bill,
-            "MERCHANT" => Self::Merchant,
-            "WITHDRAWAL" => Self::Withdrawal,
-            other => Self::Unknown(UnknownValue(other.to_owned())),
-        }
-    }
-}
-impl std::str::FromStr for NotifyBankTransferPaymentRequestPayAbleType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for NotifyBankTransferPaymentRequestPayAbleType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for NotifyBankTransferPaymentRequestPayAbleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+pub type NotifyBankTransferPaymentRequestPayAbleType = PayableType;
 /// The tenant's preferences.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7597,60 +7459,7 @@ impl TransactionKyc {
     }
 }
 /// Whether the person is an individual or a company.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TransactionKycCustomerType {
-    /// `INDIVIDUAL`
-    Individual,
-    /// `COMPANY`
-    Company,
-    /// A value this version of the client does not know, kept as sent; only reading a
-    /// value makes one, so a known spelling is always its own variant.
-    Unknown(UnknownValue),
-}
-impl TransactionKycCustomerType {
-    /// The value as the API sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Individual => "INDIVIDUAL",
-            Self::Company => "COMPANY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for TransactionKycCustomerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for TransactionKycCustomerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "INDIVIDUAL" => Self::Individual,
-            "COMPANY" => Self::Company,
-            other => Self::Unknown(UnknownValue(other.to_owned())),
-        }
-    }
-}
-impl std::str::FromStr for TransactionKycCustomerType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for TransactionKycCustomerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for TransactionKycCustomerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+pub type TransactionKycCustomerType = CustomerType;
 /// The profile changes. The fields are not documented.
 pub type UpdateProfileRequest = std::collections::BTreeMap<String, serde_json::Value>;
 /// The bank account to validate.

@@ -856,7 +856,7 @@ impl Cx<'_> {
         }
         let code = error_code(new_api);
         for o in &old_api.types {
-            match new_api.types.iter().find(|n| n.name == o.name) {
+            match new_api.def(o.name.as_str()) {
                 Some(n) => self.type_def(o, n, code.as_deref() == Some(n.name.as_str())),
                 None => {
                     self.add(
@@ -870,7 +870,7 @@ impl Cx<'_> {
             }
         }
         for n in &new_api.types {
-            if !old_api.types.iter().any(|o| o.name == n.name) {
+            if old_api.def(n.name.as_str()).is_none() {
                 self.add(
                     Impact::Minor,
                     "type-added",
@@ -885,7 +885,18 @@ impl Cx<'_> {
     fn type_def(&mut self, o: &TypeDef, n: &TypeDef, error_code: bool) {
         let item = format!("types::{}", n.name.as_str());
         let at = (Side::New, n.pointer.as_str());
-        match (&o.kind, &n.kind) {
+        // An inline type of another type's shape is an alias of it: where one side is such an alias and the
+        // other is not, the shapes the names stand for are compared, so that a type that becomes (or stops
+        // being) one of several of the same shape is no change to its users.
+        let (ok, nk) = match (&o.kind, &n.kind) {
+            (TypeKind::Alias(_), TypeKind::Alias(_)) => (&o.kind, &n.kind),
+            (TypeKind::Alias(Ty::Named(_)), _) | (_, TypeKind::Alias(Ty::Named(_))) => (
+                &self.old.shape_of(o.name.as_str()).unwrap_or(o).kind,
+                &self.new.shape_of(n.name.as_str()).unwrap_or(n).kind,
+            ),
+            _ => (&o.kind, &n.kind),
+        };
+        match (ok, nk) {
             (
                 TypeKind::Struct {
                     fields: of,

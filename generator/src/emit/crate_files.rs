@@ -254,9 +254,8 @@ fn error_code_type(api: &Api) -> Option<TokenStream> {
     let textual = match t {
         crate::ir::Ty::String => true,
         crate::ir::Ty::Named(name) => api
-            .types
-            .iter()
-            .any(|d| &d.name == name && matches!(d.kind, crate::ir::TypeKind::Enum { .. })),
+            .shape_of(name.as_str())
+            .is_some_and(|d| matches!(d.kind, crate::ir::TypeKind::Enum { .. })),
         _ => false,
     };
     textual.then(|| ty(t, Site::Outside))

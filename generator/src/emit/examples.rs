@@ -111,12 +111,10 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    /// The definition of the shape `name` stands for (through aliases): an alias is written with the
+    /// expressions of what it aliases.
     fn def(&self, name: &str) -> Option<&TypeDef> {
-        self.api
-            .types
-            .binary_search_by(|t| t.name.as_str().cmp(name))
-            .ok()
-            .and_then(|i| self.api.types.get(i))
+        self.api.shape_of(name)
     }
 
     fn path(&self, name: &str) -> String {

@@ -14,6 +14,7 @@ mod recursion;
 mod reserved;
 mod resolve;
 pub mod session;
+mod shared;
 mod table;
 mod types;
 pub mod webhooks;
@@ -62,17 +63,30 @@ impl Api {
         recursion::nesting_depth(&self.types)
     }
 
+    /// The definition of the generated type `name`.
+    pub fn def(&self, name: &str) -> Option<&TypeDef> {
+        self.types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()
+            .and_then(|i| self.types.get(i))
+    }
+
+    /// The definition `name` stands for: its own, or through aliases of other generated types (an inline
+    /// type of another's shape is an alias of it), the one that defines the shape.
+    pub fn shape_of(&self, name: &str) -> Option<&TypeDef> {
+        let mut def = self.def(name)?;
+        for _ in 0..table::MAX_ALIASES {
+            match &def.kind {
+                TypeKind::Alias(Ty::Named(target)) => def = self.def(target.as_str())?,
+                _ => return Some(def),
+            }
+        }
+        Some(def)
+    }
+
     /// The fields of the generated struct `ty` names, through options and aliases.
     pub fn fields(&self, ty: &Ty) -> Option<&[Field]> {
-        table::struct_fields(
-            |name| {
-                self.types
-                    .binary_search_by(|t| t.name.as_str().cmp(name))
-                    .ok()
-                    .and_then(|i| self.types.get(i))
-            },
-            ty,
-        )
+        table::struct_fields(|name| self.def(name), ty)
     }
 }
 

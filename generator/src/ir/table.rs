@@ -7,7 +7,7 @@ use super::{Field, Ty, TypeDef, TypeKind};
 
 /// How many aliases a lookup follows before it gives up (aliases of aliases are rare; cycles are refused
 /// elsewhere).
-const MAX_ALIASES: usize = 8;
+pub const MAX_ALIASES: usize = 8;
 
 /// The generated types, and the names of the component schemas.
 #[derive(Default)]
@@ -65,6 +65,12 @@ impl Table {
     /// The definitions, by name, for passes over every type.
     pub fn defs_mut(&mut self) -> &mut BTreeMap<String, TypeDef> {
         &mut self.defs
+    }
+
+    /// Makes every inline type of another type's shape an alias of it: see [`super::shared::share`].
+    pub fn share_shapes(&mut self) {
+        let components: BTreeSet<&str> = self.components.values().map(Ident::as_str).collect();
+        super::shared::share(&mut self.defs, &components);
     }
 
     /// The definitions, sorted by name.

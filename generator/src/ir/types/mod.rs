@@ -120,6 +120,7 @@ impl<'a> Types<'a> {
                 format!("`{name}` is only itself: its references go round without an object or array in between"),
             );
         }
+        self.table.share_shapes();
         (self.table.into_defs(), self.findings.into_vec())
     }
 
