@@ -58,6 +58,10 @@ pub struct Types<'a> {
     nesting: usize,
     /// How deep each component's `allOf`s include other components, once known.
     all_of_depths: HashMap<String, usize>,
+    /// The open enum of each list of string values met so far: descriptions repeat the same long lists
+    /// (Microsoft Graph's `$select` of an entity's members, on each of its operations), and naming their
+    /// variants was most of the time spent on operations.
+    enums: HashMap<Vec<String>, TypeKind>,
 }
 
 impl<'a> Types<'a> {
@@ -76,6 +80,7 @@ impl<'a> Types<'a> {
             defined: HashMap::new(),
             nesting: 0,
             all_of_depths: HashMap::new(),
+            enums: HashMap::new(),
         };
         let schemas = openapi.components.as_ref().map(|c| &c.schemas);
         for (key, schema) in schemas.into_iter().flatten() {

@@ -85,8 +85,15 @@ impl Types<'_> {
 
     /// An open enum from its string values.
     pub(super) fn enumeration(&mut self, values: &[&str], ptr: &str) -> TypeKind {
+        let key: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
+        if let Some(kind) = self.enums.get(&key) {
+            return kind.clone();
+        }
         match enumeration(values) {
-            Ok(kind) => kind,
+            Ok(kind) => {
+                self.enums.insert(key, kind.clone());
+                kind
+            }
             Err(e) => {
                 self.findings.unsupported(ptr, e.to_string());
                 TypeKind::Alias(Ty::String)
