@@ -300,15 +300,22 @@ fn print(
     build: &dyn Fn() -> TokenStream,
 ) -> (Result<String, Diagnostic>, Duration, Duration) {
     let started = Instant::now();
-    let part = build();
+    let (part, blocks) = docs::deferring(build);
     let built = started.elapsed();
-    let text = syn::parse2::<syn::File>(part)
-        .map(|file| prettyplease::unparse(&file))
-        .map_err(|e| {
-            internal(format!(
-                "the generated `{path}` does not parse as Rust: {e}"
-            ))
-        });
+    let unparse = |part: TokenStream| {
+        syn::parse2::<syn::File>(part)
+            .map(|file| prettyplease::unparse(&file))
+            .map_err(|e| {
+                internal(format!(
+                    "the generated `{path}` does not parse as Rust: {e}"
+                ))
+            })
+    };
+    let text = unparse(part).and_then(|text| match docs::expand(&text, &blocks) {
+        Some(text) => Ok(text),
+        // A marker printed other than as a line of its own: the part is printed again, documentation and all.
+        None => unparse(build()),
+    });
     (text, built, started.elapsed() - built)
 }
 

@@ -61,6 +61,12 @@ pub fn doc(text: &str) -> TokenStream {
 /// Doc lines written by the generator itself (examples in the crate's own words), taken as they are: unlike
 /// [`doc`], which makes a spec's text safe for rustdoc, it keeps a code fence's attributes.
 pub fn doc_verbatim(text: &str) -> TokenStream {
+    if text.lines().next().is_none() {
+        return TokenStream::new();
+    }
+    if let Some(marker) = docs::defer(text) {
+        return quote!(#[doc = #marker]);
+    }
     let lines = text.lines().map(|line| {
         let line = if line.is_empty() {
             String::new()
