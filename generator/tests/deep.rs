@@ -29,13 +29,24 @@ fn generate(text: &str) -> Result<Generation, Report> {
         .expect("generate does not panic")
 }
 
-fn types_rs(generation: &Generation) -> &str {
-    &generation
+/// The types module's text: `src/types.rs`, then the parts a large module is split into (`src/types/part_N.rs`,
+/// which it includes in that order).
+fn types_rs(generation: &Generation) -> String {
+    let head = generation
         .files
         .iter()
         .find(|f| f.path == "src/types.rs")
-        .expect("a types module")
-        .contents
+        .expect("a types module");
+    let mut parts: Vec<_> = generation
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("src/types/"))
+        .collect();
+    parts.sort_by(|a, b| a.path.cmp(&b.path));
+    std::iter::once(head)
+        .chain(parts)
+        .map(|f| f.contents.as_str())
+        .collect()
 }
 
 /// Line and column of the first occurrence of `needle` in `text`, 1-based.

@@ -43,21 +43,49 @@ enum Build<'a> {
     /// Whole or in parts, handed to the sink one after another.
     Parts(Sequential<'a>),
     /// A head, then `count` independent items (the types, a group's request builders): a file that may hold
-    /// thousands of them has its items built and printed in parallel.
+    /// thousands of them has its items built and printed in parallel, and is split into parts (see
+    /// [`SPLIT_AT`]).
     Items {
-        head: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+        /// The head, given the tokens of the methods its `impl` block holds.
+        head: Box<dyn Fn(TokenStream) -> TokenStream + Send + Sync + 'a>,
         count: usize,
         item: Box<dyn Fn(usize) -> TokenStream + Send + Sync + 'a>,
+        /// For an operation group: each item's method on the group's struct.
+        methods: Option<Methods<'a>>,
     },
 }
+
+/// The methods an operation group's items add to its struct: item `i`'s method, and an `impl` block of the
+/// struct holding some.
+struct Methods<'a> {
+    method: Box<dyn Fn(usize) -> TokenStream + Send + Sync + 'a>,
+    block: Box<dyn Fn(TokenStream) -> TokenStream + Send + Sync + 'a>,
+}
+
+/// A file of items printed larger than this is split: the head stays in it, and the items go to parts of
+/// about [`PART`] bytes in a directory beside it, each brought back in by `include!`, so that no generated
+/// file is more than a few MB (Microsoft Graph beta's types are 41 MB) and the module's paths do not change.
+const SPLIT_AT: usize = 4 << 20;
+
+/// The size a part of a split file is filled up to (one item larger than this is a part of its own).
+const PART: usize = 2 << 20;
 
 impl Build<'_> {
     /// Every part, in order, to `sink`.
     fn each(&self, sink: &mut dyn FnMut(TokenStream)) {
         match self {
             Build::Parts(build) => build(sink),
-            Build::Items { head, count, item } => {
-                sink(head());
+            Build::Items {
+                head,
+                count,
+                item,
+                methods,
+            } => {
+                let inside = match methods {
+                    Some(m) => (0..*count).map(|i| (m.method)(i)).collect(),
+                    None => TokenStream::new(),
+                };
+                sink(head(inside));
                 for i in 0..*count {
                     sink(item(i));
                 }
@@ -96,9 +124,10 @@ pub(crate) fn emit(
         (
             "src/types.rs".to_owned(),
             Build::Items {
-                head: Box::new(|| types::head(api)),
+                head: Box::new(|_| types::head(api)),
                 count: api.types.len(),
                 item: Box::new(|i| types::type_def(&api.types[i])),
+                methods: None,
             },
         ),
         (
@@ -126,9 +155,16 @@ pub(crate) fn emit(
         modules.push((
             path,
             Build::Items {
-                head: Box::new(move || operations::group_head(api, index, krate)),
+                head: Box::new(move |methods| operations::group_head(api, index, methods)),
                 count: ops.len(),
-                item: Box::new(move |i| operations::group_item(api, index, ops[i], krate)),
+                item: {
+                    let ops = ops.clone();
+                    Box::new(move |i| operations::group_item(api, index, ops[i], krate))
+                },
+                methods: Some(Methods {
+                    method: Box::new(move |i| operations::group_method(api, ops[i], krate)),
+                    block: Box::new(move |methods| operations::group_impl(api, index, methods)),
+                }),
             },
         ));
     }
@@ -216,42 +252,62 @@ pub(crate) fn emit(
         // syntax tree live only while it is printed.
         let printed: Vec<_> = modules
             .into_par_iter()
-            .map(|(path, build)| {
-                let mut contents = header.rust("");
-                let (result, built, format) = match &build {
-                    Build::Parts(_) => parts(&path, &build, &mut |file| {
+            .map(|(path, build)| match &build {
+                Build::Parts(_) => {
+                    let mut contents = header.rust("");
+                    let (result, built, format) = parts(&path, &build, &mut |file| {
                         contents.push_str(&prettyplease::unparse(&file));
-                    }),
-                    Build::Items { head, count, item } => {
-                        // The head, then the items on every core, each printed on its own and joined in order.
-                        let head = print(&path, head);
-                        let items: Vec<_> = (0..*count)
-                            .into_par_iter()
-                            .map(|i| print(&path, &|| item(i)))
-                            .collect();
-                        let (mut built, mut format) = (Duration::ZERO, Duration::ZERO);
-                        let mut result = Ok(());
-                        for (text, b, f) in std::iter::once(head).chain(items) {
-                            built += b;
-                            format += f;
-                            match text {
-                                Ok(text) if result.is_ok() => contents.push_str(&text),
-                                Ok(_) => {}
-                                Err(e) => result = result.and(Err(e)),
+                    });
+                    let file = result.map(|()| vec![GeneratedFile { path, contents }]);
+                    (file, built, format)
+                }
+                Build::Items {
+                    head,
+                    count,
+                    item,
+                    methods,
+                } => {
+                    // The head, then the items (and their methods) on every core, each printed on its own,
+                    // then put together in order.
+                    let head = print(&path, &|| head(TokenStream::new()));
+                    let items: Vec<_> = (0..*count)
+                        .into_par_iter()
+                        .map(|i| {
+                            let method = methods
+                                .as_ref()
+                                .map(|m| print(&path, &|| (m.block)((m.method)(i))));
+                            (method, print(&path, &|| item(i)))
+                        })
+                        .collect();
+                    let (mut built, mut format) = (head.1, head.2);
+                    let mut result = head.0;
+                    let mut texts = Vec::with_capacity(items.len());
+                    for (method, (text, b, f)) in items {
+                        built += b;
+                        format += f;
+                        let method = match method {
+                            Some((text, b, f)) => {
+                                built += b;
+                                format += f;
+                                text.map(Some)
                             }
+                            None => Ok(None),
+                        };
+                        match (method, text) {
+                            (Ok(method), Ok(text)) => texts.push((method, text)),
+                            (Err(e), _) | (_, Err(e)) => result = result.and(Err(e)),
                         }
-                        (result, built, format)
                     }
-                };
-                let file = result.map(|()| GeneratedFile { path, contents });
-                (file, built, format)
+                    let files = result.and_then(|head| assemble(&path, &header, head, texts));
+                    (files, built, format)
+                }
             })
             .collect();
-        for (file, built, format) in printed {
+        for (printed, built, format) in printed {
             timings.tokens += built;
             timings.format += format;
-            match file {
-                Ok(file) => files.push(file),
+            match printed {
+                Ok(printed) => files.extend(printed),
                 Err(e) => errors.push(e),
             }
         }
@@ -291,6 +347,120 @@ pub(crate) fn emit(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The files of a module printed as a head and items, each item with its method on the group's struct when
+/// it has one: one file, or the head and parts when it would be larger than [`SPLIT_AT`].
+fn assemble(
+    path: &str,
+    header: &Header,
+    head: String,
+    items: Vec<(Option<String>, String)>,
+) -> Result<Vec<GeneratedFile>, Diagnostic> {
+    // A method was printed in an `impl` block of its own: its first line opens the block, its last closes it.
+    let mut open = None;
+    let mut members = Vec::with_capacity(items.len());
+    for (method, item) in items {
+        let body = match method {
+            Some(method) => {
+                let (first, body) = impl_body(&method).ok_or_else(|| {
+                    internal(format!(
+                        "a method of `{path}` is not printed as an `impl` block"
+                    ))
+                })?;
+                open.get_or_insert_with(|| first.to_owned());
+                Some(body.to_owned())
+            }
+            None => None,
+        };
+        members.push((body, item));
+    }
+    let size =
+        |(body, item): &(Option<String>, String)| body.as_ref().map_or(0, String::len) + item.len();
+    let total = head.len() + members.iter().map(size).sum::<usize>();
+    if total <= SPLIT_AT {
+        let mut contents = header.rust("");
+        contents.reserve(total);
+        match &open {
+            // The methods join the head's `impl` block, its last item.
+            Some(_) => {
+                let head = head.strip_suffix("}\n").ok_or_else(|| {
+                    internal(format!(
+                        "the head of `{path}` does not end with its `impl` block"
+                    ))
+                })?;
+                contents.push_str(head);
+                members
+                    .iter()
+                    .flat_map(|(body, _)| body)
+                    .for_each(|b| contents.push_str(b));
+                contents.push_str("}\n");
+            }
+            None => contents.push_str(&head),
+        }
+        members.iter().for_each(|(_, item)| contents.push_str(item));
+        return Ok(vec![GeneratedFile {
+            path: path.to_owned(),
+            contents,
+        }]);
+    }
+    let mut chunks: Vec<Vec<(Option<String>, String)>> = vec![Vec::new()];
+    let mut filled = 0;
+    for member in members {
+        let len = size(&member);
+        if filled > 0 && filled + len > PART {
+            chunks.push(Vec::new());
+            filled = 0;
+        }
+        filled += len;
+        if let Some(chunk) = chunks.last_mut() {
+            chunk.push(member);
+        }
+    }
+    let stem = path.strip_suffix(".rs").unwrap_or(path);
+    let name = stem.rsplit('/').next().unwrap_or(stem);
+    let width = chunks.len().to_string().len();
+    let mut main = header.rust("");
+    main.push_str(&head);
+    let mut files = Vec::with_capacity(chunks.len() + 1);
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let part = format!("part_{:0width$}.rs", i + 1);
+        main.push_str(&format!("include!(\"{name}/{part}\");\n"));
+        let mut contents = header.rust("");
+        if let Some(open) = &open {
+            contents.push_str(open);
+            chunk
+                .iter()
+                .flat_map(|(body, _)| body)
+                .for_each(|b| contents.push_str(b));
+            contents.push_str("}\n");
+        }
+        chunk.iter().for_each(|(_, item)| contents.push_str(item));
+        files.push(GeneratedFile {
+            path: format!("{stem}/{part}"),
+            contents,
+        });
+    }
+    files.push(GeneratedFile {
+        path: path.to_owned(),
+        contents: main,
+    });
+    Ok(files)
+}
+
+/// The opening of a printed `impl` block (its header, on one line or wrapped over several, up to the line
+/// that ends with `{`) and the items inside it.
+fn impl_body(text: &str) -> Option<(&str, &str)> {
+    let mut end = 0;
+    for line in text.split_inclusive('\n') {
+        end += line.len();
+        if line.ends_with("{\n") {
+            break;
+        }
+    }
+    let (first, rest) = text.split_at(end);
+    (first.starts_with("impl") && first.ends_with("{\n")).then_some(())?;
+    Some((first, rest.strip_suffix("}\n")?))
 }
 
 /// One part built and printed: the text, the time spent building its tokens and the time spent parsing and
@@ -406,5 +576,154 @@ impl Header {
 
     fn markdown(&self, text: &str) -> String {
         format!("<!-- {} -->\n\n{text}", self.line())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{assemble, Header, PART, SPLIT_AT};
+
+    fn header() -> Header {
+        Header {
+            command: "gen".to_owned(),
+            spec: "api.yaml".to_owned(),
+        }
+    }
+
+    const HEAD: &str = "//! Operations.\npub struct Pets<'a> {\n    client: &'a crate::Client,\n}\nimpl<'a> Pets<'a> {\n    pub(crate) fn new() {}\n}\n";
+
+    /// `n` items of about `size` bytes, each with its method printed in an `impl` block of its own.
+    fn items(n: usize, size: usize) -> Vec<(Option<String>, String)> {
+        (0..n)
+            .map(|i| {
+                let method = format!("impl<'a> Pets<'a> {{\n    pub fn op{i}(&self) {{}}\n}}\n");
+                let item = format!("/// {}\npub struct Op{i};\n", "x".repeat(size));
+                (Some(method), item)
+            })
+            .collect()
+    }
+
+    /// The text of a split module put back together: the head file's `include!`s replaced by the parts,
+    /// their headers and the blocks around their methods left out.
+    fn joined(files: &[crate::GeneratedFile], main: &str) -> (String, usize) {
+        let main = files
+            .iter()
+            .find(|f| f.path == main)
+            .expect("the head file");
+        let mut methods = String::new();
+        let mut items = String::new();
+        let mut includes = 0;
+        for line in main.contents.lines().skip(2) {
+            if let Some(part) = line
+                .strip_prefix("include!(\"")
+                .and_then(|l| l.strip_suffix("\");"))
+            {
+                includes += 1;
+                let path = format!("src/operations/{part}");
+                let part = files
+                    .iter()
+                    .find(|f| f.path == path)
+                    .expect("the included part");
+                let text = part.contents.split_once("\n\n").expect("a header").1;
+                // The block closes on the first line that is only `}`: its methods are indented.
+                let (block, rest) = text.split_once("\n}\n").expect("the methods' block");
+                methods.push_str(
+                    block
+                        .strip_prefix("impl<'a> Pets<'a> {\n")
+                        .expect("the block opens"),
+                );
+                methods.push('\n');
+                items.push_str(rest);
+            }
+        }
+        let head = main.contents.split_once("\n\n").expect("a header").1;
+        let head = head.split("include!").next().unwrap_or_default();
+        let head = head
+            .strip_suffix("}\n")
+            .expect("the head ends with its block");
+        (format!("{head}{methods}}}\n{items}"), includes)
+    }
+
+    #[test]
+    fn a_small_module_is_one_file_with_the_methods_in_the_heads_block() {
+        let files = assemble(
+            "src/operations/pets.rs",
+            &header(),
+            HEAD.to_owned(),
+            items(3, 10),
+        )
+        .expect("assembled");
+        assert_eq!(files.len(), 1);
+        let text = files[0].contents.split_once("\n\n").expect("a header").1;
+        let (head, rest) = text.split_once("    pub fn op0").expect("the first method");
+        assert!(head.ends_with("pub(crate) fn new() {}\n"), "{text}");
+        assert!(
+            rest.contains("    pub fn op2(&self) {}\n}\n/// x"),
+            "{text}"
+        );
+        assert_eq!(text.matches("impl<'a> Pets<'a> {").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn a_large_module_is_split_into_parts_of_a_few_mb_that_include_brings_back() {
+        let n = 300;
+        let items = items(n, 30_000);
+        let files = assemble(
+            "src/operations/pets.rs",
+            &header(),
+            HEAD.to_owned(),
+            items.clone(),
+        )
+        .expect("assembled");
+        assert!(items.iter().map(|(_, i)| i.len()).sum::<usize>() > SPLIT_AT);
+        assert!(files.len() > 2, "{} files", files.len());
+        for f in &files {
+            assert!(
+                f.contents.len() <= PART + 64 * 1024,
+                "{}: {}",
+                f.path,
+                f.contents.len()
+            );
+            assert!(
+                f.contents
+                    .starts_with("// @generated by `gen` from `api.yaml`"),
+                "{}",
+                f.path
+            );
+        }
+        assert!(files
+            .iter()
+            .any(|f| f.path == "src/operations/pets/part_1.rs"));
+        // Put back together, the parts are the module a single file would hold.
+        let (text, includes) = joined(&files, "src/operations/pets.rs");
+        assert_eq!(includes, files.len() - 1);
+        let mut single = HEAD.strip_suffix("}\n").unwrap_or_default().to_owned();
+        for (method, _) in &items {
+            let method = method.as_deref().unwrap_or_default();
+            single.push_str(&method["impl<'a> Pets<'a> {\n".len()..method.len() - 2]);
+        }
+        single.push_str("}\n");
+        items.iter().for_each(|(_, item)| single.push_str(item));
+        assert!(
+            text == single,
+            "{} bytes put back, {} expected",
+            text.len(),
+            single.len()
+        );
+    }
+
+    #[test]
+    fn a_method_not_printed_as_a_block_is_an_internal_error() {
+        let bad = vec![(
+            Some("pub fn op(&self) {}\n".to_owned()),
+            "pub struct Op;\n".to_owned(),
+        )];
+        let e = assemble("src/operations/pets.rs", &header(), HEAD.to_owned(), bad)
+            .expect_err("refused");
+        assert!(
+            e.message.contains("not printed as an `impl` block"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -49,26 +49,31 @@ pub fn module(api: &Api) -> TokenStream {
     }
 }
 
-/// `src/operations/<group>.rs`.
-/// The operations of group `index`; `krate` is the crate's name as user code writes it, for the examples in the
-/// docs (`None` when the code is included into another crate, whose name the examples cannot know).
+/// The head of a group's module, `src/operations/<group>.rs`: the group's struct and its `impl` block, holding
+/// `methods` (from [`group_method`]) after its constructor. [`group_item`] gives each operation's request
+/// builder after it.
 ///
-/// Handed to `sink` in parts: the group's struct and methods, then one request builder at a time.
-/// The head of a group's module: the group's struct, with a method per operation; [`group_item`] gives each
-/// operation's request builder after it.
-pub fn group_head(api: &Api, index: usize, krate: Option<&str>) -> TokenStream {
+/// `krate` is the crate's name as user code writes it, for the examples in the docs (`None` when the code is
+/// included into another crate, whose name the examples cannot know).
+pub fn group_head(api: &Api, index: usize, methods: TokenStream) -> TokenStream {
     let Some(g) = api.groups.get(index) else {
         return TokenStream::new();
     };
     let strukt = ident(&g.struct_name);
     let text = doc(&g.doc);
-    let ops: Vec<&Operation> = api.operations.iter().filter(|o| o.group == index).collect();
-    let methods = ops.iter().map(|op| entry_method(api, op, krate));
     let module_doc = if g.tag.is_empty() {
         " Operations the spec gives no tag.".to_owned()
     } else {
         format!(" Operations tagged `{}`.", g.tag)
     };
+    let body = quote! {
+        pub(crate) fn new(client: &'a crate::Client) -> Self {
+            Self { client }
+        }
+
+        #methods
+    };
+    let block = group_impl(api, index, body);
     quote! {
         #![doc = #module_doc]
 
@@ -78,13 +83,28 @@ pub fn group_head(api: &Api, index: usize, krate: Option<&str>) -> TokenStream {
             client: &'a crate::Client,
         }
 
-        impl<'a> #strukt<'a> {
-            pub(crate) fn new(client: &'a crate::Client) -> Self {
-                Self { client }
-            }
+        #block
+    }
+}
 
-            #(#methods)*
+/// An `impl` block of group `index`'s struct holding `items`.
+pub fn group_impl(api: &Api, index: usize, items: TokenStream) -> TokenStream {
+    let Some(g) = api.groups.get(index) else {
+        return TokenStream::new();
+    };
+    let strukt = ident(&g.struct_name);
+    quote! {
+        impl<'a> #strukt<'a> {
+            #items
         }
+    }
+}
+
+/// The method on its group's struct that starts operation `op` (an index into the API's operations).
+pub fn group_method(api: &Api, op: usize, krate: Option<&str>) -> TokenStream {
+    match api.operations.get(op) {
+        Some(op) => entry_method(api, op, krate),
+        None => TokenStream::new(),
     }
 }
 
