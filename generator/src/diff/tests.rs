@@ -335,3 +335,19 @@ fn error_bodies_added_are_minor_and_retyped_are_major() {
         vec![("variant-added", Impact::Minor)]
     );
 }
+
+#[test]
+fn an_inline_type_that_becomes_an_alias_of_a_component_of_its_shape_is_no_change() {
+    // `size` has its own enum while `Kind` has fewer values; once they are the same, it is an alias of `Kind`.
+    let size =
+        "\n        - {name: size, in: query, schema: {type: string, enum: [big, small, huge]}}";
+    let old = spec(size, THING, NEW_THING, BODY);
+    let new = old.replace("enum: [big, small]\n", "enum: [big, small, huge]\n");
+    assert_ne!(old, new);
+    let report = run(&old, &new);
+    assert_eq!(
+        rules(&report),
+        vec![("enum-value-added", Impact::Minor)],
+        "{report}"
+    );
+}
