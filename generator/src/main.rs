@@ -59,8 +59,8 @@ struct Args {
 
 /// Turns transparent huge pages off for this process. mimalloc asks the kernel for them, and where the kernel
 /// compacts memory to find one on a fault (`defrag` of `madvise`, a common setting), a run's time came to
-/// depend on what the machine had done before: Microsoft Graph beta took 7.6 to 10.2 s, 0.9 to 4.0 s of it
-/// in the kernel. Without them it takes about 8.4 s every time, in a little less memory.
+/// depend on what the machine had done before: Microsoft Graph beta spent 0.9 to 4.0 s in the kernel from
+/// one run to the next. Without them it spends about 1.4 s there every time, in a little less memory.
 #[cfg(target_os = "linux")]
 fn no_huge_pages() {
     // SAFETY: `PR_SET_THP_DISABLE` takes plain integers and only sets a flag of the calling process; its

@@ -381,24 +381,19 @@ fn assemble(
     if total <= SPLIT_AT {
         let mut contents = header.rust("");
         contents.reserve(total);
-        match &open {
-            // The methods join the head's `impl` block, its last item.
-            Some(_) => {
-                let head = head.strip_suffix("}\n").ok_or_else(|| {
-                    internal(format!(
-                        "the head of `{path}` does not end with its `impl` block"
-                    ))
-                })?;
-                contents.push_str(head);
-                members
-                    .iter()
-                    .flat_map(|(body, _)| body)
-                    .for_each(|b| contents.push_str(b));
-                contents.push_str("}\n");
+        // The methods join the head's `impl` block, its last item.
+        let open = match &open {
+            Some(_) => Some(head.strip_suffix("}\n").ok_or_else(|| {
+                internal(format!(
+                    "the head of `{path}` does not end with its `impl` block"
+                ))
+            })?),
+            None => {
+                contents.push_str(&head);
+                None
             }
-            None => contents.push_str(&head),
-        }
-        members.iter().for_each(|(_, item)| contents.push_str(item));
+        };
+        push_members(&mut contents, open, &members);
         return Ok(vec![GeneratedFile {
             path: path.to_owned(),
             contents,
@@ -427,15 +422,7 @@ fn assemble(
         let part = format!("part_{:0width$}.rs", i + 1);
         main.push_str(&format!("include!(\"{name}/{part}\");\n"));
         let mut contents = header.rust("");
-        if let Some(open) = &open {
-            contents.push_str(open);
-            chunk
-                .iter()
-                .flat_map(|(body, _)| body)
-                .for_each(|b| contents.push_str(b));
-            contents.push_str("}\n");
-        }
-        chunk.iter().for_each(|(_, item)| contents.push_str(item));
+        push_members(&mut contents, open.as_deref(), &chunk);
         files.push(GeneratedFile {
             path: format!("{stem}/{part}"),
             contents,
@@ -446,6 +433,20 @@ fn assemble(
         contents: main,
     });
     Ok(files)
+}
+
+/// Writes `members`: when they have methods, `open` (the opening of an `impl` block), their methods and the
+/// block's closing brace; then their items.
+fn push_members(out: &mut String, open: Option<&str>, members: &[(Option<String>, String)]) {
+    if let Some(open) = open {
+        out.push_str(open);
+        members
+            .iter()
+            .flat_map(|(body, _)| body)
+            .for_each(|b| out.push_str(b));
+        out.push_str("}\n");
+    }
+    members.iter().for_each(|(_, item)| out.push_str(item));
 }
 
 /// The opening of a printed `impl` block (its header, on one line or wrapped over several, up to the line

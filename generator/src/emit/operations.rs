@@ -52,9 +52,6 @@ pub fn module(api: &Api) -> TokenStream {
 /// The head of a group's module, `src/operations/<group>.rs`: the group's struct and its `impl` block, holding
 /// `methods` (from [`group_method`]) after its constructor. [`group_item`] gives each operation's request
 /// builder after it.
-///
-/// `krate` is the crate's name as user code writes it, for the examples in the docs (`None` when the code is
-/// included into another crate, whose name the examples cannot know).
 pub fn group_head(api: &Api, index: usize, methods: TokenStream) -> TokenStream {
     let Some(g) = api.groups.get(index) else {
         return TokenStream::new();
@@ -101,6 +98,9 @@ pub fn group_impl(api: &Api, index: usize, items: TokenStream) -> TokenStream {
 }
 
 /// The method on its group's struct that starts operation `op` (an index into the API's operations).
+///
+/// `krate` is the crate's name as user code writes it, for the examples in the docs (`None` when the code is
+/// included into another crate, whose name the examples cannot know).
 pub fn group_method(api: &Api, op: usize, krate: Option<&str>) -> TokenStream {
     match api.operations.get(op) {
         Some(op) => entry_method(api, op, krate),
