@@ -103,7 +103,7 @@ pub const STACK_SIZE: usize = 256 << 20;
 fn generate_here(file: &str, text: &str, config: &Config) -> Result<(Generation, Timings), Report> {
     let mut timings = Timings::default();
     let started = Instant::now();
-    let (spec, findings) = match load::load(text) {
+    let (spec, findings) = match load::load_with(text, load::PathItems::Checked) {
         Ok(loaded) => loaded,
         Err(findings) => return Err(Report::new(file, findings)),
     };

@@ -4,13 +4,16 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::source_map::SourceMap;
+pub(crate) use crate::structure::PathItems;
 
 /// A loaded spec.
 #[derive(Debug, Clone)]
 pub struct Spec {
     /// The document as JSON, keys in source order; what the rules walk.
     pub value: Value,
-    /// The typed document, when the structure allowed it.
+    /// The typed document, when the structure allowed it. [`load`] types all of it; the spec the generator
+    /// loads for itself keeps its path items in [`value`](Self::value) only, each checked to read, and
+    /// reads them one at a time as it builds their operations.
     pub openapi: Option<openapiv3::OpenAPI>,
     /// Source positions of every node.
     pub source: SourceMap,
@@ -44,16 +47,27 @@ impl Spec {
 /// A leading byte order mark is skipped. A YAML text is parsed once for both the tree and the positions; a
 /// strict JSON text is read by `serde_json`, and its positions only when a finding needs one.
 pub fn load(text: &str) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
+    load_with(text, PathItems::Read)
+}
+
+/// [`load`], keeping of the path items in the typed document what `path_items` says.
+pub(crate) fn load_with(
+    text: &str,
+    path_items: PathItems,
+) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let (value, source) = match crate::json::parse(text) {
         Some(value) => (value, SourceMap::deferred(text.into())),
         None => crate::yaml::parse(text)?,
     };
-    finish(Spec {
-        value,
-        openapi: None,
-        source,
-    })
+    finish(
+        Spec {
+            value,
+            openapi: None,
+            source,
+        },
+        path_items,
+    )
 }
 
 const BOM: char = '\u{feff}';
@@ -99,7 +113,10 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
 
 /// Checks the version, converts an OpenAPI 3.1 or Swagger 2.0 document into OpenAPI 3.0, and reads the typed
 /// document.
-fn finish(mut spec: Spec) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
+fn finish(
+    mut spec: Spec,
+    path_items: PathItems,
+) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
     let version = check_version(&spec).map_err(|d| vec![d])?;
 
     let mut findings = Vec::new();
@@ -120,7 +137,7 @@ fn finish(mut spec: Spec) -> Result<(Spec, Vec<Diagnostic>), Vec<Diagnostic>> {
     for (to, from) in inline_callback_references(&mut spec.value) {
         spec.source.moved(to, from);
     }
-    match crate::structure::read(&spec.value) {
+    match crate::structure::read(&spec.value, path_items) {
         Ok(openapi) => spec.openapi = Some(openapi),
         Err((at, detail)) => {
             let message = format!("not valid OpenAPI here: {detail}");
@@ -434,5 +451,32 @@ mod tests {
             rules(text),
             vec![(Rule::OpenapiStructure, "/paths/~1a/get/responses".into(), 6)]
         );
+    }
+
+    #[test]
+    fn the_generators_load_checks_each_path_item_and_keeps_none_typed() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  x-note: kept\n  /a:\n    get:\n      responses: {'204': {description: ok}}\n  /b: {$ref: '#/paths/~1a'}\n";
+        let (typed, _) = load(text).expect("loads");
+        let typed = typed.openapi.expect("typed");
+        assert_eq!(typed.paths.paths.len(), 2);
+        let (checked, findings) = load_with(text, PathItems::Checked).expect("loads");
+        assert!(findings.is_empty(), "{findings:?}");
+        let checked = checked.openapi.expect("typed");
+        assert!(checked.paths.paths.is_empty());
+        assert_eq!(checked.paths.extensions, typed.paths.extensions);
+        // Both path items still make their operations.
+        let generation = crate::generate("spec.yaml", text, &crate::Config::new("lean"));
+        assert_eq!(generation.map(|g| g.stats.operations), Ok(2));
+
+        // A path item that does not read is found at the same place either way.
+        let bad = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n";
+        let found = |path_items| match load_with(bad, path_items) {
+            Ok((spec, findings)) => (spec.openapi.is_none(), findings),
+            Err(findings) => (true, findings),
+        };
+        let (untyped, read) = found(PathItems::Read);
+        assert!(untyped);
+        assert_eq!(found(PathItems::Checked), (true, read.clone()));
+        assert_eq!(read[0].pointer, "/paths/~1a/get/responses");
     }
 }

@@ -29,9 +29,11 @@ enum Kind {
 /// Reads the typed document; on failure, the innermost pointer at fault and the error there.
 ///
 /// The path items and the component schemas, most of any large document, are read on every core; only when
-/// that fails is the document read whole, and then its parts tried, to find where.
-pub(crate) fn read(doc: &Value) -> Result<oa::OpenAPI, (String, String)> {
-    if let Some(openapi) = read_in_parallel(doc) {
+/// that fails is the document read whole, and then its parts tried, to find where. With [`PathItems::Checked`]
+/// each path item is read to check it and then dropped, leaving the document's `paths` empty but for their
+/// extensions.
+pub(crate) fn read(doc: &Value, path_items: PathItems) -> Result<oa::OpenAPI, (String, String)> {
+    if let Some(openapi) = read_in_parallel(doc, path_items) {
         return Ok(openapi);
     }
     serde_path_to_error::deserialize::<_, oa::OpenAPI>(doc).map_err(|e| {
@@ -46,7 +48,7 @@ pub(crate) fn read(doc: &Value) -> Result<oa::OpenAPI, (String, String)> {
 ///
 /// The rest of the document is read as it is, with `paths` keeping only its extensions and `components` all
 /// but its `schemas`, so that the parts put back where they were make the document a whole read gives.
-fn read_in_parallel(doc: &Value) -> Option<oa::OpenAPI> {
+fn read_in_parallel(doc: &Value, path_items: PathItems) -> Option<oa::OpenAPI> {
     use serde::Deserialize;
 
     let top = doc.as_object()?;
@@ -62,7 +64,7 @@ fn read_in_parallel(doc: &Value) -> Option<oa::OpenAPI> {
                 ("paths", Value::Object(paths)) => Value::Object(
                     paths
                         .iter()
-                        .filter(|(path, _)| !path.starts_with('/'))
+                        .filter(|(path, _)| !is_path(path))
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect(),
                 ),
@@ -82,7 +84,12 @@ fn read_in_parallel(doc: &Value) -> Option<oa::OpenAPI> {
         || oa::OpenAPI::deserialize(&Value::Object(rest)).ok(),
         || {
             rayon::join(
-                || read_members::<oa::PathItem>(paths, |path| path.starts_with('/')),
+                || match path_items {
+                    PathItems::Read => read_members::<oa::PathItem>(paths, is_path),
+                    PathItems::Checked => {
+                        check_members::<oa::PathItem>(paths, is_path).then(Default::default)
+                    }
+                },
                 || schemas.map(|_| read_members::<oa::Schema>(schemas, |_| true)),
             )
         },
@@ -93,6 +100,41 @@ fn read_in_parallel(doc: &Value) -> Option<oa::OpenAPI> {
         openapi.components.as_mut()?.schemas = schemas?;
     }
     Some(openapi)
+}
+
+/// Whether a key of the Paths Object is a path, rather than an extension.
+pub(crate) fn is_path(key: &str) -> bool {
+    key.starts_with('/')
+}
+
+/// What the typed document keeps of the path items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PathItems {
+    /// Every path item, typed.
+    Read,
+    /// None: each is read to check it, then dropped. A large document's path items typed take several times
+    /// the memory of its JSON tree; the operations are built from one path item at a time.
+    Checked,
+}
+
+/// Whether every member of `members` whose key `keep`s reads as an object or a reference, checked in parallel
+/// and kept nowhere.
+fn check_members<T: DeserializeOwned>(
+    members: Option<&serde_json::Map<String, Value>>,
+    keep: fn(&str) -> bool,
+) -> bool {
+    use rayon::prelude::*;
+    use serde::Deserialize;
+
+    let members: Vec<&Value> = members
+        .into_iter()
+        .flatten()
+        .filter(|(key, _)| keep(key))
+        .map(|(_, value)| value)
+        .collect();
+    members
+        .into_par_iter()
+        .all(|value| oa::ReferenceOr::<T>::deserialize(value).is_ok())
 }
 
 /// The members of `members` whose key `keep`s, each read as an object or a reference, in parallel.

@@ -287,7 +287,8 @@ pub fn diff(old: (&str, &str), new: (&str, &str)) -> Result<DiffReport, Report> 
 }
 
 fn build(file: &str, text: &str) -> Result<(load::Spec, ir::Api), Report> {
-    let (spec, findings) = load::load(text).map_err(|f| Report::new(file, f))?;
+    let (spec, findings) =
+        load::load_with(text, load::PathItems::Checked).map_err(|f| Report::new(file, f))?;
     if !findings.is_empty() {
         return Err(Report::new(file, findings));
     }

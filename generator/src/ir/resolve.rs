@@ -19,6 +19,11 @@ impl<'a> Resolver<'a> {
         Resolver { spec }
     }
 
+    /// The spec the references are read in.
+    pub fn spec(&self) -> &'a Spec {
+        self.spec
+    }
+
     /// What a local reference points at, read as a `T`, with its pointer; a finding at `at` saying
     /// `` `reference` {what} `` when it is not a `T`.
     pub fn deref<T: DeserializeOwned>(

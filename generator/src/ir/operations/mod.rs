@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use openapiv3::{OpenAPI, PathItem, ReferenceOr};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use super::extensions;
 use super::names::{self, camel, snake, InvalidName, Namespace};
@@ -91,15 +92,28 @@ pub fn build<'a>(openapi: &'a OpenAPI, types: &mut Types<'a>, envelopes: &Envelo
         }
     }
     let mut operations = Vec::new();
-    for (path, item) in openapi.paths.paths.iter() {
+    // Each path item is read from the tree as its operations are built: typed all at once, a large
+    // document's path items would take several times the memory of the tree.
+    let paths = b.types.refs.spec().value.get("paths");
+    let paths = paths
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(path, _)| crate::structure::is_path(path));
+    for (path, item) in paths {
         let item_ptr = pointer::push("/paths", path);
-        let item = match item {
-            ReferenceOr::Item(item) => item.clone(),
-            ReferenceOr::Reference { reference } => match b.deref::<PathItem>(reference, &item_ptr)
-            {
-                Some(item) => item,
-                None => continue,
-            },
+        let item = match ReferenceOr::<PathItem>::deserialize(item) {
+            Ok(ReferenceOr::Item(item)) => item,
+            Ok(ReferenceOr::Reference { reference }) => {
+                match b.deref::<PathItem>(&reference, &item_ptr) {
+                    Some(item) => item,
+                    None => continue,
+                }
+            }
+            Err(e) => {
+                b.unsupported(&item_ptr, format!("not a valid path item: {e}"));
+                continue;
+            }
         };
         for (method, op) in item.iter() {
             let op_ptr = pointer::push(&item_ptr, method);
