@@ -589,6 +589,47 @@ async fn a_chunked_body_over_the_limit_is_cut_off_while_read() {
     assert_eq!(waited, Duration::ZERO);
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_body_in_many_chunks_is_put_together_and_decoded() {
+    // The example body, sent in chunks of 7 bytes with a pause between them, with no
+    // Content-Length: the client reads it in many pieces.
+    let envelope = response_example(PREFERENCES, "get", "200").to_string();
+    let body = envelope.clone();
+    let server = RawServer::start(move |mut stream| {
+        let body = body.clone();
+        async move {
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                        transfer-encoding: chunked\r\n\r\n";
+            if stream.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            for piece in body.as_bytes().chunks(7) {
+                let chunk = [
+                    format!("{:x}\r\n", piece.len()).into_bytes(),
+                    piece.to_vec(),
+                    b"\r\n".to_vec(),
+                ]
+                .concat();
+                if stream.write_all(&chunk).await.is_err() || stream.flush().await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            let _ = stream.write_all(b"0\r\n\r\n").await;
+        }
+    })
+    .await;
+    let client = client(&server.url);
+
+    let response = succeeded(client.admin().fetch_organisation_preference().await);
+    let expected: Value = serde_json::from_str(&envelope).expect("the example is JSON");
+    assert_eq!(
+        serde_json::to_value(response.data()).expect("the data encodes"),
+        expected
+    );
+    assert_eq!(server.requests(), 1);
+}
+
 // Connections
 
 #[tokio::test(start_paused = true)]

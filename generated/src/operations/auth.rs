@@ -304,24 +304,24 @@ impl<'a> Login<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LoginResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::LoginResult>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&LOGIN);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for Login<'a> {
@@ -375,24 +375,24 @@ impl<'a> RefreshToken<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LoginResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::LoginResult>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&REFRESH_TOKEN);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for RefreshToken<'a> {
@@ -446,22 +446,24 @@ impl<'a> Logout<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::MessageResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::MessageResult>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&LOGOUT);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json)
     }
 }
 impl<'a> std::future::IntoFuture for Logout<'a> {
@@ -515,26 +517,26 @@ impl<'a> ChangePassword<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&CHANGE_PASSWORD);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ChangePassword<'a> {
@@ -590,26 +592,26 @@ impl<'a> CreateUserPin<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&CREATE_USER_PIN);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for CreateUserPin<'a> {
@@ -665,25 +667,25 @@ impl<'a> SendEmailOtp<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&SEND_EMAIL_OTP);
         request.path_param("email", &self.email);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for SendEmailOtp<'a> {
@@ -739,26 +741,26 @@ impl<'a> VerifyLoginOtp<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&VERIFY_LOGIN_OTP);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for VerifyLoginOtp<'a> {
@@ -814,25 +816,25 @@ impl<'a> ResetPassword<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&RESET_PASSWORD);
         request.path_param("email", &self.email);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ResetPassword<'a> {

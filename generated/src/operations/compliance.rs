@@ -386,26 +386,26 @@ impl<'a> AttachDocuments<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&ATTACH_DOCUMENTS);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for AttachDocuments<'a> {
@@ -461,19 +461,21 @@ impl<'a> SubmitKycDocuments<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&SUBMIT_KYC_DOCUMENTS);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = self.body;
         let mut parts = Vec::new();
@@ -495,9 +497,7 @@ impl<'a> SubmitKycDocuments<'a> {
         }
         request.multipart_body(parts);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for SubmitKycDocuments<'a> {
@@ -553,26 +553,26 @@ impl<'a> SubmitCra<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&SUBMIT_CRA);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for SubmitCra<'a> {
@@ -627,26 +627,26 @@ impl<'a> ListAwaitingComplianceRequirements<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &LIST_AWAITING_COMPLIANCE_REQUIREMENTS,
         );
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ListAwaitingComplianceRequirements<'a> {
@@ -703,26 +703,26 @@ impl<'a> GetKycRequirements<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&GET_KYC_REQUIREMENTS);
         request.path_param("countryIso", &self.country_iso);
         request.path_param("triggerPoint", &self.trigger_point);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for GetKycRequirements<'a> {
@@ -777,24 +777,24 @@ impl<'a> ContinueEnrolment<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&CONTINUE_ENROLMENT);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ContinueEnrolment<'a> {
@@ -850,25 +850,25 @@ impl<'a> GetDynamicFields<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&GET_DYNAMIC_FIELDS);
         request.path_param("processGroupCode", &self.process_group_code);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for GetDynamicFields<'a> {
@@ -924,26 +924,26 @@ impl<'a> AddKycRule<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&ADD_KYC_RULE);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for AddKycRule<'a> {
@@ -999,25 +999,25 @@ impl<'a> ActivateAmlRule<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&ACTIVATE_AML_RULE);
         request.path_param("ruleId", &self.rule_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ActivateAmlRule<'a> {
@@ -1072,24 +1072,24 @@ impl<'a> ListCraForms<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_CRA_FORMS);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ListCraForms<'a> {

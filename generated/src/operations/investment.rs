@@ -331,11 +331,13 @@ impl<'a> GetInvestmentQuote<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&GET_INVESTMENT_QUOTE);
         request.path_param("product-id", &self.product_id);
         request
@@ -355,19 +357,17 @@ impl<'a> GetInvestmentQuote<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for GetInvestmentQuote<'a> {
@@ -441,11 +441,13 @@ impl<'a> CreateInvestmentApplication<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &CREATE_INVESTMENT_APPLICATION,
         );
@@ -461,11 +463,11 @@ impl<'a> CreateInvestmentApplication<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
@@ -473,9 +475,7 @@ impl<'a> CreateInvestmentApplication<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for CreateInvestmentApplication<'a> {
@@ -565,9 +565,11 @@ impl<'a> ListPortfolios<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::ListPortfoliosResponse>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::ListPortfoliosResponse>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_PORTFOLIOS);
         request.path_param("customer-id", &self.customer_id);
         request
@@ -582,11 +584,11 @@ impl<'a> ListPortfolios<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
@@ -598,9 +600,7 @@ impl<'a> ListPortfolios<'a> {
             request.query("size", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
     /// The pages of this listing, as a stream: from the page set with `page` (or page 1, the first), each page one call with this request's other parameters and options. It ends after a page shorter than the page size, an empty page, or the page that reaches the total; it asks for each page once, and ends after yielding an error.
     ///
@@ -734,11 +734,13 @@ impl<'a> GetTotalInvestments<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&GET_TOTAL_INVESTMENTS);
         request.path_param("user-id", &self.user_id);
         request
@@ -753,19 +755,17 @@ impl<'a> GetTotalInvestments<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for GetTotalInvestments<'a> {
@@ -840,11 +840,13 @@ impl<'a> FundInvestmentWallet<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&FUND_INVESTMENT_WALLET);
         request.path_param("wallet-id", &self.wallet_id);
         request.path_param("amount", &self.amount);
@@ -860,19 +862,17 @@ impl<'a> FundInvestmentWallet<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for FundInvestmentWallet<'a> {

@@ -370,11 +370,13 @@ impl<'a> GetAccountBalance<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&GET_ACCOUNT_BALANCE);
         request.path_param("accountId", &self.account_id);
         request
@@ -389,16 +391,14 @@ impl<'a> GetAccountBalance<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for GetAccountBalance<'a> {
@@ -466,11 +466,13 @@ impl<'a> ChangeAccountPermission<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &CHANGE_ACCOUNT_PERMISSION,
         );
@@ -488,19 +490,17 @@ impl<'a> ChangeAccountPermission<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ChangeAccountPermission<'a> {
@@ -561,9 +561,11 @@ impl<'a> ListLedgerHistory<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::ListLedgerHistoryResponse>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::ListLedgerHistoryResponse>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_LEDGER_HISTORY);
         request.path_param("account_id", &self.account_id);
         request.path_param("page", &self.page);
@@ -580,16 +582,14 @@ impl<'a> ListLedgerHistory<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
     /// The pages of this listing, as a stream: from the page set with `page` (or page 0, the first), each page one call with this request's other parameters and options. It ends after a page shorter than the page size, an empty page, or the page that reaches the total; it asks for each page once, and ends after yielding an error.
     ///
@@ -705,11 +705,13 @@ impl<'a> ListLedgerHistoryByInteractionId<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &LIST_LEDGER_HISTORY_BY_INTERACTION_ID,
         );
@@ -725,16 +727,14 @@ impl<'a> ListLedgerHistoryByInteractionId<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ListLedgerHistoryByInteractionId<'a> {
@@ -801,11 +801,13 @@ impl<'a> PostToAccount<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&POST_TO_ACCOUNT);
         request
             .header(
@@ -819,11 +821,11 @@ impl<'a> PostToAccount<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
@@ -831,9 +833,7 @@ impl<'a> PostToAccount<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for PostToAccount<'a> {
@@ -899,11 +899,13 @@ impl<'a> ListLedgerHistoryByIdempotencyKey<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &LIST_LEDGER_HISTORY_BY_IDEMPOTENCY_KEY,
         );
@@ -919,19 +921,17 @@ impl<'a> ListLedgerHistoryByIdempotencyKey<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("x-idempotency-key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ListLedgerHistoryByIdempotencyKey<'a> {

@@ -1035,11 +1035,13 @@ impl<'a> RequestLoan<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&REQUEST_LOAN);
         request
             .header(
@@ -1053,11 +1055,11 @@ impl<'a> RequestLoan<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
@@ -1065,9 +1067,7 @@ impl<'a> RequestLoan<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for RequestLoan<'a> {
@@ -1148,11 +1148,13 @@ impl<'a> GetLoanOffer<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&GET_LOAN_OFFER);
         request
             .header(
@@ -1166,19 +1168,17 @@ impl<'a> GetLoanOffer<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for GetLoanOffer<'a> {
@@ -1257,9 +1257,13 @@ impl<'a> RespondToLoanOffer<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LoanApplicationUpdateResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::LoanApplicationUpdateResult>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&RESPOND_TO_LOAN_OFFER);
         request.path_param("loan-application-id", &self.loan_application_id);
         request
@@ -1275,19 +1279,17 @@ impl<'a> RespondToLoanOffer<'a> {
         request.query("status", &self.status);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for RespondToLoanOffer<'a> {
@@ -1365,9 +1367,13 @@ impl<'a> GetLoanApplicationDetails<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LoanApplicationDetailsResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::LoanApplicationDetailsResult>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &GET_LOAN_APPLICATION_DETAILS,
         );
@@ -1384,19 +1390,17 @@ impl<'a> GetLoanApplicationDetails<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for GetLoanApplicationDetails<'a> {
@@ -1474,11 +1478,13 @@ impl<'a> ListLoanEligibilityQuestions<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &LIST_LOAN_ELIGIBILITY_QUESTIONS,
         );
@@ -1495,19 +1501,17 @@ impl<'a> ListLoanEligibilityQuestions<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for ListLoanEligibilityQuestions<'a> {
@@ -1585,11 +1589,13 @@ impl<'a> ManageLoans<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&MANAGE_LOANS);
         request.path_param("customerId", &self.customer_id);
         request
@@ -1604,19 +1610,17 @@ impl<'a> ManageLoans<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for ManageLoans<'a> {
@@ -1694,7 +1698,11 @@ impl<'a> GetLoanTerms<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(self) -> crate::Result<crate::Response<crate::types::LoanTerms>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::LoanTerms>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&GET_LOAN_TERMS);
         request.path_param("organisationId", &self.organisation_id);
         request
@@ -1709,19 +1717,17 @@ impl<'a> GetLoanTerms<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for GetLoanTerms<'a> {
@@ -1813,9 +1819,11 @@ impl<'a> ListLoanHistory<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::ListLoanHistoryResponse>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::ListLoanHistoryResponse>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_LOAN_HISTORY);
         request.path_param("customer-id", &self.customer_id);
         request
@@ -1830,11 +1838,11 @@ impl<'a> ListLoanHistory<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
@@ -1846,9 +1854,7 @@ impl<'a> ListLoanHistory<'a> {
             request.query("size", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
     /// The pages of this listing, as a stream: from the page set with `page` (or page 1, the first), each page one call with this request's other parameters and options. It ends after a page shorter than the page size, an empty page, or the page that reaches the total; it asks for each page once, and ends after yielding an error.
     ///
@@ -1982,9 +1988,13 @@ impl<'a> GetLoanPaymentHistory<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LoanDetailsWithPaymentHistory>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::LoanDetailsWithPaymentHistory>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &GET_LOAN_PAYMENT_HISTORY,
         );
@@ -2001,19 +2011,17 @@ impl<'a> GetLoanPaymentHistory<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for GetLoanPaymentHistory<'a> {
@@ -2107,9 +2115,11 @@ impl<'a> ListPendingRepayments<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<Vec<crate::types::PendingRepayment>>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<Vec<crate::types::PendingRepayment>>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &LIST_PENDING_REPAYMENTS,
         );
@@ -2126,11 +2136,11 @@ impl<'a> ListPendingRepayments<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
@@ -2142,9 +2152,7 @@ impl<'a> ListPendingRepayments<'a> {
             request.query("size", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
     /// The pages of this listing, as a stream: from the page set with `page` (or page 1, the first), each page one call with this request's other parameters and options. It ends after a page shorter than the page size, an empty page, or the page that reaches the total; it asks for each page once, and ends after yielding an error.
     ///
@@ -2270,9 +2278,11 @@ impl<'a> GetRepaymentInstructions<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LoanRepaymentInstructions>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::LoanRepaymentInstructions>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &GET_REPAYMENT_INSTRUCTIONS,
         );
@@ -2289,16 +2299,14 @@ impl<'a> GetRepaymentInstructions<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for GetRepaymentInstructions<'a> {
@@ -2376,9 +2384,11 @@ impl<'a> TransferFundsToBank<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LoanTransferResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::LoanTransferResult>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&TRANSFER_FUNDS_TO_BANK);
         request
             .header(
@@ -2392,11 +2402,11 @@ impl<'a> TransferFundsToBank<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
@@ -2404,9 +2414,7 @@ impl<'a> TransferFundsToBank<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for TransferFundsToBank<'a> {
@@ -2482,9 +2490,11 @@ impl<'a> AddBankAccount<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LoanBankAccount>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::LoanBankAccount>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&ADD_BANK_ACCOUNT);
         request
             .header(
@@ -2498,11 +2508,11 @@ impl<'a> AddBankAccount<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
@@ -2510,9 +2520,7 @@ impl<'a> AddBankAccount<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for AddBankAccount<'a> {
@@ -2589,11 +2597,13 @@ impl<'a> VerifyBankAccount<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&VERIFY_BANK_ACCOUNT);
         request.path_param("bankCode", &self.bank_code);
         request.path_param("accountNumber", &self.account_number);
@@ -2609,19 +2619,17 @@ impl<'a> VerifyBankAccount<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for VerifyBankAccount<'a> {
@@ -2698,11 +2706,13 @@ impl<'a> ListLoanProducts<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_LOAN_PRODUCTS);
         request
             .header(
@@ -2716,19 +2726,17 @@ impl<'a> ListLoanProducts<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for ListLoanProducts<'a> {
@@ -2806,11 +2814,13 @@ impl<'a> GetTotalLoan<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&GET_TOTAL_LOAN);
         request.path_param("customerId", &self.customer_id);
         request
@@ -2825,19 +2835,17 @@ impl<'a> GetTotalLoan<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for GetTotalLoan<'a> {
@@ -2914,11 +2922,13 @@ impl<'a> ListAvailableBanks<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_AVAILABLE_BANKS);
         request
             .header(
@@ -2932,19 +2942,17 @@ impl<'a> ListAvailableBanks<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
         }
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for ListAvailableBanks<'a> {
@@ -3023,9 +3031,11 @@ impl<'a> RepayLoan<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LoanRepayment>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::LoanRepayment>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&REPAY_LOAN);
         request.path_param("user-id", &self.user_id);
         request
@@ -3040,11 +3050,11 @@ impl<'a> RepayLoan<'a> {
         request.header("x-fapi-interaction-id", &self.x_fapi_interaction_id);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
@@ -3052,9 +3062,7 @@ impl<'a> RepayLoan<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for RepayLoan<'a> {

@@ -397,24 +397,26 @@ impl<'a> ProcessCardPayment<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&PROCESS_CARD_PAYMENT);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json)
     }
 }
 impl<'a> std::future::IntoFuture for ProcessCardPayment<'a> {
@@ -470,28 +472,28 @@ impl<'a> ProcessPaymentWithToken<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &PROCESS_PAYMENT_WITH_TOKEN,
         );
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for ProcessPaymentWithToken<'a> {
@@ -547,28 +549,28 @@ impl<'a> NotifyBankTransferPayment<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &NOTIFY_BANK_TRANSFER_PAYMENT,
         );
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for NotifyBankTransferPayment<'a> {
@@ -624,28 +626,28 @@ impl<'a> GetPaymentMethodCharges<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &GET_PAYMENT_METHOD_CHARGES,
         );
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for GetPaymentMethodCharges<'a> {
@@ -702,22 +704,24 @@ impl<'a> DeferBankPayment<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::BankPayLaterResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::BankPayLaterResult>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&DEFER_BANK_PAYMENT);
         request.path_param("pcn", &self.pcn);
         request.path_param("payableType", &self.payable_type);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json)
     }
 }
 impl<'a> std::future::IntoFuture for DeferBankPayment<'a> {
@@ -787,17 +791,19 @@ impl<'a> ListAwaitingPayments<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::AwaitingPaymentsResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::AwaitingPaymentsResult>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_AWAITING_PAYMENTS);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.page {
             request.query("page", value);
@@ -808,9 +814,7 @@ impl<'a> ListAwaitingPayments<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
     /// The pages of this listing, as a stream: from the page set with `page` (or page 1, the first), each page one call with this request's other parameters and options. It ends after a page shorter than the page size, an empty page, or the page that reaches the total; it asks for each page once, and ends after yielding an error.
     ///
@@ -926,28 +930,28 @@ impl<'a> UpdateAwaitingPayment<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &UPDATE_AWAITING_PAYMENT,
         );
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for UpdateAwaitingPayment<'a> {
@@ -1003,24 +1007,26 @@ impl<'a> PayFromWallet<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&PAY_FROM_WALLET);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json)
     }
 }
 impl<'a> std::future::IntoFuture for PayFromWallet<'a> {
@@ -1075,24 +1081,24 @@ impl<'a> GetWalletBalance<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&GET_WALLET_BALANCE);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for GetWalletBalance<'a> {

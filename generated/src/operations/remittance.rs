@@ -529,26 +529,26 @@ impl<'a> CallQuote<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&CALL_QUOTE);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for CallQuote<'a> {
@@ -628,21 +628,23 @@ impl<'a> CreateTransaction<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&CREATE_TRANSACTION);
         request.header("ipAddress", &self.ip_address);
         request.header("password", &self.password);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
@@ -650,9 +652,7 @@ impl<'a> CreateTransaction<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for CreateTransaction<'a> {
@@ -732,11 +732,13 @@ impl<'a> CreateTransactionDirect<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &CREATE_TRANSACTION_DIRECT,
         );
@@ -744,11 +746,11 @@ impl<'a> CreateTransactionDirect<'a> {
         request.header("password", &self.password);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         if let Some(value) = &self.x_idempotency_key {
             request.header("X-Idempotency-Key", value);
@@ -756,9 +758,7 @@ impl<'a> CreateTransactionDirect<'a> {
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for CreateTransactionDirect<'a> {
@@ -814,24 +814,24 @@ impl<'a> ValidateBankAccount<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::ValidateBankAccountResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::ValidateBankAccountResult>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&VALIDATE_BANK_ACCOUNT);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ValidateBankAccount<'a> {
@@ -887,24 +887,24 @@ impl<'a> CreateBeneficiary<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::CreateBeneficiaryResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::CreateBeneficiaryResult>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&CREATE_BENEFICIARY);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for CreateBeneficiary<'a> {
@@ -958,26 +958,26 @@ impl<'a> AddBankDetails<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&ADD_BANK_DETAILS);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for AddBankDetails<'a> {
@@ -1033,26 +1033,26 @@ impl<'a> ListSupportedPaymentMethods<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::SupportedPaymentMethods>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::SupportedPaymentMethods>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &LIST_SUPPORTED_PAYMENT_METHODS,
         );
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Status)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Status)
     }
 }
 impl<'a> std::future::IntoFuture for ListSupportedPaymentMethods<'a> {
@@ -1106,26 +1106,26 @@ impl<'a> ListPayoutPoints<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_PAYOUT_POINTS);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ListPayoutPoints<'a> {
@@ -1181,26 +1181,26 @@ impl<'a> ListPayoutCenters<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_PAYOUT_CENTERS);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ListPayoutCenters<'a> {
@@ -1256,25 +1256,25 @@ impl<'a> ListSupportedBanks<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&LIST_SUPPORTED_BANKS);
         request.path_param("countryIso3", &self.country_iso3);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for ListSupportedBanks<'a> {
@@ -1330,27 +1330,27 @@ impl<'a> GetRequiredBankFields<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &GET_REQUIRED_BANK_FIELDS,
         );
         request.path_param("countryIso3", &self.country_iso3);
         match &self.platform {
             Some(value) => request.header("platform", value),
-            None => request.header("platform", &"fincode"),
+            None => request.header_text("platform", "fincode"),
         };
         match &self.uuid {
             Some(value) => request.header("uuid", value),
-            None => request.header("uuid", &"200"),
+            None => request.header_text("uuid", "200"),
         };
         request.options(self.options);
-        self.client
-            .execute(request, crate::runtime::codegen::ResponseShape::Success)
-            .await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Success)
     }
 }
 impl<'a> std::future::IntoFuture for GetRequiredBankFields<'a> {

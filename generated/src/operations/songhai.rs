@@ -204,14 +204,16 @@ impl<'a> GenerateSonghaiToken<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::SonghaiTokenResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::SonghaiTokenResult>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(&GENERATE_SONGHAI_TOKEN);
         let body = &self.body;
         request.form_body(body);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json)
     }
 }
 impl<'a> std::future::IntoFuture for GenerateSonghaiToken<'a> {
@@ -256,16 +258,20 @@ impl<'a> CreateSonghaiTransaction<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::SonghaiCreateTransactionResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::SonghaiCreateTransactionResult>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &CREATE_SONGHAI_TRANSACTION,
         );
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json)
     }
 }
 impl<'a> std::future::IntoFuture for CreateSonghaiTransaction<'a> {
@@ -312,16 +318,18 @@ impl<'a> GetSonghaiExchangeRate<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Response<crate::types::SonghaiQuoteResult>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::SonghaiQuoteResult>>,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &GET_SONGHAI_EXCHANGE_RATE,
         );
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json)
     }
 }
 impl<'a> std::future::IntoFuture for GetSonghaiExchangeRate<'a> {
@@ -366,18 +374,20 @@ impl<'a> ValidateSonghaiBankAccount<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<crate::types::SonghaiBankAccountValidationResult>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::SonghaiBankAccountValidationResult>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &VALIDATE_SONGHAI_BANK_ACCOUNT,
         );
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json)
     }
 }
 impl<'a> std::future::IntoFuture for ValidateSonghaiBankAccount<'a> {
@@ -424,18 +434,20 @@ impl<'a> ValidateSonghaiMobileMoneyWallet<'a> {
         self
     }
     /// Sends the request and reads the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
-        crate::Response<crate::types::SonghaiMobileMoneyValidationResult>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::SonghaiMobileMoneyValidationResult>,
+        >,
+    > + Send + use<'a> {
         let mut request = crate::runtime::codegen::Request::new(
             &VALIDATE_SONGHAI_MOBILE_MONEY_WALLET,
         );
         let body = &self.body;
         request.json_body(body, crate::runtime::codegen::RequestEnvelope::None);
         request.options(self.options);
-        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json).await
+        self.client.execute(request, crate::runtime::codegen::ResponseShape::Json)
     }
 }
 impl<'a> std::future::IntoFuture for ValidateSonghaiMobileMoneyWallet<'a> {

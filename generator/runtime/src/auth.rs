@@ -61,6 +61,12 @@ pub trait TokenSource: Send + Sync + fmt::Debug {
     /// Returns the token to send now.
     fn token(&self) -> TokenFuture<'_>;
 
+    /// The token to send now, where the source holds it without waiting (a fixed token): the
+    /// client then does not ask [`token`](Self::token). `None`, the default, means ask `token`.
+    fn current(&self) -> Option<&Secret> {
+        None
+    }
+
     /// Called when the server answered `401 Unauthorized` to `token`: returns a new
     /// token to try the call once more with, or `None` (the default) to end the call
     /// with the `401` error.
@@ -85,6 +91,10 @@ impl TokenSource for StaticToken {
     fn token(&self) -> TokenFuture<'_> {
         let token = self.0.clone();
         Box::pin(async move { Ok(token) })
+    }
+
+    fn current(&self) -> Option<&Secret> {
+        Some(&self.0)
     }
 }
 

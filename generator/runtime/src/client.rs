@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,8 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: Option<String>,
+    /// The base URL, or the URL of the client's server, read once.
+    base: Option<Url>,
     servers: &'static [Server],
     server_index: usize,
     server_variables: BTreeMap<String, String>,
@@ -297,6 +300,10 @@ impl ClientBuilder {
             Some(url) => Some(check_url(url.trim_end_matches('/'), "base url").map_err(invalid)?),
             None => None,
         };
+        let mut base = match &base_url {
+            Some(url) => Url::parse(url).ok(),
+            None => None,
+        };
         if base_url.is_none() && !self.servers.is_empty() {
             let server = self.servers.get(self.server_index).ok_or_else(|| {
                 invalid(format!(
@@ -306,7 +313,7 @@ impl ClientBuilder {
                 ))
             })?;
             let url = expand_server(server, &self.server_variables).map_err(invalid)?;
-            check_url(&url, "server url").map_err(invalid)?;
+            base = Url::parse(&check_url(&url, "server url").map_err(invalid)?).ok();
         }
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| invalid(format!("`{}` is not a valid user agent", self.user_agent)))?;
@@ -329,6 +336,7 @@ impl ClientBuilder {
         let mut inner = Inner {
             http,
             base_url,
+            base,
             servers: self.servers,
             server_index: self.server_index,
             server_variables: self.server_variables,
@@ -394,11 +402,23 @@ impl Client {
     /// Sends `request` and reads its response as `shape`, retrying as the retry policy
     /// says; the operation methods call this.
     #[doc(hidden)]
-    pub async fn execute<T: DeserializeOwned>(
+    pub fn execute<T: DeserializeOwned>(
         &self,
         request: Request,
         shape: ResponseShape,
-    ) -> Result<Response<T>> {
+    ) -> impl Future<Output = Result<Response<T>>> + use<'_, T> {
+        self.execute_coded(request, shape, std::convert::identity)
+    }
+
+    /// [`execute`](Self::execute), with the API's error codes read by `code`: a generated client's
+    /// type of them.
+    #[doc(hidden)]
+    pub fn execute_coded<T: DeserializeOwned, C>(
+        &self,
+        request: Request,
+        shape: ResponseShape,
+        code: fn(String) -> C,
+    ) -> impl Future<Output = Result<Response<T>, Error<C>>> + use<'_, T, C> {
         let operation = request.operation;
         let span = tracing::info_span!(
             "request",
@@ -410,142 +430,175 @@ impl Client {
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.run(request, shape).instrument(span).await
+        self.run(request, shape, code).instrument(span)
     }
 
-    async fn run<T: DeserializeOwned>(
+    /// The call, as one future that holds the request once: the future of an `async fn` keeps its
+    /// arguments beside what it moves them into, and every layer of one would copy the request again.
+    /// What lives across an `.await` is kept in the future for the whole call, so the error and the
+    /// retry policy are only where they are needed.
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "as an `async fn`, the future would hold the request twice: the argument and the binding it moves into"
+    )]
+    fn run<T: DeserializeOwned, C>(
         &self,
         mut request: Request,
         shape: ResponseShape,
-    ) -> Result<Response<T>> {
-        let operation = request.operation;
-        let span = tracing::Span::current();
-        let invalid = |message: String| invalid(operation, message);
-        if let Some(message) = request.error.as_ref().or(request.options.error.as_ref()) {
-            return Err(invalid(message.clone()));
-        }
-        let policy = request
-            .options
-            .retry
-            .clone()
-            .unwrap_or_else(|| self.inner.retry.clone());
-        let keyed = idempotency_key(&mut request);
-        self.encrypt(&mut request)?;
-        let url = self.inner.url(&request).map_err(invalid)?;
-        span.record("path", url.path());
-        let started = tokio::time::Instant::now();
-        let mut attempt = 0;
-        let mut retries = 0;
-        let mut renewed = false;
-        loop {
-            attempt += 1;
-            let (http_request, tokens) = self.prepare(&request, url.clone(), shape).await?;
-            let outcome = self.attempt::<T>(operation, http_request, shape).await;
-            let (status, request_id) = match &outcome {
-                Ok(response) => (Some(response.status()), response.request_id()),
-                Err(error) => (error.status(), error.request_id()),
+        code: fn(String) -> C,
+    ) -> impl Future<Output = Result<Response<T>, Error<C>>> + use<'_, T, C> {
+        async move {
+            let operation = request.operation;
+            let invalid = |message: String| invalid(operation, message);
+            let outcome: Result<Response<T>> = 'call: {
+                if let Some(message) = request
+                    .error
+                    .as_ref()
+                    .or(request.call_options().error.as_ref())
+                {
+                    break 'call Err(invalid(message.clone()));
+                }
+                let keyed = idempotency_key(&mut request);
+                if let Err(error) = self.encrypt(&mut request) {
+                    break 'call Err(error);
+                }
+                let url = match self.inner.url(&request) {
+                    Ok(url) => url,
+                    Err(message) => break 'call Err(invalid(message)),
+                };
+                let span = tracing::Span::current();
+                span.record("path", url.path());
+                // The clock is read for the span only when something records it.
+                let started = (!span.is_disabled()).then(Instant::now);
+                drop(span);
+                let mut attempt = 0;
+                let mut retries = 0;
+                let mut renewed = false;
+                loop {
+                    attempt += 1;
+                    let (http_request, tokens) =
+                        match self.prepare(&request, url.clone(), shape).await {
+                            Ok(prepared) => prepared,
+                            Err(error) => break 'call Err(error),
+                        };
+                    let mut error = match self.attempt::<T>(operation, http_request, shape).await {
+                        Ok(mut response) => {
+                            let status = response.status().as_u16();
+                            finish(started, attempt, Some(status), response.request_id());
+                            tracing::debug!(attempt, status, "succeeded");
+                            response.set_attempts(attempt);
+                            break 'call Ok(response);
+                        }
+                        Err(error) => error,
+                    };
+                    let status = error.status().map(|s| s.as_u16());
+                    error.set_attempts(attempt);
+                    // A refused token: let its source renew it, and try once more.
+                    if status == Some(401) && !renewed && !tokens.is_empty() {
+                        renewed = true;
+                        match renew_rejected(&tokens).await {
+                            Ok(true) => {
+                                tracing::debug!(attempt, status, "retrying with a renewed token");
+                                continue;
+                            }
+                            Ok(false) => {}
+                            Err(error) => break 'call Err(error),
+                        }
+                    }
+                    drop(tokens);
+                    let policy = match &request.call_options().retry {
+                        Some(policy) => policy,
+                        None => &self.inner.retry,
+                    };
+                    let replayable =
+                        replay_safe(&operation.method, keyed) || !error.may_have_been_sent();
+                    let delay = (retries < policy.retries() && error.is_retryable() && replayable)
+                        .then(|| policy.delay(retries, error.headers()))
+                        .flatten();
+                    if let Some(delay) = delay {
+                        retries += 1;
+                        tracing::warn!(
+                            attempt,
+                            status,
+                            delay_ms = delay.as_millis() as u64,
+                            error = %error,
+                            "retrying"
+                        );
+                        drop(error);
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    finish(started, attempt, status, error.request_id());
+                    tracing::debug!(attempt, status, error = %error, "failed");
+                    break 'call Err(error);
+                }
             };
-            let request_id = request_id.map(str::to_owned);
-            let status = status.map(|s| s.as_u16());
-            // The span's outcome fields, recorded once, when the call ends.
-            let finish = |span: &tracing::Span| {
-                span.record("attempts", attempt);
-                if let Some(status) = status {
-                    span.record("status", status);
-                }
-                if let Some(request_id) = &request_id {
-                    span.record("request_id", request_id.as_str());
-                }
-                span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-            };
-            let mut error = match outcome {
-                Ok(mut response) => {
-                    finish(&span);
-                    tracing::debug!(attempt, status, "succeeded");
-                    response.set_attempts(attempt);
-                    return Ok(response);
-                }
-                Err(error) => error,
-            };
-            error.set_attempts(attempt);
-            // A refused token: let its source renew it, and try once more.
-            if status == Some(401) && !renewed && !tokens.is_empty() {
-                renewed = true;
-                if renew_rejected(&tokens).await? {
-                    tracing::debug!(attempt, status, "retrying with a renewed token");
-                    continue;
-                }
-            }
-            let replayable = replay_safe(&operation.method, keyed) || !error.may_have_been_sent();
-            if retries < policy.retries() && error.is_retryable() && replayable {
-                if let Some(delay) = policy.delay(retries, error.headers()) {
-                    retries += 1;
-                    tracing::warn!(
-                        attempt,
-                        status,
-                        delay_ms = delay.as_millis() as u64,
-                        error = %error,
-                        "retrying"
-                    );
-                    tokio::time::sleep(delay).await;
-                    continue;
-                }
-            }
-            finish(&span);
-            tracing::debug!(attempt, status, error = %error, "failed");
-            return Err(error);
+            outcome.map_err(|error| error.map_code(code))
         }
     }
 
-    /// One attempt: send, read the body (up to the limit), decode.
-    async fn attempt<T: DeserializeOwned>(
+    /// One attempt: send, read the body (up to the limit), decode. The request is handed to the
+    /// HTTP client before the future is made, so that the future holds only the call in flight.
+    fn attempt<T: DeserializeOwned>(
         &self,
         operation: &'static Operation,
         http_request: reqwest::Result<reqwest::Request>,
         shape: ResponseShape,
-    ) -> Result<Response<T>> {
+    ) -> impl Future<Output = Result<Response<T>>> + use<'_, T> {
         let started = Instant::now();
-        let sent = match http_request {
-            Ok(http_request) => self.inner.http.execute(http_request).await,
-            Err(e) => Err(e),
-        };
-        let mut response = sent.map_err(|e| transport_error(operation, e, started))?;
-        let status = response.status();
-        // The body is read without the headers: they move to the result.
-        let headers = std::mem::take(response.headers_mut());
-        let limit = self.inner.max_response_bytes;
-        let too_large = |headers: HeaderMap| Error::ResponseTooLarge {
-            operation: operation.id,
-            method: operation.method.clone(),
-            path: operation.path,
-            status,
-            limit,
-            headers: Box::new(headers),
-            attempts: 1,
-        };
-        let length = response.content_length();
-        if length.is_some_and(|len| len > limit) {
-            return Err(too_large(headers));
-        }
-        let mut body = Vec::with_capacity(length.unwrap_or(0) as usize);
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| transport_error(operation, e, started))?
-        {
-            if (body.len() + chunk.len()) as u64 > limit {
+        let pending = http_request.map(|http_request| self.inner.http.execute(http_request));
+        async move {
+            let sent = match pending {
+                Ok(pending) => pending.await,
+                Err(e) => Err(e),
+            };
+            let mut response = sent.map_err(|e| transport_error(operation, e, started))?;
+            let status = response.status();
+            // The body is read without the headers: they move to the result.
+            let headers = std::mem::take(response.headers_mut());
+            let limit = self.inner.max_response_bytes;
+            let too_large = |headers: HeaderMap| Error::ResponseTooLarge {
+                operation: operation.id,
+                method: operation.method.clone(),
+                path: operation.path,
+                status,
+                limit,
+                headers: Box::new(headers),
+                attempts: 1,
+            };
+            let length = response.content_length();
+            if length.is_some_and(|len| len > limit) {
                 return Err(too_large(headers));
             }
-            body.extend_from_slice(&chunk);
+            let failed = |e| transport_error(operation, e, started);
+            let envelopes = self.inner.envelopes;
+            // A body that arrives in one piece is decoded where it is; one in several pieces is
+            // copied into one buffer.
+            let Some(first) = response.chunk().await.map_err(failed)? else {
+                return decode(operation, envelopes, shape, status, headers, &[]);
+            };
+            if first.len() as u64 > limit {
+                return Err(too_large(headers));
+            }
+            let Some(mut chunk) = response.chunk().await.map_err(failed)? else {
+                return decode(operation, envelopes, shape, status, headers, &first);
+            };
+            let room = length.map_or(first.len() + chunk.len(), |len| len as usize);
+            let mut body = Vec::with_capacity(room);
+            body.extend_from_slice(&first);
+            drop(first);
+            loop {
+                if (body.len() + chunk.len()) as u64 > limit {
+                    return Err(too_large(headers));
+                }
+                body.extend_from_slice(&chunk);
+                match response.chunk().await.map_err(failed)? {
+                    Some(next) => chunk = next,
+                    None => break,
+                }
+            }
+            decode(operation, envelopes, shape, status, headers, &body)
         }
-        decode(
-            operation,
-            self.inner.envelopes,
-            shape,
-            status,
-            headers,
-            body,
-        )
     }
 
     /// Encrypts the members the operation marks as encrypted, once for every attempt.
@@ -583,32 +636,90 @@ impl Client {
     async fn prepare(
         &self,
         request: &Request,
+        url: Url,
+        shape: ResponseShape,
+    ) -> Result<(reqwest::Result<reqwest::Request>, Vec<SentToken<'_>>)> {
+        let operation = request.operation;
+        let schemes = select_security(operation, |name| self.inner.credentials.contains_key(name))?;
+        // The tokens first: asking their sources is the only step that may wait.
+        let mut tokens = Vec::new();
+        for scheme in schemes {
+            if let Some(token) = self.token(operation, scheme).await? {
+                tokens.push(token);
+            }
+        }
+        let http_request = self.build_request(request, url, shape, schemes, &tokens)?;
+        Ok((http_request, tokens))
+    }
+
+    /// The token of `scheme`, asked from its source; `None` for a scheme that sends none (basic
+    /// authentication).
+    async fn token(
+        &self,
+        operation: &'static Operation,
+        scheme: &SecurityScheme,
+    ) -> Result<Option<SentToken<'_>>> {
+        let source = match (scheme.kind, self.inner.credentials.get(scheme.name)) {
+            (SchemeKind::Basic, Some(Credential::Basic { .. })) => return Ok(None),
+            (SchemeKind::Basic, Some(Credential::Token(_)))
+            | (_, Some(Credential::Basic { .. })) => {
+                let message = format!(
+                    "the credential of security scheme `{}` does not fit the scheme",
+                    scheme.name
+                );
+                return Err(invalid(operation, message));
+            }
+            (_, Some(Credential::Token(source))) => source,
+            (_, None) => {
+                let message = format!("no credential for security scheme `{}`", scheme.name);
+                return Err(invalid(operation, message));
+            }
+        };
+        // A token at hand is borrowed: no count of its owners is touched, which calls on every
+        // core would contend for.
+        let token = match source.current() {
+            Some(token) => Cow::Borrowed(token),
+            None => Cow::Owned(source.token().await?),
+        };
+        Ok(Some(SentToken {
+            source: source.as_ref(),
+            token,
+        }))
+    }
+
+    /// The HTTP request of one attempt, with the credentials of `schemes`: `tokens` holds those of
+    /// the schemes that send one, in order.
+    fn build_request(
+        &self,
+        request: &Request,
         mut url: Url,
         shape: ResponseShape,
-    ) -> Result<(reqwest::Result<reqwest::Request>, Vec<SentToken>)> {
+        schemes: &[&SecurityScheme],
+        tokens: &[SentToken<'_>],
+    ) -> Result<reqwest::Result<reqwest::Request>> {
         let operation = request.operation;
         let invalid = |message: String| invalid(operation, message);
-        let schemes = select_security(operation, |name| self.inner.credentials.contains_key(name))?;
+        let options = request.call_options();
         // Room for what is added below, so that the map grows once.
         let mut headers = HeaderMap::with_capacity(
             request.headers.len()
-                + request.options.headers.len()
+                + options.headers.len()
                 + self.inner.default_headers.len()
                 + schemes.len()
                 + 3,
         );
         headers.extend(request.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
         let mut query = request.query.clone();
-        let mut tokens = Vec::new();
+        let mut tokens = tokens.iter();
         for scheme in schemes {
-            if let Some(token) = self
-                .authenticate(operation, scheme, &mut headers, &mut query)
-                .await?
-            {
-                tokens.push(token);
-            }
+            let token = match scheme.kind {
+                SchemeKind::Basic => None,
+                _ => tokens.next(),
+            };
+            self.authenticate(scheme, token, &mut headers, &mut query)
+                .map_err(invalid)?;
         }
-        for (name, value) in &request.options.headers {
+        for (name, value) in &options.headers {
             headers.insert(name, value.clone());
         }
         for (name, value) in &self.inner.default_headers {
@@ -630,14 +741,14 @@ impl Client {
             url.query_pairs_mut().extend_pairs(&query);
         }
         let mut builder = self.inner.http.request(operation.method.clone(), url);
-        let timeout = request.options.timeout.or(self.inner.timeout);
+        let timeout = options.timeout.or(self.inner.timeout);
         if let Some(timeout) = timeout.filter(|t| Some(*t) != self.inner.http_timeout) {
             builder = builder.timeout(timeout);
         }
         let builder = attach_body(builder, &mut headers, request.body.clone()).map_err(invalid)?;
         // The headers go in whole, not merged one by one; the body's own (a multipart form's
         // content type) stay where these do not name them.
-        let http_request = builder.build().map(|mut http_request| {
+        Ok(builder.build().map(|mut http_request| {
             let from_body = std::mem::replace(http_request.headers_mut(), headers);
             for name in from_body.keys() {
                 if !http_request.headers().contains_key(name) {
@@ -649,48 +760,39 @@ impl Client {
                 }
             }
             http_request
-        });
-        Ok((http_request, tokens))
+        }))
     }
 
-    /// Adds the credential of `scheme` to the request.
-    async fn authenticate(
+    /// Adds the credential of `scheme` to the request: `token`, or for basic authentication the
+    /// user name and password.
+    fn authenticate(
         &self,
-        operation: &'static Operation,
         scheme: &SecurityScheme,
+        token: Option<&SentToken<'_>>,
         headers: &mut HeaderMap,
         query: &mut Vec<(String, String)>,
-    ) -> Result<Option<SentToken>> {
-        let invalid = |message: String| invalid(operation, message);
-        let Some(credential) = self.inner.credentials.get(scheme.name) else {
-            let message = format!("no credential for security scheme `{}`", scheme.name);
-            return Err(invalid(message));
+    ) -> std::result::Result<(), String> {
+        if let (SchemeKind::Basic, Some(Credential::Basic { username, password })) =
+            (scheme.kind, self.inner.credentials.get(scheme.name))
+        {
+            let encoded = base64::engine::general_purpose::STANDARD
+                .encode(format!("{username}:{}", password.expose()));
+            let value = secret_header(&format!("Basic {encoded}"), scheme)?;
+            headers.insert(header::AUTHORIZATION, value);
+            return Ok(());
+        }
+        let Some(sent) = token else {
+            return Err(format!(
+                "no credential for security scheme `{}`",
+                scheme.name
+            ));
         };
-        let token = match (scheme.kind, credential) {
-            (SchemeKind::Basic, Credential::Basic { username, password }) => {
-                let encoded = base64::engine::general_purpose::STANDARD
-                    .encode(format!("{username}:{}", password.expose()));
-                let value = secret_header(&format!("Basic {encoded}"), scheme).map_err(invalid)?;
-                headers.insert(header::AUTHORIZATION, value);
-                return Ok(None);
-            }
-            (SchemeKind::Basic, Credential::Token(_)) | (_, Credential::Basic { .. }) => {
-                let message = format!(
-                    "the credential of security scheme `{}` does not fit the scheme",
-                    scheme.name
-                );
-                return Err(invalid(message));
-            }
-            (_, Credential::Token(source)) => (source.clone(), source.token().await?),
-        };
-        let (source, token) = token;
-        let sent = SentToken { source, token };
         let token = sent.token.expose();
         match scheme.kind {
             SchemeKind::ApiKeyHeader(name) => {
                 let name = header::HeaderName::from_bytes(name.as_bytes())
-                    .map_err(|_| invalid(format!("`{name}` is not a valid header name")))?;
-                headers.insert(name, secret_header(token, scheme).map_err(invalid)?);
+                    .map_err(|_| format!("`{name}` is not a valid header name"))?;
+                headers.insert(name, secret_header(token, scheme)?);
             }
             SchemeKind::ApiKeyQuery(name) => query.push((name.to_owned(), token.to_owned())),
             SchemeKind::ApiKeyCookie(name) => {
@@ -698,26 +800,43 @@ impl Client {
                     Some(existing) => format!("{existing}; {name}={token}"),
                     None => format!("{name}={token}"),
                 };
-                let value = secret_header(&cookie, scheme).map_err(invalid)?;
+                let value = secret_header(&cookie, scheme)?;
                 headers.insert(header::COOKIE, value);
             }
             SchemeKind::Bearer | SchemeKind::Basic => {
-                let value = secret_header(&format!("Bearer {token}"), scheme).map_err(invalid)?;
+                let value = secret_header(&format!("Bearer {token}"), scheme)?;
                 headers.insert(header::AUTHORIZATION, value);
             }
         }
-        Ok(Some(sent))
+        Ok(())
     }
 }
 
+/// Records the outcome of a call on its span, once, when the call ends; `started` is `None` where
+/// the span records nothing.
+fn finish(started: Option<Instant>, attempts: u32, status: Option<u16>, request_id: Option<&str>) {
+    let Some(started) = started else {
+        return;
+    };
+    let span = tracing::Span::current();
+    span.record("attempts", attempts);
+    if let Some(status) = status {
+        span.record("status", status);
+    }
+    if let Some(request_id) = request_id {
+        span.record("request_id", request_id);
+    }
+    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+}
+
 /// A token sent with an attempt, and where it came from.
-struct SentToken {
-    source: Arc<dyn TokenSource>,
-    token: Secret,
+struct SentToken<'a> {
+    source: &'a dyn TokenSource,
+    token: Cow<'a, Secret>,
 }
 
 /// Asks the sources of refused tokens for new ones; whether any gave one.
-async fn renew_rejected(tokens: &[SentToken]) -> Result<bool> {
+async fn renew_rejected(tokens: &[SentToken<'_>]) -> Result<bool> {
     let mut renewed = false;
     for sent in tokens {
         renewed |= sent.source.rejected(&sent.token).await?.is_some();
@@ -731,7 +850,8 @@ fn idempotency_key(request: &mut Request) -> bool {
     let Some(name) = request.operation.idempotency_key else {
         return false;
     };
-    let given = request.headers.contains_key(name) || request.options.headers.contains_key(name);
+    let given =
+        request.headers.contains_key(name) || request.call_options().headers.contains_key(name);
     if !given {
         request.header(name, &uuid::Uuid::new_v4().to_string());
     }
@@ -827,27 +947,38 @@ fn attach_body(
 impl Inner {
     /// The URL of `request`, without its query.
     fn url(&self, request: &Request) -> std::result::Result<Url, String> {
-        let base = match &self.base_url {
-            Some(base) => Cow::Borrowed(base.as_str()),
-            None => {
+        // The client's base URL was read when it was built; only an operation with servers of its
+        // own has its server's URL read here.
+        let parsed;
+        let base = match (&self.base, request.operation.servers) {
+            (Some(base), _) if self.base_url.is_some() => base,
+            (Some(base), None) => base,
+            _ => {
                 let servers = request.operation.servers.unwrap_or(self.servers);
                 let server = servers
                     .get(self.server_index)
                     .or_else(|| servers.first())
                     .ok_or("no server is known for this operation: set a base url")?;
-                Cow::Owned(expand_server(server, &self.server_variables)?)
+                let text = expand_server(server, &self.server_variables)?;
+                parsed =
+                    Url::parse(&text).map_err(|e| format!("`{text}` is not a valid url: {e}"))?;
+                &parsed
             }
         };
-        // The text is written once, into room for all of it.
-        let base = base.trim_end_matches('/');
+        // The path is written once, into room for all of it, and only it is read: not the scheme
+        // and host again.
+        let base_path = base.path().trim_end_matches('/');
         let params: usize = request.path_params.iter().map(|(_, v)| v.len()).sum();
-        let mut url = String::with_capacity(base.len() + 1 + request.operation.path.len() + params);
-        url.push_str(base);
-        request.push_path(&mut url)?;
-        if !url[base.len()..].starts_with('/') {
-            url.insert(base.len(), '/');
+        let mut path =
+            String::with_capacity(base_path.len() + 1 + request.operation.path.len() + params);
+        path.push_str(base_path);
+        request.push_path(&mut path)?;
+        if !path[base_path.len()..].starts_with('/') {
+            path.insert(base_path.len(), '/');
         }
-        Url::parse(&url).map_err(|e| format!("`{url}` is not a valid url: {e}"))
+        let mut url = base.clone();
+        url.set_path(&path);
+        Ok(url)
     }
 }
 
@@ -1341,6 +1472,48 @@ mod tests {
         );
     }
 
+    /// A source with the token at hand, whose `token` fails: it must not be asked.
+    #[derive(Debug)]
+    struct AtHand;
+
+    impl crate::TokenSource for AtHand {
+        fn token(&self) -> crate::TokenFuture<'_> {
+            Box::pin(async {
+                Err(Error::InvalidRequest {
+                    operation: None,
+                    message: "asked for a token it holds".into(),
+                })
+            })
+        }
+
+        fn current(&self) -> Option<&crate::Secret> {
+            static HELD: std::sync::LazyLock<crate::Secret> =
+                std::sync::LazyLock::new(|| crate::Secret::new("held"));
+            Some(&HELD)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_token_at_hand_is_sent_without_asking_its_source() {
+        let server = MockServer::start().await;
+        Mock::given(path("/me"))
+            .and(header("authorization", "Bearer held"))
+            .respond_with(success(json!(null)))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let client = client(&server)
+            .credential(&BEARER, Credential::token_source(AtHand))
+            .build()
+            .expect("client");
+        for _ in 0..2 {
+            let sent = client
+                .execute::<()>(Request::new(&ANY_AUTH), ResponseShape::Success)
+                .await;
+            assert!(sent.is_ok(), "{sent:?}");
+        }
+    }
+
     #[tokio::test]
     async fn cookies_of_several_schemes_and_parameters_are_combined() {
         let server = MockServer::start().await;
@@ -1565,6 +1738,45 @@ mod tests {
         assert_eq!(
             url(&overridden, &ON_OWN).as_deref(),
             Ok("http://localhost:9/base/loans")
+        );
+    }
+
+    #[test]
+    fn urls_are_the_base_with_the_operations_path_its_parameters_encoded() {
+        let url = |base: &str, id: &str| {
+            let client = Client::builder(&[]).base_url(base).build().expect("client");
+            let mut request = Request::new(&CREATE_ITEM);
+            request.path_param("id", id);
+            client.inner.url(&request).map(String::from)
+        };
+        assert_eq!(
+            url("http://localhost:9", "7").as_deref(),
+            Ok("http://localhost:9/users/7/items")
+        );
+        // A prefix, with or without its slash; every byte outside the unreserved set encoded.
+        assert_eq!(
+            url("https://api.example.com/api/v6/services/", "a b/c?d#e%").as_deref(),
+            Ok("https://api.example.com/api/v6/services/users/a%20b%2Fc%3Fd%23e%25/items")
+        );
+        assert_eq!(
+            url("http://[::1]:8080/v1", "é").as_deref(),
+            Ok("http://[::1]:8080/v1/users/%C3%A9/items")
+        );
+        // A query on the base stays the base's.
+        assert_eq!(
+            url("http://localhost:9/v1?tenant=x", "7").as_deref(),
+            Ok("http://localhost:9/v1/users/7/items?tenant=x")
+        );
+        let client = Client::builder(&[])
+            .base_url("http://localhost:9")
+            .build()
+            .expect("client");
+        assert_eq!(
+            client
+                .inner
+                .url(&Request::new(&CREATE_ITEM))
+                .map(String::from),
+            Err("path parameter `id` is not set".to_owned())
         );
     }
 

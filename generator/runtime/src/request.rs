@@ -389,7 +389,9 @@ pub struct Request {
     pub(crate) body: Body,
     /// Whether the JSON body is wrapped in the request envelope (its `data` is the body).
     pub(crate) enveloped: bool,
-    pub(crate) options: RequestOptions,
+    /// The call's options, where any was given: most calls have none, and the request is moved
+    /// into the call's future.
+    pub(crate) options: Option<Box<RequestOptions>>,
     pub(crate) error: Option<String>,
 }
 
@@ -428,7 +430,7 @@ impl Request {
             headers: HeaderMap::new(),
             body: Body::Empty,
             enveloped: false,
-            options: RequestOptions::default(),
+            options: None,
             error: None,
         }
     }
@@ -522,6 +524,31 @@ impl Request {
         self
     }
 
+    /// Sets the header `name` to `value`, text the generated code holds (a parameter's default): no
+    /// copy is made of it.
+    pub fn header_text(&mut self, name: &'static str, value: &'static str) -> &mut Self {
+        // `HeaderValue::from_static` takes visible ASCII, spaces and tabs; anything else is an error here.
+        let visible = value
+            .bytes()
+            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
+        let header = static_header_name(name).and_then(|name| {
+            if visible {
+                Ok((name, HeaderValue::from_static(value)))
+            } else {
+                Err(format!(
+                    "the value of header `{name}` is not a valid header value"
+                ))
+            }
+        });
+        match header {
+            Ok((name, value)) => {
+                self.headers.insert(name, value);
+            }
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
     /// Adds the cookie `name` to the `Cookie` header: `None` is skipped, arrays are joined with `,`.
     pub fn cookie(&mut self, name: &str, value: &(impl Serialize + ?Sized)) -> &mut Self {
         let text = match to_value(value) {
@@ -602,8 +629,19 @@ impl Request {
 
     /// Applies the options of this call.
     pub fn options(&mut self, options: RequestOptions) -> &mut Self {
-        self.options = options;
+        let given = options.timeout.is_some()
+            || options.retry.is_some()
+            || !options.headers.is_empty()
+            || options.error.is_some();
+        self.options = given.then(|| Box::new(options));
         self
+    }
+
+    /// The call's options: none given is every default.
+    pub(crate) fn call_options(&self) -> &RequestOptions {
+        static NONE: std::sync::LazyLock<RequestOptions> =
+            std::sync::LazyLock::new(RequestOptions::default);
+        self.options.as_deref().unwrap_or(&NONE)
     }
 
     /// Remembers the first encoding failure; it is reported when the request is executed.
@@ -854,6 +892,27 @@ mod tests {
             ]
         );
         assert_eq!(request.error, None);
+    }
+
+    #[test]
+    fn header_text_is_sent_as_it_is_and_refused_where_it_is_no_header_value() {
+        let mut request = Request::new(&OP);
+        request
+            .header_text("platform", "fincode")
+            .header_text("X-Tier", "gold \t 2");
+        assert_eq!(request.headers["platform"], "fincode");
+        assert_eq!(request.headers["x-tier"], "gold \t 2");
+        assert_eq!(request.error, None);
+
+        request.header_text("x-ok", "line\nbreak");
+        assert_eq!(
+            request.error.as_deref(),
+            Some("the value of header `x-ok` is not a valid header value")
+        );
+        let mut request = Request::new(&OP);
+        request.header_text("x-accented", "caf\u{e9}");
+        assert!(request.error.is_some());
+        assert_eq!(request.headers.get("x-accented"), None);
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Successful responses, and how a response body becomes a result or an error.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -179,7 +178,27 @@ impl Envelopes {
 /// raw like the others and decoded afterwards.
 struct Envelope<'a> {
     names: &'static Envelopes,
-    members: BTreeMap<Cow<'a, str>, &'a RawValue>,
+    members: Members<'a>,
+}
+
+/// The raw members of an object, in the order they came: an envelope has a handful, so a list is
+/// quicker to fill and to search than a map.
+type Members<'a> = Vec<(Cow<'a, str>, &'a RawValue)>;
+
+/// The member `name` of `members`: the last of that name, as a JSON parser keeping one would.
+fn member<'a>(members: &Members<'a>, name: &str) -> Option<&'a RawValue> {
+    members
+        .iter()
+        .rev()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| *value)
+}
+
+/// What the runtime reads from an envelope's metadata.
+#[derive(Default)]
+struct Metadata {
+    request_id: Option<String>,
+    processing_time_ms: Option<u64>,
 }
 
 /// A member name of an envelope, borrowed from the body unless it has escapes.
@@ -210,21 +229,54 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
+/// Reads the request id and processing time of a metadata object, skipping its other members.
+struct MetadataVisitor(&'static Envelopes);
+
+impl<'de> Visitor<'de> for MetadataVisitor {
+    type Value = Metadata;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut metadata = Metadata::default();
+        while let Some(Key(key)) = map.next_key()? {
+            let key = Some(key.as_ref());
+            if key == self.0.request_id {
+                metadata.request_id = into_string(map.next_value()?);
+            } else if key == self.0.processing_time_ms {
+                let value: Value = map.next_value()?;
+                metadata.processing_time_ms = value.as_u64().or_else(|| {
+                    value
+                        .as_f64()
+                        .filter(|ms| ms.is_finite() && *ms >= 0.0)
+                        .map(|ms| ms.round() as u64)
+                });
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(metadata)
+    }
+}
+
 /// Reads an envelope's members raw, except the member named `data` (when given), which is decoded
 /// as `T` in the same pass; with `others` false, the other members are skipped, not kept.
-struct Members<T> {
+struct MembersVisitor<T> {
     data: Option<&'static str>,
     others: bool,
     marker: PhantomData<T>,
 }
 
-/// What [`Members`] read: the raw members, and the data member decoded if it was there.
+/// What [`MembersVisitor`] read: the raw members, and the data member decoded if it was there.
 struct Read<'a, T> {
-    members: BTreeMap<Cow<'a, str>, &'a RawValue>,
+    members: Members<'a>,
     data: Option<T>,
 }
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for Members<T> {
+impl<'de, T: Deserialize<'de>> Visitor<'de> for MembersVisitor<T> {
     type Value = Read<'de, T>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
@@ -233,13 +285,13 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Members<T> {
         self,
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        let mut members = BTreeMap::new();
+        let mut members = Vec::with_capacity(if self.others { 6 } else { 0 });
         let mut data = None;
         while let Some(Key(key)) = map.next_key()? {
             if self.data == Some(key.as_ref()) {
                 data = Some(map.next_value::<T>()?);
             } else if self.others {
-                members.insert(key, map.next_value::<&'de RawValue>()?);
+                members.push((key, map.next_value::<&'de RawValue>()?));
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -254,7 +306,7 @@ fn read_members<'a, T: Deserialize<'a>>(
     others: bool,
 ) -> serde_json::Result<Read<'a, T>> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let read = deserializer.deserialize_map(Members {
+    let read = deserializer.deserialize_map(MembersVisitor {
         data,
         others,
         marker: PhantomData,
@@ -287,7 +339,7 @@ impl<'a> Envelope<'a> {
     }
 
     fn raw(&self, name: Option<&str>) -> Option<&'a RawValue> {
-        self.members.get(name?).copied()
+        member(&self.members, name?)
     }
 
     fn value(&self, name: Option<&str>) -> Option<Value> {
@@ -322,26 +374,19 @@ impl<'a> Envelope<'a> {
                 .is_some_and(|m| m.is_string())
     }
 
-    /// The metadata member `key`, read without keeping the others.
-    fn metadata(&self, key: Option<&'static str>) -> Option<Value> {
-        let metadata = self.raw(self.names.metadata)?;
-        read_members::<Value>(metadata.get().as_bytes(), Some(key?), false)
-            .ok()?
-            .data
-    }
-
-    fn request_id(&self) -> Option<String> {
-        self.metadata(self.names.request_id).and_then(into_string)
-    }
-
-    fn processing_time_ms(&self) -> Option<u64> {
-        let value = self.metadata(self.names.processing_time_ms)?;
-        value.as_u64().or_else(|| {
-            value
-                .as_f64()
-                .filter(|ms| ms.is_finite() && *ms >= 0.0)
-                .map(|ms| ms.round() as u64)
-        })
+    /// The request id and processing time in the metadata member, read in one pass over it; nothing
+    /// where the member is not an object.
+    fn metadata(&self) -> Metadata {
+        let names = self.names;
+        let Some(metadata) = self
+            .raw(names.metadata)
+            .filter(|_| names.request_id.is_some() || names.processing_time_ms.is_some())
+        else {
+            return Metadata::default();
+        };
+        serde_json::Deserializer::from_str(metadata.get())
+            .deserialize_map(MetadataVisitor(names))
+            .unwrap_or_default()
     }
 
     fn message(&self) -> Option<String> {
@@ -354,7 +399,10 @@ impl<'a> Envelope<'a> {
         status: StatusCode,
         headers: HeaderMap,
     ) -> ApiError {
-        let request_id = self.request_id().or_else(|| header_request_id(&headers));
+        let request_id = self
+            .metadata()
+            .request_id
+            .or_else(|| header_request_id(&headers));
         let members = &self.names.error_members;
         let (code, message, field, details) = match self.value(self.names.error) {
             Some(Value::Object(mut error)) => (
@@ -491,22 +539,22 @@ pub(crate) fn decode<T: DeserializeOwned>(
     shape: ResponseShape,
     status: StatusCode,
     headers: HeaderMap,
-    body: Vec<u8>,
+    body: &[u8],
 ) -> Result<Response<T>> {
-    let decode_error = |message: String, headers: HeaderMap, body: Vec<u8>| Error::Decode {
+    let decode_error = |message: String, headers: HeaderMap, body: &[u8]| Error::Decode {
         operation: operation.id,
         method: operation.method.clone(),
         path: operation.path,
         status,
         message: without_strings(&message),
         headers: Box::new(headers),
-        body,
+        body: body.to_vec(),
         attempts: 1,
     };
     let envelope = |body| envelopes.map(|names| Envelope::read(names, body));
 
     if !status.is_success() {
-        return Err(match envelope(&body) {
+        return Err(match envelope(body) {
             Some(Ok(envelope)) if envelope.is_error() => Error::Api(Box::new(
                 envelope.into_api_error(operation, status, headers),
             )),
@@ -516,7 +564,12 @@ pub(crate) fn decode<T: DeserializeOwned>(
                 .and_then(|declared| Some((declared, declared.index(status.as_u16())?)))
             {
                 Some((declared, index)) => Error::ErrorResponse(Box::new(ErrorResponse::decode(
-                    operation, declared, index, status, headers, body,
+                    operation,
+                    declared,
+                    index,
+                    status,
+                    headers,
+                    body.to_vec(),
                 ))),
                 None => Error::UnexpectedStatus {
                     operation: operation.id,
@@ -524,7 +577,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
                     path: operation.path,
                     status,
                     headers: Box::new(headers),
-                    body,
+                    body: body.to_vec(),
                     attempts: 1,
                 },
             },
@@ -542,7 +595,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     };
 
     match (shape, envelopes) {
-        (ResponseShape::Success | ResponseShape::Status, Some(_)) if is_blank(&body) => {
+        (ResponseShape::Success | ResponseShape::Status, Some(_)) if is_blank(body) => {
             // No envelope at all (a 204, say): the result must accept `null`.
             match serde_json::from_str::<T>("null") {
                 Ok(data) => Ok(response(data, headers)),
@@ -556,16 +609,15 @@ pub(crate) fn decode<T: DeserializeOwned>(
         (ResponseShape::Success | ResponseShape::Status, Some(names)) => {
             // The common case in one pass; anything else (a failure, a member that does not decode) is
             // read again below, for its error.
-            if let Ok((envelope, data)) = Envelope::read_with_data::<T>(names, &body) {
+            if let Ok((envelope, data)) = Envelope::read_with_data::<T>(names, body) {
                 let data = data.map_or_else(|| serde_json::from_str::<T>("null"), Ok);
                 if let (Ok(data), false) = (data, envelope.reports_failure(shape)) {
-                    let request_id = envelope
-                        .request_id()
-                        .or_else(|| header_request_id(&headers));
+                    let metadata = envelope.metadata();
+                    let request_id = metadata.request_id.or_else(|| header_request_id(&headers));
                     return Ok(Response {
                         data,
                         status,
-                        processing_time_ms: envelope.processing_time_ms(),
+                        processing_time_ms: metadata.processing_time_ms,
                         message: envelope.message(),
                         headers,
                         request_id,
@@ -573,7 +625,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
                     });
                 }
             }
-            let envelope = match Envelope::read(names, &body) {
+            let envelope = match Envelope::read(names, body) {
                 Ok(envelope) => envelope,
                 Err(e) => {
                     let message = format!("the body is not a response envelope: {e}");
@@ -591,30 +643,29 @@ pub(crate) fn decode<T: DeserializeOwned>(
                     let message = format!(
                         "in member `{}`: {}",
                         envelope.names.data,
-                        locate(&e, &body, raw)
+                        locate(&e, body, raw)
                     );
                     return Err(decode_error(message, headers, body));
                 }
             };
-            let request_id = envelope
-                .request_id()
-                .or_else(|| header_request_id(&headers));
+            let metadata = envelope.metadata();
+            let request_id = metadata.request_id.or_else(|| header_request_id(&headers));
             Ok(Response {
                 data,
                 status,
                 headers,
                 request_id,
-                processing_time_ms: envelope.processing_time_ms(),
+                processing_time_ms: metadata.processing_time_ms,
                 message: envelope.message(),
                 attempts: 1,
             })
         }
         // Without envelopes, an enveloped shape reads the body as it is.
         (ResponseShape::Json | ResponseShape::Success | ResponseShape::Status, _) => {
-            let text: &[u8] = if is_blank(&body) { b"null" } else { &body };
+            let text: &[u8] = if is_blank(body) { b"null" } else { body };
             match serde_json::from_slice::<T>(text) {
                 Ok(data) => Ok(response(data, headers)),
-                Err(e) => match envelope(&body) {
+                Err(e) => match envelope(body) {
                     Some(Ok(envelope)) if envelope.reports_failure(ResponseShape::Success) => {
                         Err(Error::Api(Box::new(
                             envelope.into_api_error(operation, status, headers),
@@ -625,7 +676,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
             }
         }
         (ResponseShape::Text, _) => {
-            let decoded = std::str::from_utf8(&body)
+            let decoded = std::str::from_utf8(body)
                 .map_err(|e| format!("the body is not UTF-8 text: {e}"))
                 .and_then(|text| {
                     T::deserialize(StringDeserializer::<ValueError>::new(text.to_owned()))
@@ -706,14 +757,14 @@ mod tests {
             shape,
             status,
             headers,
-            body.as_bytes().to_vec(),
+            body.as_bytes(),
         )
     }
 
     #[test]
     fn without_envelopes_bodies_read_as_they_are() {
         let status = StatusCode::OK;
-        let body = br#"{"success": true, "data": {"id": 7, "name": "Ada"}}"#.to_vec();
+        let body = br#"{"success": true, "data": {"id": 7, "name": "Ada"}}"#;
         let response = decode::<serde_json::Value>(
             &OP,
             None,
@@ -730,7 +781,7 @@ mod tests {
             ResponseShape::Json,
             StatusCode::UNPROCESSABLE_ENTITY,
             HeaderMap::new(),
-            br#"{"success": false, "error": {"code": "X", "message": "no"}}"#.to_vec(),
+            br#"{"success": false, "error": {"code": "X", "message": "no"}}"#,
         )
         .expect_err("fails");
         assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
@@ -771,6 +822,35 @@ mod tests {
         assert_eq!(response.status(), StatusCode::OK);
         let response = response.map(|user| user.id);
         assert_eq!(response.into_data(), 7);
+    }
+
+    #[test]
+    fn metadata_is_read_where_it_is_an_object_and_skipped_where_it_is_not() {
+        let read = |metadata: &str| {
+            let body = format!(
+                r#"{{"success": true, "data": {{"id": 7, "name": "A"}}, "metadata": {metadata}}}"#
+            );
+            let response = run::<User>(ResponseShape::Success, 200, &body).expect("decodes");
+            (
+                response.request_id().map(str::to_owned),
+                response.processing_time_ms(),
+            )
+        };
+        // The last of a repeated member counts; a fractional time is rounded.
+        assert_eq!(
+            read(
+                r#"{"request_id": "a", "x": [1, {"y": 2}], "request_id": "b", "processing_time_ms": 2.6}"#
+            ),
+            (Some("b".to_owned()), Some(3))
+        );
+        // A request id that is no string, or a time that is no count of milliseconds, is not read: the
+        // header's request id stands in.
+        assert_eq!(
+            read(r#"{"request_id": 5, "processing_time_ms": -1}"#),
+            (Some("hdr-1".to_owned()), None)
+        );
+        assert_eq!(read(r#""req-1""#), (Some("hdr-1".to_owned()), None));
+        assert_eq!(read("null"), (Some("hdr-1".to_owned()), None));
     }
 
     #[test]
@@ -945,7 +1025,7 @@ mod tests {
             ResponseShape::Json,
             StatusCode::from_u16(status).expect("a status"),
             HeaderMap::new(),
-            body.as_bytes().to_vec(),
+            body.as_bytes(),
         )
         .expect_err("a non-2xx status fails")
     }

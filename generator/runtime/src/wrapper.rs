@@ -59,15 +59,16 @@ macro_rules! client {
 
             /// Sends `request` and reads its response as `shape`; the operation methods call this.
             #[doc(hidden)]
-            pub async fn execute<T: $rt::codegen::DeserializeOwned>(
+            pub fn execute<T: $rt::codegen::DeserializeOwned>(
                 &self,
                 request: $rt::codegen::Request,
                 shape: $rt::codegen::ResponseShape,
-            ) -> ::core::result::Result<$rt::Response<T>, $rt::Error<$code>> {
-                self.inner
-                    .execute(request, shape)
-                    .await
-                    .map_err(|e| e.map_code(|c| <$code as ::core::convert::From<&str>>::from(&c)))
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<$rt::Response<T>, $rt::Error<$code>>,
+            > + use<'_, T> {
+                self.inner.execute_coded(request, shape, |c| {
+                    <$code as ::core::convert::From<&str>>::from(&c)
+                })
             }
         }
 

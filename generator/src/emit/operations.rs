@@ -365,14 +365,13 @@ fn builder(api: &Api, op: &Operation, place: Option<(&str, &str)>) -> TokenStrea
             }
 
             /// Sends the request and reads the response.
-            pub async fn send(self) -> crate::Result<crate::Response<#output>> {
+            pub fn send(self) -> impl std::future::Future<Output = crate::Result<crate::Response<#output>>> + Send + use<'a> {
                 let mut request = crate::runtime::codegen::Request::new(&#constant);
                 #(#param_stmts)*
                 #body_stmt
                 request.options(self.options);
                 self.client
                     .execute(request, crate::runtime::codegen::ResponseShape::#shape)
-                    .await
             }
 
             #paging
@@ -649,10 +648,15 @@ fn param_stmt(p: &Param) -> TokenStream {
         }
         (false, Some(default)) => {
             let value = encoded(&p.ty, quote!(value));
+            // A header's default is sent as the text it is, without encoding it again on every call.
+            let default = match p.location {
+                ParamIn::Header => quote!(request.header_text(#wire, #default)),
+                _ => quote!(request.#call(#wire, &#default)),
+            };
             quote! {
                 match &self.#name {
                     Some(value) => request.#call(#wire, #value),
-                    None => request.#call(#wire, &#default),
+                    None => #default,
                 };
             }
         }
