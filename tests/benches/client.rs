@@ -1,13 +1,20 @@
 //! The generated `fincode` client against a plain `reqwest::Client` on one loopback server.
 //!
 //! An in-process axum (hyper) server on 127.0.0.1 answers every call with one fixed success envelope.
-//! Each case runs in rounds; in every round the client and the plain `reqwest` calls run one after the
-//! other, in alternating order, on the same server and runtime. The plain calls send the same method,
+//! Both sides send through one `reqwest::Client`, set up as the generated client sets up its own (a
+//! 10 s connect timeout and a 60 s timeout, which the HTTP client applies): they share the pooled
+//! connections and the tasks serving them, so the only difference is the generated client's layer.
+//! Each case runs in rounds on the same server and runtime; in every round the client and the plain
+//! `reqwest` calls each make half their calls, then the other half in the reverse order (client,
+//! plain, plain, client; the next round plain, client, client, plain), so that a machine slowing down
+//! or speeding up within a round weighs on both sides alike. The plain calls send the same method,
 //! path, headers and body, and decode the same envelope into the same types with `serde_json`.
 //!
 //! ```text
-//! cargo bench -p fincode-tests --bench client -- [--rounds 5] [--scale 1.0] [--out FILE]
+//! cargo bench -p fincode-tests --bench client -- [--rounds 5] [--scale 1.0] [--case KEY] [--out FILE]
 //! ```
+//!
+//! `--case` (`get_small`, `post_10k` or `get_1mb`, repeatable) runs only those cases.
 //!
 //! Prints a table of calls per second (the median over the rounds), the ratio client/plain (the median
 //! of the rounds' ratios) and heap allocations per call, and writes the same as JSON to `--out`.
@@ -68,6 +75,7 @@ const INTERACTION: &str = "bench-interaction";
 struct Args {
     rounds: usize,
     scale: f64,
+    cases: Vec<Case>,
     out: Option<String>,
 }
 
@@ -75,6 +83,7 @@ fn args() -> Args {
     let mut args = Args {
         rounds: 5,
         scale: 1.0,
+        cases: Vec::new(),
         out: None,
     };
     let mut words = std::env::args().skip(1);
@@ -83,11 +92,21 @@ fn args() -> Args {
             "--rounds" => args.rounds = words.next().and_then(|n| n.parse().ok()).unwrap_or(5),
             "--scale" => args.scale = words.next().and_then(|n| n.parse().ok()).unwrap_or(1.0),
             "--out" => args.out = words.next(),
+            "--case" => {
+                let key = words.next().unwrap_or_default();
+                match Case::ALL.into_iter().find(|case| case.key() == key) {
+                    Some(case) => args.cases.push(case),
+                    None => panic!("--case {key}: the cases are get_small, post_10k and get_1mb"),
+                }
+            }
             // `cargo bench` passes `--bench`; other harness flags mean nothing here.
             _ => {}
         }
     }
     args.rounds = args.rounds.max(1);
+    if args.cases.is_empty() {
+        args.cases = Case::ALL.to_vec();
+    }
     args
 }
 
@@ -228,6 +247,8 @@ enum Case {
 }
 
 impl Case {
+    const ALL: [Case; 3] = [Case::GetSmall, Case::Post10k, Case::Get1Mb];
+
     fn name(self) -> &'static str {
         match self {
             Case::GetSmall => "GET small envelope",
@@ -247,9 +268,9 @@ impl Case {
     /// Calls per round at `scale` 1.
     fn calls(self) -> usize {
         match self {
-            Case::GetSmall => 4000,
-            Case::Post10k => 2000,
-            Case::Get1Mb => 60,
+            Case::GetSmall => 8000,
+            Case::Post10k => 3000,
+            Case::Get1Mb => 96,
         }
     }
 }
@@ -298,8 +319,28 @@ impl Callers {
 /// What one timed run measured.
 #[derive(Clone, Copy)]
 struct Run {
-    calls_per_s: f64,
-    cpu_us_per_call: f64,
+    calls: usize,
+    wall_s: f64,
+    cpu_s: f64,
+}
+
+impl Run {
+    fn calls_per_s(&self) -> f64 {
+        self.calls as f64 / self.wall_s
+    }
+
+    fn cpu_us_per_call(&self) -> f64 {
+        self.cpu_s * 1e6 / self.calls as f64
+    }
+
+    /// Both runs as one.
+    fn and(self, other: Run) -> Run {
+        Run {
+            calls: self.calls + other.calls,
+            wall_s: self.wall_s + other.wall_s,
+            cpu_s: self.cpu_s + other.cpu_s,
+        }
+    }
 }
 
 /// The process's CPU time (user + system), all threads: the server's and the callers'.
@@ -346,8 +387,9 @@ async fn timed(
     let wall = started.elapsed().as_secs_f64();
     let cpu = (cpu_time() - cpu).as_secs_f64();
     Run {
-        calls_per_s: calls as f64 / wall,
-        cpu_us_per_call: cpu * 1e6 / calls as f64,
+        calls,
+        wall_s: wall,
+        cpu_s: cpu,
     }
 }
 
@@ -444,28 +486,34 @@ fn main() {
 
 async fn bench(args: &Args) -> Vec<Row> {
     let base = serve().await;
+    // One `reqwest::Client` for both sides, set up as the generated client sets up its own: the
+    // default connect timeout and timeout, applied by the HTTP client itself.
+    let http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("the http client builds");
     let client = fincode::Client::builder()
         .base_url(&base)
         .x_auth_token(TOKEN)
+        .http_client(http.clone())
+        .no_timeout()
         .build()
         .expect("the client builds");
-    let plain = Plain {
-        http: reqwest::Client::new(),
-        base,
-    };
+    let plain = Plain { http, base };
     let callers = Arc::new(Callers {
         client,
         plain,
         body: post_body(),
     });
-    let cases = [Case::GetSmall, Case::Post10k, Case::Get1Mb];
+    let cases = &args.cases;
     let progress = indicatif::ProgressBar::new((cases.len() * 2 * args.rounds) as u64);
     progress.set_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} rounds: {msg}")
             .expect("a valid progress template"),
     );
     let mut rows = Vec::new();
-    for case in cases {
+    for &case in cases {
         for concurrency in [1, 32] {
             let calls = ((case.calls() as f64 * args.scale) as usize).max(concurrency);
             // Warm both sides up: connections, pools, caches.
@@ -489,24 +537,33 @@ async fn bench(args: &Args) -> Vec<Row> {
             let mut plain = Vec::new();
             for round in 0..args.rounds {
                 let order = if round % 2 == 0 {
-                    [Side::Client, Side::Plain]
+                    [Side::Client, Side::Plain, Side::Plain, Side::Client]
                 } else {
-                    [Side::Plain, Side::Client]
+                    [Side::Plain, Side::Client, Side::Client, Side::Plain]
                 };
-                for side in order {
-                    let run = timed(&callers, case, side, calls, concurrency).await;
-                    match side {
-                        Side::Client => client.push(run),
-                        Side::Plain => plain.push(run),
-                    }
+                let (mut by_client, mut by_plain) = (None::<Run>, None::<Run>);
+                for (i, side) in order.into_iter().enumerate() {
+                    // The first half of the calls, then the rest.
+                    let half = if i < 2 { calls / 2 } else { calls - calls / 2 };
+                    let run = timed(&callers, case, side, half.max(concurrency), concurrency).await;
+                    let total = match side {
+                        Side::Client => &mut by_client,
+                        Side::Plain => &mut by_plain,
+                    };
+                    *total = Some(match total.take() {
+                        Some(earlier) => earlier.and(run),
+                        None => run,
+                    });
                 }
+                client.extend(by_client);
+                plain.extend(by_plain);
                 progress.set_message(format!("{} at concurrency {concurrency}", case.name()));
                 progress.inc(1);
             }
             let ratios: Vec<f64> = client
                 .iter()
                 .zip(&plain)
-                .map(|(c, p)| c.calls_per_s / p.calls_per_s)
+                .map(|(c, p)| c.calls_per_s() / p.calls_per_s())
                 .collect();
             let ratio = median(&mut ratios.clone());
             let med = |runs: &[Run], f: fn(&Run) -> f64| {
@@ -515,12 +572,12 @@ async fn bench(args: &Args) -> Vec<Row> {
             rows.push(Row {
                 case,
                 concurrency,
-                client: med(&client, |r| r.calls_per_s),
-                plain: med(&plain, |r| r.calls_per_s),
+                client: med(&client, Run::calls_per_s),
+                plain: med(&plain, Run::calls_per_s),
                 ratio,
                 ratios,
-                client_cpu_us: med(&client, |r| r.cpu_us_per_call),
-                plain_cpu_us: med(&plain, |r| r.cpu_us_per_call),
+                client_cpu_us: med(&client, Run::cpu_us_per_call),
+                plain_cpu_us: med(&plain, Run::cpu_us_per_call),
                 client_allocations: allocations(&callers, case, Side::Client).await,
                 plain_allocations: allocations(&callers, case, Side::Plain).await,
             });
