@@ -263,10 +263,9 @@ impl<'de> Visitor<'de> for MetadataVisitor {
 }
 
 /// Reads an envelope's members raw, except the member named `data` (when given), which is decoded
-/// as `T` in the same pass; with `others` false, the other members are skipped, not kept.
+/// as `T` in the same pass.
 struct MembersVisitor<T> {
     data: Option<&'static str>,
-    others: bool,
     marker: PhantomData<T>,
 }
 
@@ -285,15 +284,13 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for MembersVisitor<T> {
         self,
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        let mut members = Vec::with_capacity(if self.others { 6 } else { 0 });
+        let mut members = Vec::with_capacity(6);
         let mut data = None;
         while let Some(Key(key)) = map.next_key()? {
             if self.data == Some(key.as_ref()) {
                 data = Some(map.next_value::<T>()?);
-            } else if self.others {
-                members.push((key, map.next_value::<&'de RawValue>()?));
             } else {
-                map.next_value::<IgnoredAny>()?;
+                members.push((key, map.next_value::<&'de RawValue>()?));
             }
         }
         Ok(Read { members, data })
@@ -303,12 +300,10 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for MembersVisitor<T> {
 fn read_members<'a, T: Deserialize<'a>>(
     body: &'a [u8],
     data: Option<&'static str>,
-    others: bool,
 ) -> serde_json::Result<Read<'a, T>> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let read = deserializer.deserialize_map(MembersVisitor {
         data,
-        others,
         marker: PhantomData,
     })?;
     deserializer.end()?;
@@ -317,7 +312,7 @@ fn read_members<'a, T: Deserialize<'a>>(
 
 impl<'a> Envelope<'a> {
     fn read(names: &'static Envelopes, body: &'a [u8]) -> serde_json::Result<Self> {
-        let read = read_members::<IgnoredAny>(body, None, true)?;
+        let read = read_members::<IgnoredAny>(body, None)?;
         Ok(Envelope {
             names,
             members: read.members,
@@ -330,7 +325,7 @@ impl<'a> Envelope<'a> {
         names: &'static Envelopes,
         body: &'a [u8],
     ) -> serde_json::Result<(Self, Option<T>)> {
-        let read = read_members::<T>(body, Some(names.data), true)?;
+        let read = read_members::<T>(body, Some(names.data))?;
         let envelope = Envelope {
             names,
             members: read.members,
