@@ -446,7 +446,9 @@ impl Request {
     }
 
     /// Sets the path parameter `name`, percent-encoding every byte outside RFC 3986's
-    /// unreserved characters; arrays are joined with `,`.
+    /// unreserved characters; arrays are joined with `,`. A value of `.` or `..` that would be a
+    /// whole segment of the path is refused: URLs read it as a step up or in place, so the call
+    /// would go to another path (`%2E` is read the same way).
     pub fn path_param(&mut self, name: &str, value: &(impl Serialize + ?Sized)) -> &mut Self {
         let encoded = match to_value(value) {
             Ok(Value::Null) => Err("it has no value".to_owned()),
@@ -454,6 +456,15 @@ impl Request {
             Ok(value) => Ok(simple(&value, encode_path)),
             Err(e) => Err(e),
         };
+        let encoded = encoded.and_then(|encoded| {
+            if matches!(encoded.as_str(), "." | "..") && self.fills_a_segment(name) {
+                Err(format!(
+                    "`{encoded}` would be read as a relative path segment and send the call to another path"
+                ))
+            } else {
+                Ok(encoded)
+            }
+        });
         match encoded {
             Ok(encoded) => {
                 self.path_params.retain(|(n, _)| n != name);
@@ -462,6 +473,15 @@ impl Request {
             Err(e) => self.fail(format!("cannot encode path parameter `{name}`: {e}")),
         }
         self
+    }
+
+    /// Whether the placeholder of path parameter `name` is a whole segment of the path.
+    fn fills_a_segment(&self, name: &str) -> bool {
+        let placeholder = format!("{{{name}}}");
+        self.operation
+            .path
+            .split('/')
+            .any(|segment| segment == placeholder)
     }
 
     /// Adds the query parameter `name` (form style, exploded): `None` is skipped,
@@ -849,6 +869,40 @@ mod tests {
         let item = String::from("x y");
         request.path_param("item", item.as_str());
         assert_eq!(expand_path(&request).as_deref(), Ok("/users/2/items/x%20y"));
+    }
+
+    #[test]
+    fn dot_segments_are_refused_where_they_would_change_the_path() {
+        for dots in [".", ".."] {
+            assert_eq!(
+                path_of(&dots, &"x"),
+                Err(format!(
+                    "cannot encode path parameter `id`: `{dots}` would be read as a relative path segment and send the call to another path"
+                ))
+            );
+        }
+        // Within a segment, or with other text, dots are ordinary characters.
+        assert_eq!(
+            path_of(&"...", &"a..b").as_deref(),
+            Ok("/users/.../items/a..b")
+        );
+        assert_eq!(
+            path_of(&"%2e%2e", &"x").as_deref(),
+            Ok("/users/%252e%252e/items/x")
+        );
+        static FILE: Operation = Operation {
+            id: "getFile",
+            method: Method::GET,
+            path: "/files/{name}.json",
+            servers: None,
+            security: &[],
+            idempotency_key: None,
+            encrypted: &[],
+            error_body: None,
+        };
+        let mut request = Request::new(&FILE);
+        request.path_param("name", "..");
+        assert_eq!(expand_path(&request).as_deref(), Ok("/files/...json"));
     }
 
     #[test]
