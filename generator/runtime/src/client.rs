@@ -296,12 +296,11 @@ impl ClientBuilder {
         if let Some(message) = self.error {
             return Err(invalid(message));
         }
-        let base_url = match self.base_url {
-            Some(url) => Some(check_url(url.trim_end_matches('/'), "base url").map_err(invalid)?),
-            None => None,
-        };
+        let base_url = self
+            .base_url
+            .map(|url| url.trim_end_matches('/').to_owned());
         let mut base = match &base_url {
-            Some(url) => Url::parse(url).ok(),
+            Some(url) => Some(check_url(url, "base url").map_err(invalid)?),
             None => None,
         };
         if base_url.is_none() && !self.servers.is_empty() {
@@ -313,7 +312,7 @@ impl ClientBuilder {
                 ))
             })?;
             let url = expand_server(server, &self.server_variables).map_err(invalid)?;
-            base = Url::parse(&check_url(&url, "server url").map_err(invalid)?).ok();
+            base = Some(check_url(&url, "server url").map_err(invalid)?);
         }
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| invalid(format!("`{}` is not a valid user agent", self.user_agent)))?;
@@ -950,9 +949,9 @@ impl Inner {
         // The client's base URL was read when it was built; only an operation with servers of its
         // own has its server's URL read here.
         let parsed;
-        let base = match (&self.base, request.operation.servers) {
-            (Some(base), _) if self.base_url.is_some() => base,
-            (Some(base), None) => base,
+        let base = match &self.base {
+            // A base URL serves every operation; the client's server, those without servers of their own.
+            Some(base) if self.base_url.is_some() || request.operation.servers.is_none() => base,
             _ => {
                 let servers = request.operation.servers.unwrap_or(self.servers);
                 let server = servers
@@ -1017,9 +1016,10 @@ fn expand_server(
     Ok(out)
 }
 
-fn check_url(url: &str, what: &str) -> std::result::Result<String, String> {
+/// `url` read, where it is an http or https URL.
+fn check_url(url: &str, what: &str) -> std::result::Result<Url, String> {
     match Url::parse(url) {
-        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(url.to_owned()),
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(parsed),
         Ok(_) => Err(format!("{what} `{url}` is not an http or https url")),
         Err(e) => Err(format!("{what} `{url}` is not a valid url: {e}")),
     }
