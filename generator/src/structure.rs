@@ -126,15 +126,21 @@ fn check_members<T: DeserializeOwned>(
     use rayon::prelude::*;
     use serde::Deserialize;
 
-    let members: Vec<&Value> = members
+    kept(members, keep)
+        .into_par_iter()
+        .all(|(_, value)| oa::ReferenceOr::<T>::deserialize(value).is_ok())
+}
+
+/// The members of `members` whose key `keep`s, to be read in parallel.
+fn kept(
+    members: Option<&serde_json::Map<String, Value>>,
+    keep: fn(&str) -> bool,
+) -> Vec<(&String, &Value)> {
+    members
         .into_iter()
         .flatten()
         .filter(|(key, _)| keep(key))
-        .map(|(_, value)| value)
-        .collect();
-    members
-        .into_par_iter()
-        .all(|value| oa::ReferenceOr::<T>::deserialize(value).is_ok())
+        .collect()
 }
 
 /// The members of `members` whose key `keep`s, each read as an object or a reference, in parallel.
@@ -145,12 +151,7 @@ fn read_members<T: DeserializeOwned + Send>(
     use rayon::prelude::*;
     use serde::Deserialize;
 
-    let members: Vec<_> = members
-        .into_iter()
-        .flatten()
-        .filter(|(key, _)| keep(key))
-        .collect();
-    members
+    kept(members, keep)
         .into_par_iter()
         .map(|(key, value)| {
             oa::ReferenceOr::<T>::deserialize(value)
